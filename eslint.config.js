@@ -1,0 +1,45 @@
+// Lint: TypeScript hygiene plus the determinism bans of DESIGN.md.
+// Wall clock, entropy and timers are allowed only in the folders listed in
+// NONDETERMINISTIC_FOLDERS; everything else must take time and randomness
+// from the batch. Every exception is visible here.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const NONDETERMINISTIC_FOLDERS = [
+  'src/env/**', 'src/http/**', 'src/cli/**', 'src/dashboard/**', 'src/pocketic/**',
+];
+
+const determinismBans = {
+  'no-restricted-properties': ['error',
+    { object: 'Date', property: 'now', message: 'Determinism: time comes from the batch (src/env owns the wall clock).' },
+    { object: 'Math', property: 'random', message: 'Determinism: randomness comes from the batch (src/env owns entropy).' },
+    { object: 'performance', property: 'now', message: 'Determinism: no wall clock in replicated code.' },
+    { object: 'crypto', property: 'getRandomValues', message: 'Determinism: randomness comes from the batch.' },
+    { object: 'crypto', property: 'randomBytes', message: 'Determinism: randomness comes from the batch.' },
+    { object: 'process', property: 'hrtime', message: 'Determinism: no wall clock in replicated code.' },
+  ],
+  'no-restricted-syntax': ['error',
+    { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Determinism: time comes from the batch.' },
+    { selector: "CallExpression[callee.name=/^(setTimeout|setInterval|setImmediate)$/]", message: 'Determinism: no timers in replicated code.' },
+    { selector: "CallExpression[callee.name='randomBytes']", message: 'Determinism: randomness comes from the batch.' },
+  ],
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.cache/**', '.ic-exec/**', 'bench/results/**', 'test-artifacts/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2024, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-constant-condition': ['error', { checkLoops: false }],
+    },
+  },
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.test.ts', ...NONDETERMINISTIC_FOLDERS],
+    rules: determinismBans,
+  },
+);
