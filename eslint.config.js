@@ -38,6 +38,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
     files: ['src/**/*.ts'],
     ignores: ['src/**/*.test.ts', ...NONDETERMINISTIC_FOLDERS],
     rules: determinismBans,

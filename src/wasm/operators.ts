@@ -56,7 +56,7 @@ export class OperatorReader {
 
   /** Decodes the next operator; false once the final `end` has been read. */
   next(): boolean {
-    const r = this.r;
+    const r: ByteReader = this.r;
     if (this.depth < 0) {
       return false;
     }
@@ -110,7 +110,7 @@ export class OperatorReader {
   }
 
   private readImmediates(imm: Imm): void {
-    const r = this.r;
+    const r: ByteReader = this.r;
     switch (imm) {
       case Imm.none:
         return;
