@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-// (lib.dom is the only TypeScript lib with the WebAssembly types; tsconfig has es2024 only.)
 // A minimal ic0 test host: runs a canister's exported methods in V8 without the
 // real hypervisor. A TEST TOOL for comparing instrumented and uninstrumented
 // runs of the corpus, not the execution environment: one file, kept well under
