@@ -76,7 +76,9 @@ export class OperatorReader {
       this.prefix = 0;
       this.code = byte;
       op = OPS[byte];
-      if (op === undefined && byte === PREFIX_FE_THREADS) r.fail('threads and atomics are not supported (0xfe prefix)', this.start);
+      if (op === undefined && byte === PREFIX_FE_THREADS) {
+        r.fail(`threads and atomics are not supported on the IC: atomic instruction 0xfe 0x${r.u32().toString(16)}`, this.start);
+      }
       if (op === undefined && byte === PREFIX_FB_GC) r.fail('garbage collection instructions are not supported (0xfb prefix)', this.start);
     }
     if (op === undefined) {
