@@ -1,0 +1,140 @@
+// The cycles arithmetic the System API needs: fees for `cost_*` and
+// `call_perform`, and the freezing threshold behind the liquid balance.
+// Integer-only (`bigint`), after `CyclesAccountManager`
+// (`rs/cycles_account_manager/src/cycles_account_manager.rs`, 2025/26):
+//
+//   scale(c)            = c × subnet_size / reference_subnet_size     (13)
+//   execution_cost(n)   = scale(update_message_execution_fee + n × ten_update_instructions_fee / 10)
+//   xnet transmission   = scale(xnet_call_fee) + scale(xnet_byte_fee × request_bytes)
+//                         + scale(xnet_byte_fee × MAX_INTER_CANISTER_PAYLOAD)  (response prepayment)
+//   call_perform fee    = transmission + execution_cost(max_instructions_per_message)
+//   memory_cost(b, s)   = scale(b × gib_storage_per_second_fee × s / 2^30)
+//   idle rate per day   = memory_cost(max(memory_allocation, memory_usage), 1 day)
+//                       + memory_cost(message_memory_usage, 1 day)
+//                       + scale(compute_percent_fee × 86400 × compute_allocation%)
+//                       + scale(base_per_second_fee × 86400) if memory_usage > 0  (2026 base fee)
+//   freeze threshold    = idle rate × freezing_threshold_seconds / 86400 − reserved_balance  (≥ 0)
+//   liquid balance      = balance − freeze threshold                               (≥ 0)
+//
+// Only the "normal" cost schedule is modelled (no free subnets).
+// TODO(#3): move to src/cycles when that folder exists; the System API only reads it.
+import type { CyclesFees } from '../config/index.ts';
+import { MAX_INTER_CANISTER_PAYLOAD_IN_BYTES } from '../config/index.ts';
+
+const SECONDS_PER_DAY = 86_400n;
+const GIB = 1n << 30n;
+/** Default `max_response_bytes` of an HTTP outcall. Bytes. `MAX_CANISTER_HTTP_RESPONSE_BYTES`. */
+export const MAX_CANISTER_HTTP_RESPONSE_BYTES = 2_000_000n;
+
+/** The inputs of the freezing threshold. */
+export interface FreezingInputs {
+  readonly fees: CyclesFees;
+  readonly subnetSize: bigint;
+  /** Seconds. */
+  readonly freezeThresholdSeconds: bigint;
+  /** Reserved memory, bytes; 0 for best-effort. */
+  readonly memoryAllocation: bigint;
+  /** Bytes. */
+  readonly memoryUsage: bigint;
+  /** Bytes. */
+  readonly messageMemoryUsage: bigint;
+  /** Percent. */
+  readonly computeAllocation: bigint;
+  readonly reservedBalance: bigint;
+}
+
+/** Scales a fee quoted for the reference subnet size to `subnetSize` nodes. */
+export function scaleCost(fees: CyclesFees, amount: bigint, subnetSize: bigint): bigint {
+  const reference = fees.referenceSubnetSize > 0n ? fees.referenceSubnetSize : 1n;
+  return (amount * subnetSize) / reference;
+}
+
+/** Cycles for `instructions` at the per-instruction fee (Wasm64 pays more). */
+export function instructionsToCycles(fees: CyclesFees, instructions: bigint, wasm64: boolean): bigint {
+  const ten = wasm64 ? fees.tenUpdateInstructionsExecutionFeeWasm64 : fees.tenUpdateInstructionsExecutionFee;
+  return (ten * instructions) / 10n;
+}
+
+/** Cost of executing a message of `instructions` instructions (`execution_cost`). */
+export function executionCost(fees: CyclesFees, instructions: bigint, subnetSize: bigint, wasm64: boolean): bigint {
+  return scaleCost(fees, fees.updateMessageExecutionFee + instructionsToCycles(fees, instructions, wasm64), subnetSize);
+}
+
+/** Reserved at `call_perform` for receiving the largest response. */
+export function prepaymentForResponseTransmission(fees: CyclesFees, subnetSize: bigint): bigint {
+  return scaleCost(fees, fees.xnetByteTransmissionFee * MAX_INTER_CANISTER_PAYLOAD_IN_BYTES, subnetSize);
+}
+
+/** Reserved at `call_perform` for executing the longest response callback. */
+export function prepaymentForResponseExecution(
+  fees: CyclesFees, maxInstructionsPerMessage: bigint, subnetSize: bigint, wasm64: boolean,
+): bigint {
+  return executionCost(fees, maxInstructionsPerMessage, subnetSize, wasm64);
+}
+
+/** Fee for sending a request of `payloadBytes` (method name + argument), response transmission prepaid. */
+export function xnetTotalTransmissionFee(fees: CyclesFees, payloadBytes: bigint, subnetSize: bigint): bigint {
+  return scaleCost(fees, fees.xnetCallFee, subnetSize)
+    + scaleCost(fees, fees.xnetByteTransmissionFee * payloadBytes, subnetSize)
+    + prepaymentForResponseTransmission(fees, subnetSize);
+}
+
+/**
+ * What `ic0.cost_call` reports: transmission plus response-execution
+ * prepayment, always at the reference subnet size (`xnet_call_total_fee`).
+ */
+export function xnetCallTotalFee(fees: CyclesFees, payloadBytes: bigint, maxInstructionsPerMessage: bigint, wasm64: boolean): bigint {
+  const n = fees.referenceSubnetSize;
+  return xnetTotalTransmissionFee(fees, payloadBytes, n) + prepaymentForResponseExecution(fees, maxInstructionsPerMessage, n, wasm64);
+}
+
+/** `canister_creation_fee` scaled to the subnet. */
+export function canisterCreationFee(fees: CyclesFees, subnetSize: bigint): bigint {
+  return scaleCost(fees, fees.canisterCreationFee, subnetSize);
+}
+
+/** Classic HTTP-outcall fee: `(linear + quadratic × n + 400 × req + 800 × max_resp) × n`. */
+export function httpRequestFee(fees: CyclesFees, requestBytes: bigint, maxResponseBytes: bigint, subnetSize: bigint): bigint {
+  return (fees.httpRequestLinearBaselineFee
+    + fees.httpRequestQuadraticBaselineFee * subnetSize
+    + fees.httpRequestPerByteFee * requestBytes
+    + fees.httpResponsePerByteFee * maxResponseBytes) * subnetSize;
+}
+
+/** Parameters of `ic0.cost_http_request_v2`. */
+export interface HttpRequestV2Params {
+  readonly requestBytes: bigint;
+  readonly httpRoundtripTimeMs: bigint;
+  readonly rawResponseBytes: bigint;
+  readonly transformedResponseBytes: bigint;
+  readonly transformInstructions: bigint;
+}
+
+/** HTTP-outcall fee, 2026 pricing (`http_request_fee_v2`). */
+export function httpRequestFeeV2(p: HttpRequestV2Params, subnetSize: bigint): bigint {
+  const n = subnetSize;
+  return (1_000_000n + 50n * p.requestBytes + 140_000n * n + 800n * n * n + 50n * p.rawResponseBytes
+    + 300n * p.httpRoundtripTimeMs + p.transformInstructions / 13n
+    + (10n * n + 650n) * p.transformedResponseBytes) * n;
+}
+
+/** Storage cost of `bytes` for `seconds`. */
+export function memoryCost(fees: CyclesFees, bytes: bigint, seconds: bigint, subnetSize: bigint): bigint {
+  return scaleCost(fees, (bytes * fees.gibStoragePerSecondFee * seconds) / GIB, subnetSize);
+}
+
+/** Cycles a canister burns per day while idle (`idle_cycles_burned_rate`). */
+export function idleCyclesBurnedRatePerDay(i: FreezingInputs): bigint {
+  const memory = i.memoryAllocation > i.memoryUsage ? i.memoryAllocation : i.memoryUsage;
+  const compute = scaleCost(i.fees, i.fees.computePercentAllocatedPerSecondFee * SECONDS_PER_DAY * i.computeAllocation, i.subnetSize);
+  const base = memory > 0n ? scaleCost(i.fees, i.fees.basePerSecondFee * SECONDS_PER_DAY, i.subnetSize) : 0n;
+  return memoryCost(i.fees, memory, SECONDS_PER_DAY, i.subnetSize)
+    + memoryCost(i.fees, i.messageMemoryUsage, SECONDS_PER_DAY, i.subnetSize)
+    + compute + base;
+}
+
+/** Cycles that must stay in the balance so the canister is not frozen (`freeze_threshold_cycles`). */
+export function freezeThresholdCycles(i: FreezingInputs): bigint {
+  const threshold = (idleCyclesBurnedRatePerDay(i) * i.freezeThresholdSeconds) / SECONDS_PER_DAY;
+  return threshold > i.reservedBalance ? threshold - i.reservedBalance : 0n;
+}
