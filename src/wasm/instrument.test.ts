@@ -1,0 +1,416 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
+import wabt from 'wabt';
+import { watToWasm } from '../../test/corpus/wat.ts';
+import { decodeModule } from './decode.ts';
+import { EXPORTS, INJECTED_IMPORTS, InstrumentationError, InternalTrapCode, instrument } from './instrument.ts';
+import type { InstrumentOptions, InstrumentationOutput } from './instrument.ts';
+import { GOLDEN } from './instrument.golden.ts';
+
+const BUDGET = 1n << 40n;
+
+async function build(wat: string, options: InstrumentOptions = {}): Promise<InstrumentationOutput> {
+  const out = instrument(decodeModule(await watToWasm(wat)), options);
+  assert.ok(WebAssembly.validate(out.binary), 'the instrumented module validates');
+  return out;
+}
+
+/** Thrown by the test `internal_trap`. */
+class InternalTrap extends Error {
+  readonly code: number;
+  constructor(code: number) {
+    super(`internal trap ${code}`);
+    this.code = code;
+  }
+}
+
+type Exports = Record<string, WebAssembly.ExportValue> & {
+  'canister counter_instructions': WebAssembly.Global;
+  __stack_budget: WebAssembly.Global;
+};
+
+interface Run { exports: Exports; grows: Array<number | bigint> }
+
+/** Instantiates with the `__` imports (`try_grow` answers `grow`), sets counter and budget, applies the data. */
+function start(out: InstrumentationOutput, imports: WebAssembly.Imports = {}, grow = 0, stackBudget = 1 << 20): Run {
+  const grows: Array<number | bigint> = [];
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(out.binary), {
+    ...imports,
+    __: {
+      out_of_instructions: () => { throw new Error('out of instructions'); },
+      try_grow_wasm_memory: (delta: number | bigint) => { grows.push(delta); return grow; },
+      internal_trap: (code: number) => { throw new InternalTrap(code); },
+    },
+  });
+  const exports = instance.exports as Exports;
+  exports['canister counter_instructions'].value = BUDGET;
+  exports.__stack_budget.value = stackBudget;
+  const memory = exports.memory as WebAssembly.Memory | undefined;
+  for (const s of out.dataSegments) new Uint8Array(memory!.buffer).set(s.bytes, Number(s.offset));
+  return { exports, grows };
+}
+
+const used = (r: Run): bigint => BUDGET - (r.exports['canister counter_instructions'].value as bigint);
+const fn = (r: Run, name: string) => r.exports[name] as (...args: unknown[]) => unknown;
+
+describe('golden instruction counts', () => {
+  for (const counter of ['local', 'global'] as const) {
+    for (const row of GOLDEN) {
+      test(`${row.name} (${counter})`, async () => {
+        const out = await build(row.wat, { counter });
+        for (const call of row.calls) {
+          const r = start(out);
+          let trapped = false;
+          try { fn(r, 'run')(...call.args); } catch (e) { assert.ok(e instanceof WebAssembly.RuntimeError); trapped = true; }
+          assert.equal(trapped, call.traps ?? false, `run(${call.args.join(', ')}) traps`);
+          assert.equal(used(r), call.count, `run(${call.args.join(', ')})`);
+          if (!trapped) assert.equal(r.exports.__stack_budget.value, 1 << 20, 'the stack budget is given back');
+        }
+      });
+    }
+  }
+});
+
+describe('metering', () => {
+  test('an import sees the count of the blocks charged so far', async () => {
+    const out = await build(`(module (import "env" "seen" (func $seen))
+      (func $leaf (result i32) i32.const 1)
+      (func (export "run") (result i32) i32.const 1 drop call $seen call $leaf drop call $seen i32.const 2))`);
+    const seen: bigint[] = [];
+    const r = start(out, { env: { seen: () => seen.push(used(r)) } });
+    fn(r, 'run')();
+    // run: entry 1 + const 1 + drop 1 + call 5 + call 5 + drop 1 + call 5 + const 1 = 20, all charged at entry;
+    // $leaf (1 + const 1 = 2) runs between the two imports.
+    assert.deepEqual(seen, [20n, 22n]);
+    assert.equal(used(r), 22n);
+  });
+
+  test('a loop header calls out_of_instructions when the counter is negative, and goes on with the new budget', async () => {
+    const out = await build(`(module (func (export "run") (param $n i32)
+      (loop $l local.get $n i32.const 1 i32.sub local.tee $n br_if $l)))`);
+    let calls = 0;
+    const late: { counter?: WebAssembly.Global } = {};
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(out.binary), { __: {
+      out_of_instructions: () => { calls++; late.counter!.value = 100n; },
+      try_grow_wasm_memory: () => 0, internal_trap: () => 0,
+    } });
+    const counter = late.counter = instance.exports['canister counter_instructions'] as WebAssembly.Global;
+    counter.value = 10n;
+    (instance.exports.run as (n: number) => void)(10);
+    // 1 at entry, then 6 per iteration (get, const, sub, tee, br_if): the counter goes below 0 at
+    // the second header (10 − 1 − 6 − 6 < 0), is refilled to 100, then lasts to the end.
+    assert.equal(calls, 1);
+    assert.equal(counter.value, 100n - 8n * 6n);
+  });
+
+  test('memory.grow asks try_grow_wasm_memory first and fails with -1 when refused', async () => {
+    for (const [mem, T] of [['(memory 1)', 'i32'], ['(memory i64 1)', 'i64']] as const) {
+      const out = await build(`(module ${mem} (func (export "run") (param ${T}) (result ${T}) local.get 0 memory.grow))`);
+      const ok = start(out, {}, 0);
+      assert.equal(fn(ok, 'run')(T === 'i32' ? 2 : 2n), T === 'i32' ? 1 : 1n);
+      assert.deepEqual(ok.grows, [T === 'i32' ? 2 : 2n]);
+      assert.equal((ok.exports.memory as WebAssembly.Memory).buffer.byteLength, 3 * 65536);
+      const refused = start(out, {}, 1);
+      assert.equal(fn(refused, 'run')(T === 'i32' ? 2 : 2n), T === 'i32' ? -1 : -1n);
+      assert.equal((refused.exports.memory as WebAssembly.Memory).buffer.byteLength, 65536);
+      assert.equal(used(refused), 302n); // 1 + get 1 + memory.grow 300
+    }
+  });
+
+  test('NaNs from arithmetic are canonical (as Cranelift makes them); bit operators keep theirs', async () => {
+    const out = await build(`(module
+      (func (export "div") (param f64 f64) (result i64) local.get 0 local.get 1 f64.div i64.reinterpret_f64)
+      (func (export "sqrt32") (param f32) (result i32) local.get 0 f32.sqrt i32.reinterpret_f32)
+      (func (export "payload") (result i64) i64.const 0x7ff0000000000001 f64.reinterpret_i64 f64.const 1 f64.add i64.reinterpret_f64)
+      (func (export "demote") (result i32) f64.const nan:0x4000000000001 f32.demote_f64 i32.reinterpret_f32)
+      (func (export "neg") (result i64) f64.const 0 f64.const 0 f64.div f64.neg i64.reinterpret_f64)
+      (func (export "simd64") (result i64) v128.const f64x2 0 1 v128.const f64x2 0 1 f64x2.div i64x2.extract_lane 0)
+      (func (export "simd32") (result i32) v128.const f32x4 -1 4 -1 -1 f32x4.sqrt i32x4.extract_lane 0)
+      (func (export "simd32ok") (result f32) v128.const f32x4 -1 4 -1 -1 f32x4.sqrt f32x4.extract_lane 1))`);
+    const r = start(out);
+    assert.equal(fn(r, 'div')(0, 0), 0x7ff8000000000000n);
+    assert.equal(fn(r, 'sqrt32')(-1), 0x7fc00000);
+    assert.equal(fn(r, 'payload')(), 0x7ff8000000000000n);
+    assert.equal(fn(r, 'demote')(), 0x7fc00000);
+    assert.equal(fn(r, 'neg')(), -0x8000000000000n, 'neg flips the sign of the canonical NaN, as in the replica');
+    assert.equal(fn(r, 'simd64')(), 0x7ff8000000000000n);
+    assert.equal(fn(r, 'simd32')(), 0x7fc00000);
+    assert.equal(fn(r, 'simd32ok')(), 2, 'other lanes are untouched');
+    assert.equal(fn(r, 'div')(1, 4), 0x3fd0000000000000n, 'numbers are untouched');
+  });
+
+  test('compilation cost: 6,000 per operator of the replica’s instrumented module and 2 per global', async () => {
+    const out = await build('(module (global (mut i32) (i32.const 0)) (func (export "run") (loop (br 0))))');
+    // body: loop, br, end, end = 4 operators; points: entry (re-entrant) 10, loop header 10;
+    // + decr_instruction_counter 20 + count_clean_pages 46; globals (1 + 3) × 2 = 8. Total 98.
+    assert.equal(out.compilationCost, 6000n * 98n);
+  });
+
+  test('instrumentation is deterministic', async () => {
+    const wasm = await watToWasm(GOLDEN.map((g) => g.wat).find((w) => w.includes('call_indirect'))!);
+    assert.deepEqual(instrument(decodeModule(wasm)).binary, instrument(decodeModule(wasm)).binary);
+  });
+});
+
+describe('module structure', () => {
+  const MODULE = `(module $m
+    (import "ic0" "msg_reply" (func $reply))
+    (import "ic0" "msg_arg_data_size" (func $size (result i32)))
+    (type $t (func (result i32)))
+    (memory $mem 1) (export "mem" (memory $mem))
+    (table $tab 4 funcref)
+    (global $exported (mut i32) (i32.const 1)) (export "g" (global $exported))
+    (global $hidden (mut i64) (i64.const 2))
+    (global $const i32 (i32.const 3))
+    (global $fref funcref (ref.func $seven))
+    (elem (i32.const 0) func $seven $eight)
+    (elem (table $tab) (i32.const 2) funcref (ref.func $nine) (ref.null func))
+    (data (i32.const 16) "abc")
+    (data $passive "xyz")
+    (func $seven (result i32) i32.const 7)
+    (func $eight (result i32) i32.const 8)
+    (func $nine (result i32) i32.const 9)
+    (func $init (global.set $hidden (i64.const 42)))
+    (start $init)
+    (func $run (export "canister_update run") (result i32)
+      (i32.add (call_indirect (type $t) (i32.const 1))
+        (i32.add (call_indirect (type $t) (i32.const 2)) (call $call_ref_like))))
+    (func $call_ref_like (result i32) (call $seven))
+    (func (export "canister_query q"))
+    (func (export "canister_init")))`;
+
+  test('function indices shift everywhere and the module still runs', async () => {
+    const out = await build(MODULE);
+    const r = start(out, { ic0: { msg_reply: () => 0, msg_arg_data_size: () => 0 } });
+    assert.equal(fn(r, 'canister_update run')(), 8 + 9 + 7);
+    fn(r, EXPORTS.start)();
+    assert.equal(r.exports.__persistent_mutable_global_1 instanceof WebAssembly.Global, true);
+    assert.equal((r.exports.__persistent_mutable_global_1 as WebAssembly.Global).value, 42n);
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(out.binary));
+    assert.deepEqual(imports.map((i) => `${i.module}.${i.name}`), ['ic0.msg_reply', 'ic0.msg_arg_data_size',
+      ...INJECTED_IMPORTS.map((n) => `__.${n}`)]);
+  });
+
+  test('exports: memory, table, counter, budget, bytemap, canister_start, persistent globals', async () => {
+    const out = await build(MODULE);
+    const exports = new Map(WebAssembly.Module.exports(new WebAssembly.Module(out.binary)).map((e) => [e.name, e.kind]));
+    for (const [name, kind] of [['mem', 'memory'], ['memory', 'memory'], ['table', 'table'], [EXPORTS.instructionCounter, 'global'],
+      [EXPORTS.stackBudget, 'global'], [EXPORTS.dirtyBytemap, 'memory'], [EXPORTS.start, 'function'], ['g', 'global'],
+      ['__persistent_mutable_global_1', 'global']]) {
+      assert.equal(exports.get(name), kind, name);
+    }
+    assert.equal(exports.has('__persistent_mutable_global_0'), false, 'an exported global keeps its own name');
+    assert.equal(exports.has('__persistent_mutable_global_2'), false, 'immutable globals are not persisted');
+    assert.deepEqual(out.persistentGlobals, [{ name: 'g', index: 0, type: 0x7f }, { name: '__persistent_mutable_global_1', index: 1, type: 0x7e }]);
+    assert.deepEqual(out.exportedMethods, { update: ['run'], query: ['q'], compositeQuery: [], system: ['canister_init', 'canister_start'] });
+    assert.equal(out.hasStart, true);
+    assert.equal(decodeModule(out.binary).start, undefined);
+    assert.equal(out.bytemapBytes, 1 << 20);
+  });
+
+  test('active data segments become empty passive ones in place and are returned', async () => {
+    const out = await build(MODULE);
+    assert.deepEqual(out.dataSegments, [{ offset: 16n, bytes: new TextEncoder().encode('abc') }]);
+    const m = decodeModule(out.binary);
+    assert.equal(m.dataCount, 2);
+    assert.deepEqual(m.data.map((d) => [d.mode.kind, d.bytes.length]), [['passive', 0], ['passive', 3]]);
+    const init = await build(`(module (memory 1) (data (i32.const 0) "abc")
+      (func (export "run") (param i32) i32.const 0 i32.const 0 local.get 0 memory.init 0))`);
+    const r = start(init);
+    fn(r, 'run')(0);
+    assert.throws(() => fn(r, 'run')(1), WebAssembly.RuntimeError, 'like a dropped active segment');
+  });
+
+  test('the name section follows the functions; one that does not parse is dropped', async () => {
+    const out = await build(MODULE);
+    const w = await wabt();
+    const features = { readDebugNames: true, multi_memory: true }; // multi_memory: known to wabt, missing from its types
+    const read = w.readWasm(out.binary, features);
+    read.applyNames();
+    const text = read.toText({ foldExprs: false });
+    assert.match(text, /\(export "canister_update run" \(func \$run\)\)/);
+    assert.match(text, /\(func \$seven \(type [^)]+\) \(result i32\)\n\s+\(local i64\)/);
+    assert.match(text, /\(import "__" "out_of_instructions" \(func \$__\.out_of_instructions/);
+    assert.match(text, /\(elem \(;0;\) \(i32\.const 0\) func \$seven \$eight\)/);
+    assert.match(text, /call \$seven/);
+    const m = decodeModule(await watToWasm(MODULE));
+    const broken = { ...m, sections: m.sections.map((s) => (s.custom?.name === 'name'
+      ? { ...s, bytes: undefined, custom: { name: 'name', data: Uint8Array.of(1, 9, 9) } } : s)) };
+    const stripped = instrument(broken);
+    assert.equal(decodeModule(stripped.binary).customs.some((c) => c.name === 'name'), false);
+  });
+
+  test('modules the replica refuses: two memories, a data segment outside the initial memory', async () => {
+    const two = decodeModule(await watToWasm('(module (memory 1))'));
+    two.memories.push({ min: 1n, is64: false, shared: false });
+    assert.throws(() => instrument(two), (e: unknown) => e instanceof InstrumentationError
+      && e.message === 'Wasm module has 2 memory sections but should have had 1');
+    const outside = decodeModule(await watToWasm('(module (memory 1) (data (i32.const 65534) "abc"))'));
+    assert.throws(() => instrument(outside), (e: unknown) => e instanceof InstrumentationError && !e.internal
+      && e.message === 'Wasm module has invalid data segment of 3 bytes at 65534');
+  });
+
+  test('mutable v128 globals are saved to and restored from slots in __dirty', async () => {
+    const out = await build(`(module (memory 1)
+      (global $v (mut v128) (v128.const i32x4 1 2 3 4)) (global $w (mut v128) (v128.const i32x4 0 0 0 0))
+      (func (export "lane") (result i32) global.get $w i32x4.extract_lane 2))`);
+    const [v, w] = out.persistentGlobals;
+    assert.deepEqual([v.name, w.name, v.type], ['__persistent_mutable_global_0', '__persistent_mutable_global_1', 0x7b]);
+    const r = start(out);
+    const slots = new Int32Array((r.exports[EXPORTS.dirtyBytemap] as WebAssembly.Memory).buffer);
+    fn(r, EXPORTS.v128Save)();
+    assert.deepEqual([...slots.subarray(v.v128Offset! / 4, v.v128Offset! / 4 + 4)], [1, 2, 3, 4]);
+    slots.set([5, 6, 7, 8], w.v128Offset! / 4);
+    fn(r, EXPORTS.v128Restore)();
+    assert.equal(fn(r, 'lane')(), 7);
+  });
+
+  test('a wasm64 memory gets the maximum heap as its maximum', async () => {
+    const out = await build('(module (memory i64 1))', { maxWasm64MemoryBytes: 1n << 30n });
+    assert.equal(decodeModule(out.binary).memories[0].max, (1n << 30n) / 65536n);
+    assert.equal(out.bytemapBytes, (1 << 30) / 4096);
+  });
+});
+
+describe('dirty pages', () => {
+  const P = 4096;
+  const marked = (r: Run): number[] => {
+    const map = new Uint8Array((r.exports[EXPORTS.dirtyBytemap] as WebAssembly.Memory).buffer);
+    const pages: number[] = [];
+    map.forEach((b, i) => { if (b !== 0) pages.push(i); });
+    map.fill(0);
+    return pages;
+  };
+  const stores = (T: 'i32' | 'i64', c: (n: number) => string) => `
+    (func (export "i32") (param ${T} i32) local.get 0 local.get 1 i32.store)
+    (func (export "i64") (param ${T}) local.get 0 i64.const -1 i64.store)
+    (func (export "byte") (param ${T}) local.get 0 i32.const 1 i32.store8)
+    (func (export "f64_far") (param ${T}) local.get 0 f64.const 1 f64.store offset=${10 * P + P - 4})
+    (func (export "v128") (param ${T}) local.get 0 v128.const i64x2 1 1 v128.store)
+    (func (export "lane") (param ${T}) local.get 0 v128.const i64x2 1 1 v128.store64_lane 1)
+    (func (export "fill") (param ${T} ${T}) local.get 0 i32.const 1 local.get 1 memory.fill)
+    (func (export "copy") (param ${T} ${T}) local.get 0 ${c(0)} local.get 1 memory.copy)
+    (func (export "init") (param ${T}) local.get 0 i32.const 0 i32.const 3 memory.init $d)
+    (func (export "grow") (result ${T}) ${c(1)} memory.grow)`;
+
+  for (const [T, mem, c] of [['i32', '(memory 32)', (n: number) => `i32.const ${n}`], ['i64', '(memory i64 32)', (n: number) => `i64.const ${n}`]] as const) {
+    test(`stores and bulk operations mark exactly their pages (${T})`, async () => {
+      const out = await build(`(module ${mem} (data $d "abc") ${stores(T, c)})`);
+      const r = start(out);
+      const a = (n: number) => (T === 'i64' ? BigInt(n) : n);
+      const cases: Array<[string, unknown[], number[]]> = [
+        ['i32', [a(P - 2), 7], [0, 1]], // straddles pages 0 and 1
+        ['i32', [a(2 * P), 7], [2]],
+        ['i64', [a(3 * P - 4)], [2, 3]],
+        ['byte', [a(5 * P)], [5]],
+        ['byte', [a(5 * P - 1)], [4]],
+        ['f64_far', [a(0)], [10, 11]], // offset 10·4096 + 4092, 8 bytes
+        ['f64_far', [a(8)], [11]],
+        ['v128', [a(7 * P - 8)], [6, 7]],
+        ['lane', [a(9 * P - 4)], [8, 9]],
+        ['fill', [a(12 * P + 100), a(2 * P)], [12, 13, 14]],
+        ['fill', [a(12 * P), a(0)], []],
+        ['copy', [a(20 * P), a(1)], [20]],
+        ['init', [a(21 * P - 1)], [20, 21]],
+      ];
+      for (const [name, args, pages] of cases) {
+        fn(r, name)(...args);
+        assert.deepEqual(marked(r), pages, `${name}(${args.join(', ')})`);
+      }
+      assert.throws(() => fn(r, 'i32')(a(32 * 65536 - 2), 1), WebAssembly.RuntimeError);
+      assert.deepEqual(marked(r), [], 'a store that traps marks nothing');
+      assert.equal(fn(r, 'grow')(), a(32));
+      assert.deepEqual(marked(r), [], 'memory.grow marks nothing');
+      fn(r, 'byte')(a(32 * 65536 + 5));
+      assert.deepEqual(marked(r), [32 * 16], 'a store to grown memory');
+    });
+  }
+
+  test('pair marking: a store marks its first page and the next', async () => {
+    const out = await build(`(module (memory 32) (data $d "abc") ${stores('i32', (n) => `i32.const ${n}`)})`, { barrier: 'pair' });
+    const r = start(out);
+    for (const [name, args, pages] of [['i32', [P - 2, 7], [0, 1]], ['i32', [2 * P, 7], [2, 3]], ['byte', [5 * P], [5]],
+      ['f64_far', [0], [10, 11]], ['fill', [12 * P + 100, 2 * P], [12, 13, 14]]] as Array<[string, unknown[], number[]]>) {
+      fn(r, name)(...args);
+      assert.deepEqual(marked(r), pages, `${name}(${args.join(', ')})`);
+    }
+    assert.equal(out.bytemapBytes, (1 << 20) + 1);
+  });
+});
+
+describe('deterministic stack depth', () => {
+  const RECURSIVE = `(module (import "env" "tick" (func $tick))
+    (type $v (func))
+    (table 1 funcref) (elem (i32.const 0) $indirect)
+    (func $deep (export "deep") (local i64 i64 i64) call $tick call $deep)
+    (func $indirect (export "indirect") call $tick i32.const 0 call_indirect (type $v))
+    (func $chain (export "chain") (param i32) (result i32) local.get 0 call $leaf)
+    (func $leaf (param i32) (result i32) local.get 0 i32.const 1 i32.add))`;
+
+  async function depth(bytes: Uint8Array, entry: string, budget: number, before?: (r: Run) => void) {
+    const out = instrument(decodeModule(bytes));
+    const budgets: number[] = [];
+    const r = start(out, { env: { tick: () => budgets.push(r.exports.__stack_budget.value as number) } }, 0, budget);
+    before?.(r);
+    r.exports.__stack_budget.value = budget;
+    budgets.length = 0;
+    let code = -1;
+    try { fn(r, entry)(); } catch (e) { code = e instanceof InternalTrap ? e.code : -2; }
+    return { ticks: budgets.length, charge: budgets[0] - budgets[1], code, first: budget - budgets[0] };
+  }
+
+  test('unbounded recursion traps with code 0 at the depth the budget allows, on every run', async () => {
+    const bytes = await watToWasm(RECURSIVE);
+    for (const entry of ['deep', 'indirect']) {
+      const a = await depth(bytes, entry, 256 * 1024);
+      assert.equal(a.code, InternalTrapCode.StackOverflow, entry);
+      assert.equal(a.ticks, Math.floor(256 * 1024 / a.charge), `${entry}: depth = budget / charge`);
+      assert.deepEqual(await depth(bytes, entry, 256 * 1024), a, `${entry}: same depth again`);
+      const after = await depth(bytes, entry, 256 * 1024, (r) => { for (let i = 0; i < 100; i++) fn(r, 'chain')(i); });
+      assert.deepEqual(after, a, `${entry}: the depth does not depend on call history`);
+    }
+  });
+
+  test('the depth is the same in a fresh worker', async () => {
+    const bytes = await watToWasm(RECURSIVE);
+    const here = await depth(bytes, 'deep', 256 * 1024);
+    const out = instrument(decodeModule(bytes));
+    const worker = new Worker(`
+      const { parentPort, workerData } = require('node:worker_threads');
+      let ticks = 0, code = -1;
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(workerData), { env: { tick: () => ticks++ },
+        __: { out_of_instructions: () => {}, try_grow_wasm_memory: () => 0, internal_trap: (c) => { code = c; throw new Error('trap'); } } });
+      inst.exports['canister counter_instructions'].value = 1n << 40n;
+      inst.exports.__stack_budget.value = ${256 * 1024};
+      try { inst.exports.deep(); } catch {}
+      parentPort.postMessage({ ticks, code });`, { eval: true, workerData: out.binary });
+    const result = await new Promise((resolve, reject) => { worker.once('message', resolve); worker.once('error', reject); });
+    assert.deepEqual(result, { ticks: here.ticks, code: 0 });
+  });
+
+  test('frame estimates exceed V8’s frames: a budget of 1.5 MiB runs out before V8’s ~1 MiB stack', async () => {
+    // At least 2.4× Liftoff's frames measured for these shapes (scalar, v128, empty), so the budget trap comes first.
+    const shapes = [
+      '(func (export "f") call $tick i32.const 1 call $g drop) (func $g (param i32) (result i32) call $tick local.get 0 call $g)',
+      `(func (export "f") i64.const 1 call $g drop) (func $g (param i64) (result i64) (local i64 i64 i64 i64 i64 i64 i64)
+        call $tick local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 local.get 5 local.get 6 local.get 7
+        local.get 0 call $g i64.add i64.add i64.add i64.add i64.add i64.add i64.add i64.add)`,
+      `(func (export "f") v128.const i64x2 1 2 call $g drop) (func $g (param v128) (result v128) (local v128 v128 v128)
+        call $tick local.get 0 local.get 1 local.get 2 local.get 3 local.get 0 call $g v128.xor v128.xor v128.xor v128.xor)`,
+    ];
+    for (const shape of shapes) {
+      const bytes = await watToWasm(`(module (import "env" "tick" (func $tick)) ${shape})`);
+      const result = await depth(bytes, 'f', 1536 * 1024);
+      assert.equal(result.code, InternalTrapCode.StackOverflow, shape);
+    }
+  });
+
+  test('functions off call cycles take nothing from the budget; the headroom covers their chains', async () => {
+    const out = instrument(decodeModule(await watToWasm(RECURSIVE)));
+    const r = start(out, { env: { tick: () => 0 } });
+    assert.equal(fn(r, 'chain')(41), 42);
+    assert.equal(r.exports.__stack_budget.value, 1 << 20);
+    assert.ok(out.stackHeadroomBytes > 0);
+  });
+});
