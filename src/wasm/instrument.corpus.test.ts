@@ -33,7 +33,7 @@ function withStateExports(bytes: Uint8Array): { bytes: Uint8Array; globals: numb
  * `canister_start` right after instantiation, so the counter, the stack
  * budget and the data segments are set up as the instance is created.
  */
-function instantiateInstrumented(out: InstrumentationOutput, entry: CorpusEntry): TestCanister {
+function instantiateInstrumented(out: InstrumentationOutput, entry: CorpusEntry, initialHeap?: Uint8Array[]): TestCanister {
   const Instance = WebAssembly.Instance;
   WebAssembly.Instance = new Proxy(Instance, {
     construct(target, args: [WebAssembly.Module, WebAssembly.Imports]) {
@@ -43,6 +43,7 @@ function instantiateInstrumented(out: InstrumentationOutput, entry: CorpusEntry)
       (exports[EXPORTS.stackBudget] as WebAssembly.Global).value = 4 << 20; // recursion in the corpus stays far below V8's own limit
       const heap = new Uint8Array((exports[EXPORTS.memory] as WebAssembly.Memory).buffer);
       for (const s of out.dataSegments) heap.set(s.bytes, Number(s.offset));
+      initialHeap?.push(heap.slice());
       return instance;
     },
   });
@@ -70,7 +71,8 @@ test('the corpus behaves the same instrumented', async (t) => {
       const out = instrument(decodeModule(entry.bytes));
       const base = withStateExports(entry.bytes);
       const plain = instantiateCanister(base.bytes, entry.hostOptions);
-      const metered = instantiateInstrumented(out, entry);
+      const initial: Uint8Array[] = [];
+      const metered = instantiateInstrumented(out, entry, initial);
       const again = instantiateInstrumented(out, entry);
       for (const w of entry.workloads) {
         const expected = runWorkload(plain, w);
@@ -81,7 +83,17 @@ test('the corpus behaves the same instrumented', async (t) => {
         assert.equal(before - counter(metered), againBefore - counter(again), `${w.method}: same count on every run`);
         assert.ok(before > counter(metered), `${w.method}: instructions are counted`);
       }
-      if (base.memory) assert.deepEqual(heapOf(metered, EXPORTS.memory), heapOf(plain, '__heap'), 'same heap');
+      if (base.memory) {
+        const heap = heapOf(metered, EXPORTS.memory);
+        assert.deepEqual(heap, heapOf(plain, '__heap'), 'same heap');
+        const marked = heapOf(metered, EXPORTS.dirtyBytemap);
+        const before = initial[0];
+        for (let p = 0; p * 4096 < heap.length; p++) {
+          const now = heap.subarray(p * 4096, p * 4096 + 4096);
+          const then = p * 4096 < before.length ? before.subarray(p * 4096, p * 4096 + 4096) : new Uint8Array(4096);
+          if (marked[p] === 0) assert.deepEqual(now, then, `page ${p} changed but is not marked`);
+        }
+      }
       assert.equal(out.persistentGlobals.length, base.globals.length);
       for (const g of out.persistentGlobals) {
         if (g.v128Offset !== undefined) continue; // JS cannot read v128 globals; see the v128 test in instrument.test.ts

@@ -346,6 +346,7 @@ describe('deterministic stack depth', () => {
     (func $deep (export "deep") (local i64 i64 i64) call $tick call $deep)
     (func $indirect (export "indirect") call $tick i32.const 0 call_indirect (type $v))
     (func $chain (export "chain") (param i32) (result i32) local.get 0 call $leaf)
+    (func $count (export "count") (param i32) local.get 0 if local.get 0 i32.const 1 i32.sub call $count end)
     (func $leaf (param i32) (result i32) local.get 0 i32.const 1 i32.add))`;
 
   async function depth(bytes: Uint8Array, entry: string, budget: number, before?: (r: Run) => void) {
@@ -367,7 +368,12 @@ describe('deterministic stack depth', () => {
       assert.equal(a.code, InternalTrapCode.StackOverflow, entry);
       assert.equal(a.ticks, Math.floor(256 * 1024 / a.charge), `${entry}: depth = budget / charge`);
       assert.deepEqual(await depth(bytes, entry, 256 * 1024), a, `${entry}: same depth again`);
-      const after = await depth(bytes, entry, 256 * 1024, (r) => { for (let i = 0; i < 100; i++) fn(r, 'chain')(i); });
+      const after = await depth(bytes, entry, 256 * 1024, (r) => {
+        for (let i = 0; i < 100; i++) fn(r, 'chain')(i);
+        const budget = r.exports.__stack_budget.value as number;
+        fn(r, 'count')(300);
+        assert.equal(r.exports.__stack_budget.value, budget, 'a recursion that returns gives its budget back');
+      });
       assert.deepEqual(after, a, `${entry}: the depth does not depend on call history`);
     }
   });

@@ -2,11 +2,14 @@
  * Instruments one function body in two walks of its operators:
  *
  * 1. {@link scanBody} computes the replica's injection points and their
- *    static costs (`injections` in instrumentation.rs), whether the function
- *    calls (leaf or not), which scratch locals the barrier needs, and the
- *    operand-stack bound of the frame estimate.
+ *    static costs (`injections` in instrumentation.rs), which points may be
+ *    observed (so the counter must be stored there), the calls (for the
+ *    stack plan), which scratch locals the barrier and NaN canonicalization
+ *    need, and the operand-stack bound of the frame estimate.
  * 2. {@link rewriteBody} copies the body, inserting the sequences of
- *    `metering.ts`, `barrier.ts` and `stack.ts` and re-indexing functions.
+ *    `metering.ts`, `barrier.ts`, `stack.ts` and `nan.ts`, replacing
+ *    `memory.grow` and bulk memory operations by helper calls and
+ *    re-indexing functions.
  *
  * The replica's points: the function entry (re-entrant, starting at cost 1);
  * after `loop` (re-entrant); after `if`; after `else`, `br`, `br_if`,
