@@ -29,36 +29,27 @@ function withStateExports(bytes: Uint8Array): { bytes: Uint8Array; globals: numb
 }
 
 /**
- * Instantiates an instrumented module with the test host. The host runs
- * `canister_start` right after instantiation, so the counter, the stack
- * budget and the data segments are set up as the instance is created.
+ * Instantiates an instrumented module with the test host; the counter, the
+ * stack budget and the data segments are set up as the instance is created,
+ * before the host runs `canister_start`.
  */
 function instantiateInstrumented(out: InstrumentationOutput, entry: CorpusEntry, initialHeap?: Uint8Array[]): TestCanister {
-  const Instance = WebAssembly.Instance;
-  WebAssembly.Instance = new Proxy(Instance, {
-    construct(target, args: [WebAssembly.Module, WebAssembly.Imports]) {
-      const instance = new target(...args);
+  return instantiateCanister(out.binary, {
+    ...entry.hostOptions,
+    onInstance(instance) {
       const exports = instance.exports as Record<string, WebAssembly.Global | WebAssembly.Memory>;
       (exports[EXPORTS.instructionCounter] as WebAssembly.Global).value = BUDGET;
       (exports[EXPORTS.stackBudget] as WebAssembly.Global).value = 4 << 20; // recursion in the corpus stays far below V8's own limit
       const heap = new Uint8Array((exports[EXPORTS.memory] as WebAssembly.Memory).buffer);
       for (const s of out.dataSegments) heap.set(s.bytes, Number(s.offset));
       initialHeap?.push(heap.slice());
-      return instance;
     },
+    extraImports: { __: {
+      out_of_instructions: () => { throw new Error('out of instructions'); },
+      try_grow_wasm_memory: () => 0,
+      internal_trap: (code: number) => { throw new Error(`internal trap ${code}`); },
+    } },
   });
-  try {
-    return instantiateCanister(out.binary, {
-      ...entry.hostOptions,
-      extraImports: { __: {
-        out_of_instructions: () => { throw new Error('out of instructions'); },
-        try_grow_wasm_memory: () => 0,
-        internal_trap: (code: number) => { throw new Error(`internal trap ${code}`); },
-      } },
-    });
-  } finally {
-    WebAssembly.Instance = Instance;
-  }
 }
 
 const outcome = (r: CallResult) => ({ reply: r.reply, reject: r.reject, trapped: r.trap !== undefined });

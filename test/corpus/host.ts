@@ -38,6 +38,8 @@ export interface HostOptions {
   performanceCounter?: (type: number) => bigint;
   /** Copy the heap before every message and restore it on a trap (default false). */
   rollbackOnTrap?: boolean;
+  /** Called right after instantiation, before the start function and `canister_init` (an instrumented module's host sets its counter and data segments here). */
+  onInstance?: (instance: WebAssembly.Instance) => void;
 }
 
 /** A live canister instance. */
@@ -198,6 +200,7 @@ export function instantiateCanister(wasm: Uint8Array, opts: HostOptions = {}): T
     if (imp.kind === 'function' && !(imp.name in fields)) fields[imp.name] = () => trap(`${imp.module}.${imp.name} is not implemented by the test host`);
   }
   const instance = new WebAssembly.Instance(module, imports);
+  opts.onInstance?.(instance);
   const exports = instance.exports;
   const memory = Object.values(exports).find((e) => e instanceof WebAssembly.Memory) ??
     Object.values(imports.env ?? {}).find((e): e is WebAssembly.Memory => e instanceof WebAssembly.Memory);
