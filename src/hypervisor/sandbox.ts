@@ -1,0 +1,255 @@
+/**
+ * The sandbox side of an execution: runs one entry point of a canister on
+ * a live {@link CanisterInstance} and hands back plain data (the page
+ * deltas, globals, instructions and the System API's result), so that the
+ * same code can later run inside a `worker_threads` sandbox.
+ *
+ * One execution:
+ *
+ *  1. a `SystemApi` for the context (`SandboxSystemApi`: its out-of-
+ *     instructions rule defers DTS pauses to the next check point, dts.ts),
+ *     stable memory as a `StableMemoryBuffer` over the state's page map;
+ *  2. the instance's imports are pointed at it; the instruction counter is
+ *     set to the first slice's limit and `__stack_budget` to the budget;
+ *  3. the export (or the closure `table[fun](env)`) is called — plainly when
+ *     the first slice is the last one (out of instructions can then only
+ *     trap, synchronously), else through `WebAssembly.promising` so that it
+ *     can pause;
+ *  4. at the end: success and a context that keeps changes → the heap delta
+ *     (dirty pages that really changed), the globals, the stable delta; a
+ *     trap or a query → dirty pages copied back from the `PageMap`, globals
+ *     restored, nothing kept (an instance whose heap grew is poisoned).
+ *
+ * Instructions executed = instructions of earlier slices + the last slice's
+ * limit − max(counter, 0), as the replica counts them.
+ */
+import type { HypervisorError } from '../errors/index.ts';
+import type { ApiType, SystemApiParams, SystemStateInit, SystemStateModifications, WasmResponse, WasmClosure } from '../system-api/index.ts';
+import { HostTrap, SandboxSafeSystemState, StableMemoryBuffer, SystemApi } from '../system-api/index.ts';
+import { numInstructions } from '../types/index.ts';
+import { caughtTrap } from './engine-trap.ts';
+import { AbortedExecution, SliceController, SliceState } from './dts.ts';
+import type { ExecutionState, GlobalValue } from './execution-state.ts';
+import type { CanisterInstance } from './instance.ts';
+import type { PageDelta, PageMap } from './page-map.ts';
+import { promising } from './jspi.ts';
+import { stackBudget } from './stack-budget.ts';
+
+/** What runs: an export by its full name, or a closure from the table. */
+export type ResolvedEntry = { readonly export: string } | { readonly closure: WasmClosure };
+
+/** Instruction limits of one execution. */
+export interface ExecutionLimits {
+  /** Instructions of the whole message, across its slices. */
+  readonly message: bigint;
+  /** Instructions per slice (default: the message limit, i.e. no slicing). */
+  readonly slice?: bigint;
+  /** The limit to name in `InstructionLimitExceeded` (default `message`). */
+  readonly reported?: bigint;
+}
+
+/** The input of one execution, as plain data. */
+export interface SandboxRequest {
+  readonly entry: ResolvedEntry;
+  readonly apiType: ApiType;
+  readonly systemState: SystemStateInit;
+  readonly limits: ExecutionLimits;
+  /** Whether a successful execution keeps its memory and globals (false for queries and inspect_message). */
+  readonly keepChanges: boolean;
+  /** The canister's Wasm memory limit, bytes (0 or absent = none). */
+  readonly wasmMemoryLimit?: bigint;
+  /** Whether `debug_print` prints (collected in `debugPrints`). */
+  readonly debugPrint?: boolean;
+}
+
+/** The output of one execution, as plain data. */
+export interface SandboxResult {
+  readonly error?: HypervisorError;
+  /** Set when the outcome may not be deterministic (a host bug); see engine-trap.ts. */
+  readonly hazard?: string;
+  readonly response?: WasmResponse;
+  readonly instructionsExecuted: bigint;
+  /** Slices the execution took (1 without a pause). */
+  readonly slices: number;
+  readonly heapDelta: readonly PageDelta[];
+  readonly heapSizePages: number;
+  readonly globals: readonly GlobalValue[];
+  readonly stableDelta: readonly PageDelta[];
+  readonly stableSizePages: number;
+  readonly modifications: SystemStateModifications;
+  readonly bumpCanisterVersion: boolean;
+  readonly debugPrints: readonly string[];
+}
+
+/** One step of an execution: finished, or paused after a slice. */
+export type RunStep =
+  | { readonly kind: 'finished'; readonly result: SandboxResult }
+  | {
+    readonly kind: 'paused';
+    /** Instructions the slice that just ended executed. */
+    readonly sliceInstructions: bigint;
+    /** Runs the next slice. */
+    resume(): Promise<RunStep>;
+    /** Unwinds the execution; the instance must be dropped. */
+    abort(): void;
+  };
+
+/** `SystemApi` whose out-of-instructions rule knows about slices (see dts.ts). */
+class SandboxSystemApi extends SystemApi {
+  readonly #slices: SliceState;
+
+  constructor(p: SystemApiParams, slices: SliceState) {
+    super(p);
+    this.#slices = slices;
+  }
+
+  /** Inside an `ic0` charge: pause later (at the next check point) unless this is the last slice. */
+  override outOfInstructions(): never {
+    if (!this.#slices.isLastSlice()) return undefined as never;
+    throw new HostTrap({ kind: 'InstructionLimitExceeded', limit: numInstructions(this.#slices.reportedLimit) });
+  }
+}
+
+/** A read-only view of a page map with the one method `StableMemoryBuffer` reads committed pages with. */
+function committedPages(pages: PageMap): Map<number, Uint8Array> {
+  // TODO(#3): StableMemoryBuffer takes a Map and mutates it in commit(); we never call commit()
+  // (the new state is built from dirtyPages()), so a `get`-only view is enough. Reported.
+  return { get: (index: number) => pages.get(index) } as unknown as Map<number, Uint8Array>;
+}
+
+const promisingCache = new WeakMap<CanisterInstance, Map<string, (...a: unknown[]) => Promise<unknown>>>();
+function promisingOf(instance: CanisterInstance, key: string, fn: (...a: never[]) => unknown): (...a: unknown[]) => Promise<unknown> {
+  let m = promisingCache.get(instance);
+  if (m === undefined) promisingCache.set(instance, (m = new Map()));
+  let p = m.get(key);
+  if (p === undefined) m.set(key, (p = promising(fn)));
+  return p;
+}
+
+/** Runs one entry point on `instance`, which must mirror `state` (see the module header). */
+export function runEntryPoint(instance: CanisterInstance, state: ExecutionState, req: SandboxRequest): Promise<RunStep> {
+  const out = instance.compiled.output;
+  const slices = new SliceState(req.limits.message, req.limits.slice ?? req.limits.message, req.limits.reported ?? req.limits.message);
+  const stable = new StableMemoryBuffer(state.stable.sizePages, committedPages(state.stable.pages));
+  const debugPrints: string[] = [];
+  const api = new SandboxSystemApi({
+    apiType: req.apiType,
+    systemState: new SandboxSafeSystemState(req.systemState),
+    stableMemory: stable,
+    messageInstructionLimit: slices.reportedLimit,
+    sliceInstructionLimit: slices.sliceLimit,
+    wasm64: out.isWasm64,
+    ...(req.debugPrint === undefined ? {} : { debugPrintEnabled: req.debugPrint }),
+    onDebugPrint: (m) => debugPrints.push(m),
+  }, slices);
+  const controller = new SliceController(slices, api);
+  const memory = instance.memory;
+  api.setMemory(memory ?? (() => new Uint8Array(0)));
+  api.setCounterGlobal(instance.counter);
+  instance.binding.api = api;
+  instance.binding.outOfInstructions = () => controller.outOfInstructions();
+  instance.binding.wasmMemoryLimit = req.wasmMemoryLimit;
+  instance.counter.value = slices.sliceLimit;
+  instance.stackBudget.value = stackBudget(out.stackHeadroomBytes);
+  let sliceCount = 1;
+
+  const finish = (thrown: unknown, ran: boolean): SandboxResult => {
+    const caught = thrown === undefined ? undefined : caughtTrap(thrown);
+    const sys = api.takeResult(caught?.error);
+    const instructionsExecuted = ran ? slices.totalExecuted(instance.counter.value as bigint) : 0n;
+    const base = {
+      instructionsExecuted, slices: sliceCount, modifications: sys.modifications, bumpCanisterVersion: sys.bumpCanisterVersion, debugPrints,
+      ...(caught?.hazard === undefined ? {} : { hazard: caught.hazard }),
+    };
+    instance.binding.api = undefined;
+    if (sys.error === undefined && req.keepChanges) {
+      const heapDelta = instance.takeHeapDelta(state.heap);
+      const stableDelta = stable.dirtyPages().filter((p) => !state.stable.pages.pageEquals(p.index, p.bytes));
+      return {
+        ...base, ...(sys.response === undefined ? {} : { response: sys.response }),
+        heapDelta, heapSizePages: instance.heapPages(), globals: instance.readGlobals(), stableDelta, stableSizePages: stable.sizePages,
+      };
+    }
+    instance.restore(state.heap);
+    instance.writeGlobals(state.globals);
+    if (instance.heapPages() > state.heapSizePages) instance.poisoned = true;
+    instance.mirrors = state;
+    return {
+      ...base, ...(sys.error === undefined ? {} : { error: sys.error }), ...(sys.response === undefined ? {} : { response: sys.response }),
+      heapDelta: [], heapSizePages: state.heapSizePages, globals: state.globals, stableDelta: [], stableSizePages: state.stable.sizePages,
+    };
+  };
+
+  // Resolve what to call.
+  let fn: (...a: never[]) => unknown;
+  let args: (number | bigint)[] = [];
+  let key: string;
+  if ('export' in req.entry) {
+    const f = instance.exports[req.entry.export];
+    if (typeof f !== 'function') return Promise.resolve({ kind: 'finished', result: finish(new HostTrap(methodNotFound(req.entry.export)), false) });
+    fn = f as (...a: never[]) => unknown;
+    key = req.entry.export;
+  } else {
+    const prepared = instance.closures.prepare(req.entry.closure.fun, req.entry.closure.env);
+    if (!prepared.ok || instance.closures.invoke === undefined) {
+      return Promise.resolve({ kind: 'finished', result: finish(new HostTrap(prepared.ok ? { kind: 'ToolchainContractViolation', message: 'table not found' } : prepared.error), false) });
+    }
+    fn = instance.closures.invoke as (...a: never[]) => unknown;
+    args = prepared.args;
+    key = '\0closure';
+  }
+
+  if (slices.isLastSlice()) {
+    let thrown: unknown;
+    try {
+      (fn as (...a: (number | bigint)[]) => unknown)(...args);
+    } catch (e) {
+      thrown = e;
+    }
+    return Promise.resolve({ kind: 'finished', result: finish(thrown, true) });
+  }
+
+  // Sliced: run through JSPI; each step ends at a pause or at the end.
+  let deliver: ((step: RunStep) => void) | undefined;
+  let aborted = false;
+  const nextStep = (): Promise<RunStep> => new Promise<RunStep>((resolve) => { deliver = resolve; });
+  const take = (): (step: RunStep) => void => {
+    const d = deliver;
+    deliver = undefined;
+    if (d === undefined) throw new Error('DTS: no one is waiting for this execution');
+    return d;
+  };
+  controller.onPause = (sliceInstructions) => {
+    take()({
+      kind: 'paused',
+      sliceInstructions,
+      resume: () => {
+        const next = nextStep();
+        sliceCount++;
+        controller.resume();
+        return next;
+      },
+      abort: () => {
+        aborted = true;
+        instance.poisoned = true;
+        instance.binding.api = undefined;
+        controller.abort();
+      },
+    });
+  };
+  const first = nextStep();
+  promisingOf(instance, key, fn)(...args).then(
+    () => { if (!aborted) take()({ kind: 'finished', result: finish(undefined, true) }); },
+    (e: unknown) => { if (!aborted && !(e instanceof AbortedExecution)) take()({ kind: 'finished', result: finish(e, true) }); },
+  );
+  return first;
+}
+
+function methodNotFound(exportName: string): HypervisorError {
+  const space = exportName.indexOf(' ');
+  const prefix = space < 0 ? exportName : exportName.slice(0, space);
+  const name = space < 0 ? exportName : exportName.slice(space + 1);
+  const methodKind = prefix === 'canister_update' ? 'update' : prefix === 'canister_query' ? 'query'
+    : prefix === 'canister_composite_query' ? 'composite_query' : 'system';
+  return { kind: 'MethodNotFound', methodKind, name };
+}
