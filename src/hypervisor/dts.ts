@@ -24,10 +24,14 @@
  * API call) cannot suspend here, because `ic0` imports are plain functions
  * (JSPI-suspending imports cost ~100 ns per call even when they do not
  * suspend, plain ones ~8 ns). When such a charge runs out and the slice is
- * not the last one, the call completes and the pause happens at the next
- * check point (function entry or loop header, at most one basic block
- * later). Results, memory and the instruction total are the same; only the
- * slice boundary moves by that block.
+ * not the last one, the controller notes the counter at that point (a
+ * pause is owed), the call completes, and the Wasm stack suspends at the
+ * next check point (function entry or loop header, at most one basic block
+ * later). The owed pause is booked at the noted counter, and the
+ * instructions run since then count in the next slice, so slice accounting,
+ * results and totals are exactly the replica's; only where the Wasm stack
+ * physically stops moves by that block. An execution that returns while a
+ * pause is owed books it at the end ({@link SliceController.settle}).
  */
 import type { HypervisorError } from '../errors/index.ts';
 import { MAX_NUM_SLICES } from '../config/index.ts';
@@ -111,9 +115,18 @@ export class SliceState {
     return { ok: true, executedInSlice, nextSlice };
   }
 
-  /** Instructions of the whole execution when it ends with the counter at `counter` (a negative counter counts as 0 left). */
+  /**
+   * Instructions of the whole execution when it ends with the counter at
+   * `counter`, at most the total limit. A negative counter (the last block
+   * ran past the slice's end without reaching a check point) counts in full.
+   * The replica caps each slice's count at the slice's limit, which drops
+   * those few instructions when that happens in a *final* slice, so there a
+   * sliced run would be charged less than the unsliced one; counting them
+   * keeps the two equal (the deviation is at most one basic block).
+   */
   totalExecuted(counter: bigint): bigint {
-    return this.executed + this.sliceLimit - (counter > 0n ? counter : 0n);
+    const total = this.executed + this.sliceLimit - counter;
+    return total < this.totalLimit ? total : this.totalLimit;
   }
 }
 
@@ -137,6 +150,8 @@ export class SliceController {
   readonly #api: SystemApi;
   #continue: { resolve: () => void; reject: (e: Error) => void } | undefined;
   #onPause: PauseListener | undefined;
+  /** The counter where an `ic0` charge ran out, while the pause it owes is pending. */
+  #owedAt: bigint | undefined;
 
   constructor(slices: SliceState, api: SystemApi) {
     this.slices = slices;
@@ -154,18 +169,49 @@ export class SliceController {
   }
 
   /**
+   * An `ic0` charge ran out: pause at the next check point unless this is
+   * the last slice (then the charge traps, as in the replica).
+   * @returns whether the pause was deferred.
+   */
+  deferPause(): boolean {
+    if (this.slices.isLastSlice()) return false;
+    this.#owedAt ??= this.#api.getCounter();
+    return true;
+  }
+
+  /**
    * The `__.out_of_instructions` import: traps (throws) or pauses (returns
    * the promise the Wasm stack waits on). Only the promising path can pause;
    * on the plain path the first slice is the last, so this always throws.
    * @throws {HostTrap} `InstructionLimitExceeded` or `SliceOverrun`.
    */
   outOfInstructions(): Promise<void> {
-    const r = this.slices.tryPause(this.#api.getCounter());
+    const now = this.#api.getCounter();
+    const at = this.#owedAt ?? now;
+    this.#owedAt = undefined;
+    const r = this.slices.tryPause(at);
     if (!r.ok) throw new HostTrap(r.error);
+    this.#api.setCounter(at);
     this.#api.startSlice(r.nextSlice);
+    this.#api.setCounter(r.nextSlice - (at - now)); // what ran since an owed pause counts in the new slice
     const waiting = new Promise<void>((resolve, reject) => { this.#continue = { resolve, reject }; });
     this.#onPause?.(r.executedInSlice);
     return waiting;
+  }
+
+  /**
+   * Books a pause still owed when the execution ended (it returned or
+   * trapped before reaching a check point) and returns the counter as the
+   * replica's next slice would read it, or the error the owed pause fails
+   * with. Without an owed pause: the counter as it is.
+   */
+  settle(counter: bigint): { ok: true; counter: bigint; paused: boolean } | { ok: false; error: HypervisorError } {
+    const at = this.#owedAt;
+    if (at === undefined) return { ok: true, counter, paused: false };
+    this.#owedAt = undefined;
+    const r = this.slices.tryPause(at);
+    if (!r.ok) return r;
+    return { ok: true, counter: r.nextSlice - (at - counter), paused: true };
   }
 
   /** Continues the paused Wasm stack with the next slice. */

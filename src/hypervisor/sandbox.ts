@@ -96,17 +96,12 @@ export type RunStep =
 
 /** `SystemApi` whose out-of-instructions rule knows about slices (see dts.ts). */
 class SandboxSystemApi extends SystemApi {
-  readonly #slices: SliceState;
+  controller: SliceController | undefined;
 
-  constructor(p: SystemApiParams, slices: SliceState) {
-    super(p);
-    this.#slices = slices;
-  }
-
-  /** Inside an `ic0` charge: pause later (at the next check point) unless this is the last slice. */
+  /** Inside an `ic0` charge: owe a pause (taken at the next check point) unless this is the last slice. */
   override outOfInstructions(): never {
-    if (!this.#slices.isLastSlice()) return undefined as never;
-    throw new HostTrap({ kind: 'InstructionLimitExceeded', limit: numInstructions(this.#slices.reportedLimit) });
+    if (this.controller?.deferPause() === true) return undefined as never;
+    throw new HostTrap({ kind: 'InstructionLimitExceeded', limit: numInstructions(this.messageInstructionLimit) });
   }
 }
 
@@ -141,8 +136,9 @@ export function runEntryPoint(instance: CanisterInstance, state: ExecutionState,
     wasm64: out.isWasm64,
     ...(req.debugPrint === undefined ? {} : { debugPrintEnabled: req.debugPrint }),
     onDebugPrint: (m) => debugPrints.push(m),
-  }, slices);
+  });
   const controller = new SliceController(slices, api);
+  api.controller = controller;
   const memory = instance.memory;
   api.setMemory(memory ?? (() => new Uint8Array(0)));
   api.setCounterGlobal(instance.counter);
@@ -154,9 +150,17 @@ export function runEntryPoint(instance: CanisterInstance, state: ExecutionState,
   let sliceCount = 1;
 
   const finish = (thrown: unknown, ran: boolean): SandboxResult => {
-    const caught = thrown === undefined ? undefined : caughtTrap(thrown);
+    let caught = thrown === undefined ? undefined : caughtTrap(thrown);
+    let counter = instance.counter.value as bigint;
+    const owed = controller.settle(counter);
+    if (owed.ok) {
+      counter = owed.counter;
+      if (owed.paused) sliceCount++;
+    } else {
+      caught = { error: owed.error };
+    }
     const sys = api.takeResult(caught?.error);
-    const instructionsExecuted = ran ? slices.totalExecuted(instance.counter.value as bigint) : 0n;
+    const instructionsExecuted = ran ? slices.totalExecuted(counter) : 0n;
     const base = {
       instructionsExecuted, slices: sliceCount, modifications: sys.modifications, bumpCanisterVersion: sys.bumpCanisterVersion, debugPrints,
       ...(caught?.hazard === undefined ? {} : { hazard: caught.hazard }),

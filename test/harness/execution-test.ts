@@ -254,6 +254,22 @@ export class ExecutionTest {
     return outcome(c, result, undefined);
   }
 
+  /** A composite query (non-replicated); its calls are recorded, its changes discarded. */
+  async compositeQuery(id: CanisterId, method: string, arg: Uint8Array, opts: { caller?: PrincipalId } = {}): Promise<MessageOutcome> {
+    const c = this.canisterState(id);
+    const apiType: ApiType = { kind: 'compositeQuery', time: this.time, caller: opts.caller ?? USER, arg, callContextId: 0n };
+    const result = await this.runToCompletion(c, { kind: 'compositeQuery', method }, apiType, this.#cfg.query);
+    return outcome(c, result, undefined);
+  }
+
+  /** Runs `canister_inspect_message` for an ingress to `method`; `error` is set when the canister did not accept it. */
+  async inspectMessage(id: CanisterId, method: string, arg: Uint8Array, opts: { caller?: PrincipalId } = {}): Promise<MessageOutcome> {
+    const c = this.canisterState(id);
+    const apiType: ApiType = { kind: 'inspectMessage', time: this.time, caller: opts.caller ?? USER, arg, methodName: method };
+    const result = await this.runToCompletion(c, { kind: 'inspectMessage' }, apiType, { message: 200_000_000n });
+    return outcome(c, result, undefined);
+  }
+
   /** Runs `canister_global_timer` if the timer is due (deactivating it first); `undefined` if it is not. */
   async runGlobalTimer(id: CanisterId): Promise<MessageOutcome | undefined> {
     const c = this.canisterState(id);
@@ -267,7 +283,12 @@ export class ExecutionTest {
     return this.#systemTask(this.canisterState(id), 'heartbeat');
   }
 
-  async #systemTask(c: TestCanister, task: 'globalTimer' | 'heartbeat'): Promise<MessageOutcome> {
+  /** Runs `canister_on_low_wasm_memory` (the harness does not evaluate the hook's condition). */
+  async onLowWasmMemory(id: CanisterId): Promise<MessageOutcome> {
+    return this.#systemTask(this.canisterState(id), 'onLowWasmMemory');
+  }
+
+  async #systemTask(c: TestCanister, task: 'globalTimer' | 'heartbeat' | 'onLowWasmMemory'): Promise<MessageOutcome> {
     const ctx = this.newCallContext(c, { kind: 'system' }, PrincipalId.fromUint8Array(new Uint8Array(0)), 0n);
     const step = await this.startMessage(c, ctx, { kind: task }, { kind: 'systemTask', task, time: this.time, callContextId: ctx.id });
     return step.kind === 'paused' ? this.#finishPaused(c.id) : step;
