@@ -12,8 +12,9 @@ import { cycles } from '../../src/types/index.ts';
 import type { HypervisorError } from '../../src/errors/index.ts';
 import { applyResult } from './test-canister.ts';
 import type { CallContext, RecordedCall, Response, TestCanister } from './test-canister.ts';
-import type { ExecutionTest, MessageOutcome, SliceOutcome } from './execution-test.ts';
-import { outcome } from './execution-test.ts';
+import type { ExecutionTest } from './execution-test.ts';
+import { outcome } from './outcome.ts';
+import type { MessageOutcome, SliceOutcome } from './outcome.ts';
 
 /** Keeps the calls in flight and moves them between canisters. */
 export class CallRouter {

@@ -21,31 +21,20 @@ import { APPLICATION_SUBNET_SCHEDULER_CONFIG, DEFAULT_WASM_MEMORY_LIMIT } from '
 import type { SubnetType } from '../../src/config/index.ts';
 import { CanisterId, PrincipalId, SubnetId, cycles, time } from '../../src/types/index.ts';
 import type { Time } from '../../src/types/index.ts';
-import { ErrorCode, UserErrorException, toUserError, userError } from '../../src/errors/index.ts';
-import type { UserError } from '../../src/errors/index.ts';
 import { compileMotoko } from '../corpus/motoko.ts';
 import type { MotokoOptions } from '../corpus/motoko.ts';
 import { watToWasm } from '../corpus/wat.ts';
-import { applyResult, systemStateOf } from './test-canister.ts';
+import { USER, applyResult, systemStateOf } from './test-canister.ts';
+import { installCanister, upgradeCanister } from './install.ts';
+import type { UpgradeOptions } from './install.ts';
+import { outcome } from './outcome.ts';
+import type { MessageOutcome, SliceOutcome } from './outcome.ts';
 import type { CallContext, CallOrigin, HarnessEnvironment, RecordedCall, Response, TestCanister } from './test-canister.ts';
 import { CallRouter } from './calls.ts';
 
 export type { RecordedCall, Response, TestCanister } from './test-canister.ts';
 
-/** A message's outcome once an execution finished. */
-export interface MessageOutcome {
-  readonly kind: 'finished';
-  /** The last execution's result. */
-  readonly result: ExecutionResult;
-  readonly reply?: Uint8Array;
-  readonly reject?: { readonly code: number; readonly message: string };
-  readonly error?: UserError;
-  /** No answer yet: the call context waits for responses. */
-  readonly pending: boolean;
-}
-
-/** A step of a sliced message. */
-export type SliceOutcome = MessageOutcome | { readonly kind: 'paused'; readonly sliceInstructions: bigint };
+export type { MessageOutcome, SliceOutcome } from './outcome.ts';
 
 const cfg = APPLICATION_SUBNET_SCHEDULER_CONFIG;
 
@@ -102,8 +91,7 @@ interface TestConfig {
   readonly subnetType: SubnetType;
 }
 
-/** The principal of ingress messages unless a test says otherwise. */
-export const USER = PrincipalId.fromUint8Array(Uint8Array.of(0x0a, 0x0b, 0x01));
+export { USER } from './test-canister.ts';
 
 /** Canisters, time and messages of one scenario (see the module header). */
 export class ExecutionTest {
@@ -141,16 +129,7 @@ export class ExecutionTest {
   /** Installs a module (raw or gzipped). @throws {UserErrorException} if compiling, start or init fails. */
   async canisterFromWasm(wasm: Uint8Array, opts: { initArg?: Uint8Array } = {}): Promise<CanisterId> {
     const id = CanisterId.fromU64(this.#nextCanister++);
-    const compiled = this.hypervisor.compile(wasm, id);
-    if (!compiled.ok) throw new UserErrorException(compiled.error);
-    const canister: TestCanister = {
-      id, execution: this.hypervisor.createExecutionState(id, compiled.compiled), balance: this.#cfg.balance,
-      certifiedData: new Uint8Array(0), globalTimer: 0n, version: 0n, log: [], lastCallbackId: 0n,
-      callContexts: new Map(), wasmMemoryLimit: this.#cfg.wasmMemoryLimit,
-    };
-    const used = await this.#installStep(canister, { kind: 'start' }, { kind: 'start', time: this.time }, 0n);
-    await this.#installStep(canister, { kind: 'init' }, { kind: 'init', time: this.time, caller: USER, arg: opts.initArg ?? DIDL_EMPTY }, used);
-    canister.version += 1n;
+    const canister = await installCanister(this, id, wasm, { balance: this.#cfg.balance, wasmMemoryLimit: this.#cfg.wasmMemoryLimit, ...opts });
     this.#canisters.set(id.toText(), canister);
     return id;
   }
@@ -162,38 +141,13 @@ export class ExecutionTest {
    * Atomic: on any failure the canister is left as it was.
    * @throws {UserErrorException} with the failing step's error.
    */
-  async upgrade(id: CanisterId, wasm: Uint8Array, opts: { arg?: Uint8Array; wasmMemoryPersistence?: 'keep' | 'replace'; skipPreUpgrade?: boolean } = {}): Promise<void> {
-    const c = this.canisterState(id);
-    const before = { ...c, log: [...c.log] };
-    if (isEop(c) && opts.wasmMemoryPersistence === undefined) {
-      throw new Error('Missing upgrade option: Enhanced orthogonal persistence requires the `wasm_memory_persistence` upgrade option.');
-    }
-    const compiled = this.hypervisor.compile(wasm, id);
-    if (!compiled.ok) throw new UserErrorException(compiled.error);
-    try {
-      let used = 0n;
-      if (opts.skipPreUpgrade !== true) used = await this.#installStep(c, { kind: 'preUpgrade' }, { kind: 'preUpgrade', time: this.time, caller: USER }, used);
-      const old = c.execution;
-      c.execution = this.hypervisor.createExecutionState(id, compiled.compiled, {
-        stable: old.stable, ...(opts.wasmMemoryPersistence === 'keep' ? { heap: { heap: old.heap, heapSizePages: old.heapSizePages } } : {}),
-      });
-      used = await this.#installStep(c, { kind: 'start' }, { kind: 'start', time: this.time }, used);
-      await this.#installStep(c, { kind: 'postUpgrade' }, { kind: 'init', time: this.time, caller: USER, arg: opts.arg ?? DIDL_EMPTY }, used);
-      c.globalTimer = 0n;
-      c.version += 1n;
-    } catch (e) {
-      Object.assign(c, before);
-      throw e;
-    }
+  async upgrade(id: CanisterId, wasm: Uint8Array, opts: UpgradeOptions = {}): Promise<void> {
+    await upgradeCanister(this, this.canisterState(id), wasm, opts);
   }
 
-  /** Runs an install step to completion; returns the instructions used so far. */
-  async #installStep(c: TestCanister, entryPoint: EntryPoint, apiType: ApiType, used: bigint): Promise<bigint> {
-    const { install } = this.#cfg;
-    const result = await this.runToCompletion(c, entryPoint, apiType, { message: install.message - used, slice: install.slice, reported: install.message });
-    applyResult(c, undefined, result);
-    if (result.error !== undefined) throw new UserErrorException(toUserError(result.error, c.id));
-    return used + result.instructionsExecuted;
+  /** Instruction limits of install code (start + init, or the upgrade steps together). */
+  get installLimits(): { readonly message: bigint; readonly slice: bigint } {
+    return this.#cfg.install;
   }
 
   /** The harness's state of a canister. @throws {Error} for an unknown id. */
@@ -372,31 +326,3 @@ export class ExecutionTest {
   }
 }
 
-const DIDL_EMPTY = Uint8Array.from([0x44, 0x49, 0x44, 0x4c, 0, 0]);
-
-function isEop(c: TestCanister): boolean {
-  return WebAssembly.Module.customSections(c.execution.compiled.module, 'icp:private enhanced-orthogonal-persistence').length > 0;
-}
-
-/** The outcome of a finished execution for its call context. */
-export function outcome(c: TestCanister, result: ExecutionResult, ctx: CallContext | undefined): MessageOutcome {
-  const base = { kind: 'finished' as const, result };
-  if (result.error !== undefined) {
-    const error = toUserError(result.error, c.id);
-    if (ctx !== undefined && ctx.outstanding === 0 && !ctx.replied) {
-      ctx.replied = true;
-      ctx.answer = { reject: { code: 5, message: error.description }, error };
-    }
-    return { ...base, error, pending: ctx !== undefined && !ctx.replied };
-  }
-  const r = result.response;
-  if (r?.kind === 'reply') return { ...base, reply: r.payload, pending: false };
-  if (r?.kind === 'reject') return { ...base, reject: { code: 4, message: r.message }, pending: false };
-  if (ctx !== undefined && !ctx.replied && ctx.outstanding === 0 && ctx.origin.kind !== 'system') {
-    const error = userError(ErrorCode.CanisterDidNotReply, `Canister ${c.id.toText()} did not reply to the call`);
-    ctx.replied = true;
-    ctx.answer = { reject: { code: 5, message: error.description }, error };
-    return { ...base, error, pending: false };
-  }
-  return { ...base, pending: ctx !== undefined && !ctx.replied && ctx.origin.kind !== 'system' };
-}

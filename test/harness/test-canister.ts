@@ -5,9 +5,13 @@
 // keeps log records and the `[TRAP]` line).
 import type { CanisterLogRecord, OutgoingRequest, SystemStateInit, WasmResponse } from '../../src/system-api/index.ts';
 import type { ExecutionResult, ExecutionState } from '../../src/hypervisor/index.ts';
-import type { CanisterId, PrincipalId, SubnetId } from '../../src/types/index.ts';
+import { PrincipalId } from '../../src/types/index.ts';
+import type { CanisterId, SubnetId } from '../../src/types/index.ts';
 import type { SubnetType } from '../../src/config/index.ts';
 import type { UserError } from '../../src/errors/index.ts';
+
+/** The principal of ingress messages (and the canisters' controller) unless a test says otherwise. */
+export const USER = PrincipalId.fromUint8Array(Uint8Array.of(0x0a, 0x0b, 0x01));
 
 /** Where a call context came from. */
 export type CallOrigin =
