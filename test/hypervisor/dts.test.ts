@@ -31,6 +31,7 @@ const LOOP_WAT = `(module
   (import "ic0" "msg_reply_data_append" (func $append (param i32 i32)))
   (import "ic0" "msg_reply" (func $reply))
   (import "ic0" "debug_print" (func $print (param i32 i32)))
+  (import "ic0" "performance_counter" (func $perf (param i32) (result i64)))
   (memory 4)
   (global $runs (mut i64) (i64.const 0))
   (func (export "canister_update work") (local $i i32) (local $h i64)
@@ -43,7 +44,8 @@ const LOOP_WAT = `(module
       (br_if $l (i32.lt_u (local.get $i) (i32.const 1000000))))
     (global.set $runs (i64.add (global.get $runs) (i64.const 1)))
     (i64.store (i32.const 0) (local.get $h))
-    (call $append (i32.const 0) (i32.const 8))
+    (i64.store (i32.const 8) (call $perf (i32.const 0)))
+    (call $append (i32.const 0) (i32.const 16))
     (call $reply)))`;
 
 async function run(test: ExecutionTest, id: CanisterId, method: string, arg: Uint8Array): Promise<{ reply: Uint8Array | undefined; instructions: bigint; slices: number }> {

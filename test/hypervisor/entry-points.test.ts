@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExecutionTestBuilder } from '../harness/execution-test.ts';
 import { ErrorCode, UserErrorException } from '../../src/errors/index.ts';
-import { CLOSURES, START_CALLS_TIME, START_WRITES, STATEFUL } from './wat-canisters.ts';
+import { CLOSURES, DROPS_SEGMENT, START_CALLS_TIME, START_WRITES, STATEFUL } from './wat-canisters.ts';
 
 const NONE = new Uint8Array(0);
 const u64s = (...ns: bigint[]): Uint8Array => new Uint8Array(new BigUint64Array(ns).buffer);
@@ -96,6 +96,13 @@ describe('entry points and rollback', () => {
       return true;
     });
   });
+
+  it('a module that drops a data segment gets a fresh instance for every message, as in the replica', async () => {
+    const test = new ExecutionTestBuilder().build();
+    const id = await test.canisterFromWat(DROPS_SEGMENT);
+    assert.equal((await test.ingress(id, 'drop', NONE)).error, undefined);
+    assert.deepEqual((await test.ingress(id, 'init', NONE)).reply, new TextEncoder().encode('hello'));
+  });
 });
 
 describe('callbacks (closures from the table)', () => {
@@ -104,6 +111,7 @@ describe('callbacks (closures from the table)', () => {
     const id = await test.canisterFromWat(CLOSURES);
     const first = await test.ingress(id, 'call', Uint8Array.of(reply, reject, cleanup));
     assert.equal(first.pending, true);
+    assert.deepEqual(first.result.heapDelta.map((p) => p.index), [0], 'the host\'s writes (argument, own id) are in the delta');
     const [call] = test.outgoingCalls(id);
     return { test, id, call };
   }

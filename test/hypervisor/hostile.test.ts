@@ -65,7 +65,7 @@ describe('hostile canisters', () => {
     assert.equal(test.canisterState(id).execution.heapSizePages, 2);
   });
 
-  it('unbounded recursion traps with a stack overflow at the same depth on every run', async () => {
+  it('unbounded recursion traps with a stack overflow at the same depth on every run', async (t) => {
     const depths = new Set<string>();
     const instructions = new Set<bigint>();
     for (const slice of [undefined, 30_000n]) {
@@ -86,8 +86,39 @@ describe('hostile canisters', () => {
     assert.equal(depths.size, 1, `depths ${[...depths]}`);
     assert.equal(instructions.size, 1);
     assert.ok(Number([...depths][0]) > 1000, `depth ${[...depths][0]}`);
-    console.log(`# WAT recursion depth reached: ${[...depths][0]}`);
+    t.diagnostic(`depth reached: ${[...depths][0]}`);
   });
+
+  const locals = (n: number, t: string): string => Array.from({ length: n }, () => t).join(' ');
+  const SHAPES: Record<string, string> = {
+    'a frame of 300 i64 locals': `(module (func $r (param $n i32) (result i32) (local ${locals(300, 'i64')})
+      (i32.add (call $r (i32.add (local.get $n) (i32.const 1))) (i32.const 1))) (func (export "canister_update go") (drop (call $r (i32.const 0)))))`,
+    'SIMD locals': `(module (func $r (param $n i32) (result v128) (local ${locals(50, 'v128')})
+      (i32x4.add (call $r (i32.add (local.get $n) (i32.const 1))) (v128.const i32x4 1 2 3 4))) (func (export "canister_update go") (drop (call $r (i32.const 0)))))`,
+    'call_indirect': `(module (type $t (func (param i32) (result i32))) (table 1 funcref) (elem (i32.const 0) $r)
+      (func $r (param $n i32) (result i32) (i32.add (call_indirect (type $t) (i32.add (local.get $n) (i32.const 1)) (i32.const 0)) (i32.const 1)))
+      (func (export "canister_update go") (drop (call $r (i32.const 0)))))`,
+    'mutual recursion': `(module (func $a (param i32) (result i32) (call $b (local.get 0)))
+      (func $b (param i32) (result i32) (i32.add (call $a (i32.add (local.get 0) (i32.const 1))) (i32.const 2)))
+      (func (export "canister_update go") (drop (call $a (i32.const 0)))))`,
+  };
+  for (const [shape, wat] of Object.entries(SHAPES)) {
+    it(`recursion with ${shape} overflows deterministically, never V8's own stack`, async () => {
+      const seen = new Set<string>();
+      for (const slice of [undefined, 1_000n]) {
+        const b = new ExecutionTestBuilder();
+        const test = (slice === undefined ? b : b.withSliceLimit(slice)).build();
+        const id = await test.canisterFromWat(wat);
+        for (let run = 0; run < 2; run++) {
+          const r = await test.ingress(id, 'go', new Uint8Array(0));
+          assert.match(r.error?.description ?? '', /Canister trapped: stack overflow/);
+          assert.equal(r.result.hazard, undefined);
+          seen.add(String(r.result.instructionsExecuted));
+        }
+      }
+      assert.equal(seen.size, 1, [...seen].join());
+    });
+  }
 
   it('unbounded recursion in Motoko traps deterministically', async () => {
     const wasm = await compileMotoko(`

@@ -115,3 +115,13 @@ export const START_CALLS_TIME = `(module
   (memory 1)
   (func $start (drop (call $time)))
   (start $start))`;
+
+/** `drop` drops a passive data segment; `init` copies it into memory and replies it (traps if dropped). */
+export const DROPS_SEGMENT = `(module
+  (import "ic0" "msg_reply_data_append" (func $append (param i32 i32)))
+  (import "ic0" "msg_reply" (func $reply))
+  (memory 1)
+  (data $d "hello")
+  (func (export "canister_update drop") (data.drop $d) (call $reply))
+  (func (export "canister_update init")
+    (memory.init $d (i32.const 0) (i32.const 0) (i32.const 5)) (call $append (i32.const 0) (i32.const 5)) (call $reply)))`;
