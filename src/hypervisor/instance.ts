@@ -40,7 +40,7 @@ import type { ExecutionState, GlobalValue } from './execution-state.ts';
 import { HEAP_WRITES, unsignedArg } from './heap-writes.ts';
 import { suspending } from './jspi.ts';
 import { tryGrowWasmMemory, WASM_PAGE_BYTES } from './memory-grow.ts';
-import type { ModuleInfo } from './module-info.ts';
+import type { ImportedLimits, ModuleInfo } from './module-info.ts';
 import { moduleInfo } from './module-info.ts';
 import { PAGE_BYTES } from './page-map.ts';
 import type { PageDelta, PageMap } from './page-map.ts';
@@ -95,6 +95,7 @@ export class CanisterInstance {
     };
     const ic0 = this.#ic0Imports(apiOf);
     const instance = new WebAssembly.Instance(compiled.module, {
+      ...importedMemoryAndTable(this.info),
       ic0,
       [INJECTED_MODULE]: {
         out_of_instructions: suspending(() => binding.outOfInstructions()),
@@ -231,4 +232,25 @@ export class CanisterInstance {
       else heap.set(page, index * PAGE_BYTES);
     }
   }
+}
+
+/** The memory and table a module imports (`env.memory`, `env.table`), created with its declared limits. */
+function importedMemoryAndTable(info: ModuleInfo): WebAssembly.Imports {
+  const out: Record<string, Record<string, WebAssembly.ImportValue>> = {};
+  const put = (l: ImportedLimits, value: WebAssembly.ImportValue): void => { (out[l.module] ??= {})[l.name] = value; };
+  // memory64 and table64 take BigInt sizes and `address: 'i64'` (not yet in TypeScript's lib).
+  const size = (l: ImportedLimits, v: bigint): number => (l.is64 ? v : Number(v)) as number;
+  const m = info.importedMemory;
+  if (m !== undefined) {
+    put(m, new WebAssembly.Memory({
+      initial: size(m, m.min), ...(m.max === undefined ? {} : { maximum: size(m, m.max) }), ...(m.is64 ? { address: 'i64' } : {}),
+    } as WebAssembly.MemoryDescriptor));
+  }
+  const t = info.importedTable;
+  if (t !== undefined) {
+    put(t, new WebAssembly.Table({
+      element: 'anyfunc', initial: size(t, t.min), ...(t.max === undefined ? {} : { maximum: size(t, t.max) }), ...(t.is64 ? { address: 'i64' } : {}),
+    } as WebAssembly.TableDescriptor));
+  }
+  return out;
 }

@@ -1,8 +1,9 @@
 /**
  * Facts about an instrumented module that the hypervisor needs and the
  * instrumentation output does not carry (yet): the heap's declared limits,
- * the table's index type, and whether the code can change *instance* state
- * that is neither memory nor a persisted global.
+ * the table's index type, an imported memory or table to create (the IC
+ * lets a module import `env.memory` and `env.table`), and whether the code
+ * can change *instance* state that is neither memory nor a persisted global.
  *
  * Why the last one matters. The replica creates a fresh Wasm instance for
  * every execution, so table contents and dropped data/element segments are
@@ -33,6 +34,18 @@ export interface ModuleInfo {
   readonly reusable: boolean;
   /** Names of the module's custom sections (e.g. `icp:private enhanced-orthogonal-persistence`). */
   readonly customSections: readonly string[];
+  /** A memory or table the module imports (`env.memory`, `env.table`), which the host must create. */
+  readonly importedMemory?: ImportedLimits;
+  readonly importedTable?: ImportedLimits;
+}
+
+/** Where an imported memory or table comes from, and its limits. */
+export interface ImportedLimits {
+  readonly module: string;
+  readonly name: string;
+  readonly min: bigint;
+  readonly max?: bigint;
+  readonly is64: boolean;
 }
 
 const WASM32_MAX_PAGES = 65_536;
@@ -65,7 +78,13 @@ function computeInfo(m: WasmModule): ModuleInfo {
     table64: table?.limits.is64 ?? false,
     reusable: !m.code.some((body) => changesInstanceState(body.code)),
     customSections: m.sections.flatMap((s) => (s.custom === undefined ? [] : [s.custom.name])),
+    ...(memImport?.desc.kind === 'memory' ? { importedMemory: limitsOf(memImport.module, memImport.name, memImport.desc.limits) } : {}),
+    ...(tableImport?.desc.kind === 'table' ? { importedTable: limitsOf(tableImport.module, tableImport.name, tableImport.desc.type.limits) } : {}),
   };
+}
+
+function limitsOf(module: string, name: string, l: { min: bigint; max?: bigint; is64: boolean }): ImportedLimits {
+  return { module, name, min: l.min, ...(l.max === undefined ? {} : { max: l.max }), is64: l.is64 };
 }
 
 function changesInstanceState(code: Uint8Array): boolean {

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExecutionTestBuilder } from '../harness/execution-test.ts';
 import { ErrorCode, UserErrorException } from '../../src/errors/index.ts';
-import { CLOSURES, DROPS_SEGMENT, START_CALLS_TIME, START_WRITES, STATEFUL } from './wat-canisters.ts';
+import { CLOSURES, DROPS_SEGMENT, IMPORTS_MEMORY, START_CALLS_TIME, START_WRITES, STATEFUL } from './wat-canisters.ts';
 
 const NONE = new Uint8Array(0);
 const u64s = (...ns: bigint[]): Uint8Array => new Uint8Array(new BigUint64Array(ns).buffer);
@@ -102,6 +102,14 @@ describe('entry points and rollback', () => {
     const id = await test.canisterFromWat(DROPS_SEGMENT);
     assert.equal((await test.ingress(id, 'drop', NONE)).error, undefined);
     assert.deepEqual((await test.ingress(id, 'init', NONE)).reply, new TextEncoder().encode('hello'));
+  });
+  it('a module importing env.memory and env.table gets them from the host', async () => {
+    const test = new ExecutionTestBuilder().build();
+    const id = await test.canisterFromWat(IMPORTS_MEMORY);
+    assert.equal(test.canisterState(id).execution.heapSizePages, 2);
+    assert.equal((await test.ingress(id, 'set', NONE)).error, undefined);
+    test.hypervisor.dropInstances(id);
+    assert.deepEqual((await test.query(id, 'get', NONE)).reply, Uint8Array.of(0x44, 0x43, 0x42, 0x41));
   });
 });
 

@@ -125,3 +125,12 @@ export const DROPS_SEGMENT = `(module
   (func (export "canister_update drop") (data.drop $d) (call $reply))
   (func (export "canister_update init")
     (memory.init $d (i32.const 0) (i32.const 0) (i32.const 5)) (call $append (i32.const 0) (i32.const 5)) (call $reply)))`;
+
+/** Imports its memory and table (`env.memory`, `env.table`), as the IC allows; `set` stores, `get` replies it. */
+export const IMPORTS_MEMORY = `(module
+  (import "env" "memory" (memory 2 16))
+  (import "env" "table" (table 4 funcref))
+  (import "ic0" "msg_reply_data_append" (func $append (param i32 i32)))
+  (import "ic0" "msg_reply" (func $reply))
+  (func (export "canister_update set") (i32.store (i32.const 0x10010) (i32.const 0x41424344)) (call $reply))
+  (func (export "canister_query get") (call $append (i32.const 0x10010) (i32.const 4)) (call $reply)))`;
