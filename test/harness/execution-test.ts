@@ -49,6 +49,7 @@ export class ExecutionTestBuilder {
   #balance = 100_000_000_000_000n;
   #wasmMemoryLimit: bigint = DEFAULT_WASM_MEMORY_LIMIT;
   #subnetType: SubnetType = 'application';
+  #debugPrint = false;
   #hypervisor: Hypervisor | undefined;
 
   /** Instructions per update message (all slices). */
@@ -66,6 +67,8 @@ export class ExecutionTestBuilder {
   /** Wasm memory limit of new canisters, bytes (0 = none). */
   withWasmMemoryLimit(bytes: bigint): this { this.#wasmMemoryLimit = bytes; return this; }
   withSubnetType(t: SubnetType): this { this.#subnetType = t; return this; }
+  /** Whether `debug_print` also prints (`result.debugPrints`) and is charged for it, as on system subnets and PocketIC. */
+  withDebugPrint(on: boolean): this { this.#debugPrint = on; return this; }
   /** Share a hypervisor (and its compile cache) between tests. */
   withHypervisor(hv: Hypervisor): this { this.#hypervisor = hv; return this; }
 
@@ -76,6 +79,7 @@ export class ExecutionTestBuilder {
       query: { message: this.#queryLimit },
       install: { message: this.#installLimit, slice: this.#installSlice },
       time: this.#time, balance: this.#balance, wasmMemoryLimit: this.#wasmMemoryLimit, subnetType: this.#subnetType,
+      debugPrint: this.#debugPrint,
     });
   }
 }
@@ -89,6 +93,7 @@ interface TestConfig {
   readonly balance: bigint;
   readonly wasmMemoryLimit: bigint;
   readonly subnetType: SubnetType;
+  readonly debugPrint: boolean;
 }
 
 export { USER } from './test-canister.ts';
@@ -321,7 +326,7 @@ export class ExecutionTest {
   #input(c: TestCanister, entryPoint: EntryPoint, apiType: ApiType, limits: ExecutionLimits) {
     return {
       canisterId: c.id, state: c.execution, entryPoint, apiType, systemState: systemStateOf(c, this.env), limits,
-      wasmMemoryLimit: c.wasmMemoryLimit, debugPrint: true,
+      wasmMemoryLimit: c.wasmMemoryLimit, debugPrint: this.#cfg.debugPrint,
     };
   }
 }
