@@ -15,6 +15,7 @@ import {
   time,
   numWasmPages,
   numOsPages,
+  height,
   saturatingSub,
   checkedAdd,
   toSafeNumber,
@@ -28,7 +29,7 @@ describe('unit constructors', () => {
   test('accept the full range of their width', () => {
     assert.equal(cycles(0n), 0n);
     assert.equal(cycles(U128_MAX), U128_MAX);
-    for (const make of [numInstructions, numBytes, time, numWasmPages, numOsPages]) {
+    for (const make of [numInstructions, numBytes, time, numWasmPages, numOsPages, height]) {
       assert.equal(make(0n), 0n);
       assert.equal(make(U64_MAX), U64_MAX);
     }

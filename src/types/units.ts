@@ -25,6 +25,8 @@ export type Time = Branded<'Time'>;
 export type NumWasmPages = Branded<'NumWasmPages'>;
 /** A count of 4 KiB OS pages (u64). */
 export type NumOsPages = Branded<'NumOsPages'>;
+/** A block/round height (u64), the IC's `Height`: the state after batch `h` is the state at height `h`; batches start at 1. */
+export type Height = Branded<'Height'>;
 
 /** 2^64 − 1, the largest u64. */
 export const U64_MAX: bigint = (1n << 64n) - 1n;
@@ -124,6 +126,8 @@ export const Time: Unit<Time> = defineUnit<Time>('Time', U64_MAX);
 export const NumWasmPages: Unit<NumWasmPages> = defineUnit<NumWasmPages>('NumWasmPages', U64_MAX);
 /** The OS-page unit (u64 count of 4 KiB pages). */
 export const NumOsPages: Unit<NumOsPages> = defineUnit<NumOsPages>('NumOsPages', U64_MAX);
+/** The height unit (u64). */
+export const Height: Unit<Height> = defineUnit<Height>('Height', U64_MAX);
 
 /**
  * Validates and brands a cycles amount.
@@ -152,6 +156,10 @@ export function numWasmPages(n: bigint | number): NumWasmPages {
 /** Validates and brands a count of OS pages. @throws {RangeError} outside [0, 2^64 − 1]. */
 export function numOsPages(n: bigint | number): NumOsPages {
   return NumOsPages.of(n);
+}
+/** Validates and brands a height. @throws {RangeError} outside [0, 2^64 − 1]. */
+export function height(n: bigint | number): Height {
+  return Height.of(n);
 }
 
 /**

@@ -1,0 +1,95 @@
+// A batch: what consensus hands to the replicated state machine for one
+// round. It is plain data — bigints, byte arrays, ids, a boolean — so that it
+// can be logged, replayed and sent between processes, and so that every
+// replica that executes the same batches reaches the same state. Everything
+// nondeterministic (the wall clock, entropy, the order in which users'
+// requests arrived) has already been decided and written into it.
+//
+// The IC's counterpart is `ic_types::batch::Batch` (batch number, time,
+// randomness, ingress payload, requires_full_state_hash, plus XNet and
+// consensus responses that ic-exec will add when it needs them).
+import type { CanisterId, Height, Time } from '../types/index.ts';
+
+/** Bytes of a message id (the request id, a SHA-256). */
+export const MESSAGE_ID_BYTES = 32;
+/** Bytes of a batch's randomness. */
+export const RANDOMNESS_BYTES = 32;
+
+/**
+ * An ingress message as consensus orders it: the request id, where it goes,
+ * when it expires, and the signed request itself. The HTTP and ingress layers
+ * fill it after checking the envelope and signature; consensus treats
+ * `payload` as opaque and only counts its bytes against the block limits;
+ * message routing decodes it when it inducts the message.
+ */
+export interface SignedIngress {
+  /** The request id (32 bytes): the representation-independent hash of the request content (interface spec, "Request ids"). */
+  readonly messageId: Uint8Array;
+  /** The canister the call is addressed to (`canister_id` of the content; `aaaaa-aa` for the management canister). */
+  readonly receiver: CanisterId;
+  /** `ingress_expiry`: after this time the message must not be inducted. Nanoseconds since the epoch. */
+  readonly expiry: Time;
+  /** The signed request as received (the CBOR envelope). Its length is what counts against the 4 MiB block limit. */
+  readonly payload: Uint8Array;
+}
+
+/** The input of one round. */
+export interface Batch {
+  /** The batch number: 1 for the first batch, then +1 each batch. Executing it yields the state at this height. */
+  readonly height: Height;
+  /** The round's time (what `ic0.time` returns), nanoseconds since the epoch; strictly increasing from batch to batch. */
+  readonly time: Time;
+  /**
+   * 32 bytes of randomness for this round: SHA-256 of the subnet key's BLS
+   * signature over the height (the random tape, see `random-tape.ts`). The
+   * scheduler seeds its CSPRNG from it; `raw_rand` calls made in the previous
+   * round are answered from it.
+   */
+  readonly randomness: Uint8Array;
+  /** Ingress messages in block order; message routing inducts them in this order. */
+  readonly ingress: readonly SignedIngress[];
+  /** Whether the state after this batch is a checkpoint: written to disk with a full state hash (memory included). */
+  readonly requiresFullStateHash: boolean;
+}
+
+/** The height and time of the last batch, from which the next one follows. */
+export interface BatchPosition {
+  readonly height: Height;
+  readonly time: Time;
+}
+
+/** Sum of the ingress payload bytes of `messages`. */
+export function ingressPayloadBytes(messages: readonly SignedIngress[]): number {
+  let total = 0;
+  for (const m of messages) total += m.payload.length;
+  return total;
+}
+
+/**
+ * Checks the invariants every {@link BatchSource} must keep: heights from 1
+ * without gaps, strictly increasing time, 32 bytes of randomness, 32-byte
+ * message ids, no message id twice in one batch. A consumer may call it on
+ * each batch it receives from a source it does not trust to be correct.
+ * @param previous the position of the batch before (omit for the first batch).
+ * @returns a description of the first violation, or `undefined` if there is none.
+ */
+export function batchProblem(batch: Batch, previous?: BatchPosition): string | undefined {
+  const expectedHeight = previous === undefined ? 1n : previous.height + 1n;
+  if (batch.height !== expectedHeight) return `batch height ${batch.height}, expected ${expectedHeight}`;
+  if (previous !== undefined && batch.time <= previous.time) {
+    return `batch time ${batch.time} is not after the previous batch time ${previous.time}`;
+  }
+  if (batch.randomness.length !== RANDOMNESS_BYTES) {
+    return `batch randomness has ${batch.randomness.length} bytes, expected ${RANDOMNESS_BYTES}`;
+  }
+  const seen = new Set<string>();
+  for (const [i, m] of batch.ingress.entries()) {
+    if (m.messageId.length !== MESSAGE_ID_BYTES) {
+      return `ingress ${i}: message id has ${m.messageId.length} bytes, expected ${MESSAGE_ID_BYTES}`;
+    }
+    const key = Buffer.from(m.messageId).toString('hex');
+    if (seen.has(key)) return `ingress ${i}: message id ${key} appears twice in the batch`;
+    seen.add(key);
+  }
+  return undefined;
+}
