@@ -4,7 +4,8 @@
 // one; one DTS pause + resume; an `ic0` call through the forwarding proxy;
 // instance reuse against re-instantiation (WAT and a Motoko EOP canister).
 import { Hypervisor } from '../src/hypervisor/index.ts';
-import type { ExecutionLimits, ExecutionState } from '../src/hypervisor/index.ts';
+import type { ExecutionLimits } from '../src/hypervisor/index.ts';
+import type { ExecutionState } from '../src/state/index.ts';
 import { CanisterId, PrincipalId, SubnetId, cycles, time } from '../src/types/index.ts';
 import type { ApiType } from '../src/system-api/index.ts';
 import { watToWasm } from '../test/corpus/wat.ts';

@@ -32,12 +32,11 @@ import { CompileCache } from '../wasm/index.ts';
 import type { CompiledModule } from '../wasm/index.ts';
 import type { EntryPoint } from './entry-point.ts';
 import { keepsChanges, resolveEntry } from './entry-point.ts';
-import { applyExecutionDelta, exportsFunction, newExecutionState } from './execution-state.ts';
-import type { ExecutionState, StableState } from './execution-state.ts';
+import { applyExecutionDelta, exportsFunction, newExecutionState } from '../state/index.ts';
+import type { ExecutionState, PageMap, StableState } from '../state/index.ts';
 import { CanisterInstance } from './instance.ts';
 import type { ExecutionLimits, RunStep, SandboxResult } from './sandbox.ts';
 import { runEntryPoint } from './sandbox.ts';
-import type { PageMap } from './page-map.ts';
 
 /** The input of {@link Hypervisor.execute}. */
 export interface ExecuteInput {

@@ -36,14 +36,13 @@ import type { Ic0ImportName } from '../config/index.ts';
 import { HostTrap, createIc0Imports } from '../system-api/index.ts';
 import type { SystemApi } from '../system-api/index.ts';
 import { ClosureInvoker } from './closure.ts';
-import type { ExecutionState, GlobalValue } from './execution-state.ts';
+import type { ExecutionState, GlobalValue, PageDelta, PageMap } from '../state/index.ts';
 import { HEAP_WRITES, unsignedArg } from './heap-writes.ts';
 import { suspending } from './jspi.ts';
 import { tryGrowWasmMemory, WASM_PAGE_BYTES } from './memory-grow.ts';
 import type { ImportedLimits, ModuleInfo } from './module-info.ts';
 import { moduleInfo } from './module-info.ts';
-import { PAGE_BYTES } from './page-map.ts';
-import type { PageDelta, PageMap } from './page-map.ts';
+import { PAGE_BYTES } from '../state/index.ts';
 
 const PAGES_PER_WASM_PAGE = WASM_PAGE_BYTES / PAGE_BYTES;
 const V128 = 0x7b;

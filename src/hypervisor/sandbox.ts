@@ -33,9 +33,8 @@ import { HostTrap, SandboxSafeSystemState, StableMemoryBuffer, SystemApi } from 
 import { numInstructions } from '../types/index.ts';
 import { caughtTrap } from './engine-trap.ts';
 import { AbortedExecution, SliceController, SliceState } from './dts.ts';
-import type { ExecutionState, GlobalValue } from './execution-state.ts';
+import type { ExecutionState, GlobalValue, PageDelta, PageMap } from '../state/index.ts';
 import type { CanisterInstance } from './instance.ts';
-import type { PageDelta, PageMap } from './page-map.ts';
 import { promising } from './jspi.ts';
 import { stackBudget } from './stack-budget.ts';
 

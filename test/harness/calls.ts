@@ -5,7 +5,7 @@
 // (`respond`: credits the refund, runs the reply or reject callback, and
 // the cleanup callback if that traps, from the pre-callback state).
 // `drain` does both until nothing is left, in FIFO order.
-import { exportsFunction } from '../../src/hypervisor/index.ts';
+import { exportsFunction } from '../../src/state/index.ts';
 import type { EntryPoint, ExecutionResult } from '../../src/hypervisor/index.ts';
 import type { ApiType } from '../../src/system-api/index.ts';
 import { cycles } from '../../src/types/index.ts';

@@ -4,7 +4,8 @@
 // it requested; a trap commits nothing but the canister log (the replica
 // keeps log records and the `[TRAP]` line).
 import type { CanisterLogRecord, OutgoingRequest, SystemStateInit, WasmResponse } from '../../src/system-api/index.ts';
-import type { ExecutionResult, ExecutionState } from '../../src/hypervisor/index.ts';
+import type { ExecutionResult } from '../../src/hypervisor/index.ts';
+import type { ExecutionState } from '../../src/state/index.ts';
 import { PrincipalId } from '../../src/types/index.ts';
 import type { CanisterId, SubnetId } from '../../src/types/index.ts';
 import type { SubnetType } from '../../src/config/index.ts';
