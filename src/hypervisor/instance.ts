@@ -5,12 +5,12 @@
  *
  * Imports are bound once, at instantiation, to a small indirection
  * ({@link ImportBinding}) that each execution points at its own
- * `SystemApi`: the `ic0` functions come from `createIc0Imports` over a proxy
- * that forwards to the binding's current session (re-creating the ~80 import
- * closures per execution would cost ~8 µs; the proxy costs ~50 ns per `ic0`
- * call), and heap-writing imports also mark the `__dirty` bytemap
- * (heap-writes.ts). `__.out_of_instructions` is a `WebAssembly.Suspending`
- * function so that DTS can pause (dts.ts).
+ * `SystemApi`: the `ic0` functions come from `createIc0Imports` over a
+ * getter of the binding's current session (re-creating the ~80 import
+ * closures per execution would cost ~8 µs). Host writes into the heap are
+ * reported by the System API (`onHeapWrite`) and marked in the `__dirty`
+ * bytemap by the sandbox. `__.out_of_instructions` is a
+ * `WebAssembly.Suspending` function so that DTS can pause (dts.ts).
  *
  * Memory bookkeeping (the bytemap has one byte per 4 KiB heap page; stores
  * and heap-writing imports set it):
@@ -32,14 +32,12 @@
 import type { CompiledModule } from '../wasm/index.ts';
 import { INSTRUMENTED_EXPORTS, INJECTED_MODULE, InternalTrapCode } from '../wasm/index.ts';
 import { TrapCode } from '../errors/index.ts';
-import type { Ic0ImportName } from '../config/index.ts';
 import { HostTrap, createIc0Imports } from '../system-api/index.ts';
 import type { SystemApi } from '../system-api/index.ts';
 import { ClosureInvoker } from './closure.ts';
 import type { ExecutionState, GlobalValue, PageDelta, PageMap } from '../state/index.ts';
-import { HEAP_WRITES, unsignedArg } from './heap-writes.ts';
 import { suspending } from './jspi.ts';
-import { tryGrowWasmMemory, WASM_PAGE_BYTES } from './memory-grow.ts';
+import { growDelta, tryGrowWasmMemory, WASM_PAGE_BYTES } from './memory-grow.ts';
 import type { ImportedLimits, ModuleInfo } from './module-info.ts';
 import { moduleInfo } from './module-info.ts';
 import { PAGE_BYTES } from '../state/index.ts';
@@ -47,7 +45,6 @@ import { PAGE_BYTES } from '../state/index.ts';
 const PAGES_PER_WASM_PAGE = WASM_PAGE_BYTES / PAGE_BYTES;
 const V128 = 0x7b;
 const NO_MEMORY = new Uint8Array(0);
-type ImportFn = (...args: (number | bigint)[]) => number | bigint | undefined;
 
 /** What the instance's imports act on during the current execution. */
 export interface ImportBinding {
@@ -92,7 +89,7 @@ export class CanisterInstance {
       if (binding.api === undefined) throw new Error('ic0 call outside an execution');
       return binding.api;
     };
-    const ic0 = this.#ic0Imports(apiOf);
+    const ic0 = createIc0Imports(apiOf, { wasm64: out.isWasm64 });
     const instance = new WebAssembly.Instance(compiled.module, {
       ...importedMemoryAndTable(this.info),
       ic0,
@@ -100,7 +97,7 @@ export class CanisterInstance {
         out_of_instructions: suspending(() => binding.outOfInstructions()),
         try_grow_wasm_memory: (delta: number | bigint) => tryGrowWasmMemory({
           api: apiOf(), currentPages: this.heapPages(), maxPages: this.info.heapMaxPages, wasmMemoryLimit: binding.wasmMemoryLimit,
-        }, BigInt(unsignedArg(delta))),
+        }, growDelta(delta)),
         internal_trap: (code: number) => {
           throw new HostTrap(code === InternalTrapCode.StackOverflow
             ? { kind: 'Trapped', trapCode: TrapCode.StackOverflow }
@@ -116,38 +113,6 @@ export class CanisterInstance {
     this.stackBudget = this.exports[INSTRUMENTED_EXPORTS.stackBudget] as WebAssembly.Global;
     this.#globals = out.persistentGlobals.map((g) => this.exports[g.name] as WebAssembly.Global);
     this.closures = new ClosureInvoker(this.exports[INSTRUMENTED_EXPORTS.table] as WebAssembly.Table | undefined, out.isWasm64, this.info.table64);
-  }
-
-  /** The `ic0` import object: one import table over a forwarding proxy, heap writers wrapped. */
-  #ic0Imports(apiOf: () => SystemApi): Record<string, ImportFn> {
-    let bound: SystemApi | undefined;
-    const methods = new Map<string | symbol, unknown>();
-    const proxy = new Proxy({} as SystemApi, {
-      get(_target, key) {
-        const api = apiOf();
-        if (api !== bound) { bound = api; methods.clear(); }
-        let v = methods.get(key);
-        if (v !== undefined) return v;
-        const raw = (api as unknown as Record<string | symbol, unknown>)[key];
-        if (typeof raw !== 'function') return raw;
-        v = (raw as (...a: unknown[]) => unknown).bind(api);
-        methods.set(key, v);
-        return v;
-      },
-    });
-    const imports = createIc0Imports(proxy, { wasm64: this.compiled.output.isWasm64 }) as Record<string, ImportFn>;
-    for (const name of Object.keys(imports)) {
-      const w = HEAP_WRITES[name as Ic0ImportName];
-      if (w === null || w === undefined) continue;
-      const f = imports[name];
-      const size = w.size;
-      imports[name] = (...a) => {
-        const r = f(...a);
-        this.markHeap(unsignedArg(a[w.dst]), 'arg' in size ? unsignedArg(a[size.arg]) : size.bytes);
-        return r;
-      };
-    }
-    return imports;
   }
 
   /** The heap as bytes (empty without a memory). */

@@ -27,6 +27,11 @@ import type { SystemApi } from '../system-api/index.ts';
 /** Bytes in a Wasm page. */
 export const WASM_PAGE_BYTES = 65_536;
 
+/** `memory.grow`'s delta as received from Wasm (i32 as number, i64 as bigint), unsigned. */
+export function growDelta(raw: number | bigint): bigint {
+  return typeof raw === 'bigint' ? BigInt.asUintN(64, raw) : BigInt(raw >>> 0);
+}
+
 /** Inputs of {@link tryGrowWasmMemory}. */
 export interface GrowContext {
   readonly api: SystemApi;

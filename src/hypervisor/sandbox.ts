@@ -7,7 +7,8 @@
  * One execution:
  *
  *  1. a `SystemApi` for the context (`SandboxSystemApi`: its out-of-
- *     instructions rule defers DTS pauses to the next check point, dts.ts),
+ *     instructions rule defers DTS pauses to the next check point, dts.ts;
+ *     its host writes into the heap mark the instance's dirty bytemap),
  *     stable memory as a `StableMemoryBuffer` over the state's page map;
  *  2. the instance's imports are pointed at it; the instruction counter is
  *     set to the first slice's limit and `__stack_budget` to the budget;
@@ -33,7 +34,7 @@ import { HostTrap, SandboxSafeSystemState, StableMemoryBuffer, SystemApi } from 
 import { numInstructions } from '../types/index.ts';
 import { caughtTrap } from './engine-trap.ts';
 import { AbortedExecution, SliceController, SliceState } from './dts.ts';
-import type { ExecutionState, GlobalValue, PageDelta, PageMap } from '../state/index.ts';
+import type { ExecutionState, GlobalValue, PageDelta } from '../state/index.ts';
 import type { CanisterInstance } from './instance.ts';
 import { promising } from './jspi.ts';
 import { stackBudget } from './stack-budget.ts';
@@ -108,13 +109,6 @@ class SandboxSystemApi extends SystemApi {
   }
 }
 
-/** A read-only view of a page map with the one method `StableMemoryBuffer` reads committed pages with. */
-function committedPages(pages: PageMap): Map<number, Uint8Array> {
-  // TODO(#3): StableMemoryBuffer takes a Map and mutates it in commit(); we never call commit()
-  // (the new state is built from dirtyPages()), so a `get`-only view is enough. Reported.
-  return { get: (index: number) => pages.get(index) } as unknown as Map<number, Uint8Array>;
-}
-
 const promisingCache = new WeakMap<CanisterInstance, Map<string, (...a: unknown[]) => Promise<unknown>>>();
 function promisingOf(instance: CanisterInstance, key: string, fn: (...a: never[]) => unknown): (...a: unknown[]) => Promise<unknown> {
   let m = promisingCache.get(instance);
@@ -128,7 +122,7 @@ function promisingOf(instance: CanisterInstance, key: string, fn: (...a: never[]
 export function runEntryPoint(instance: CanisterInstance, state: ExecutionState, req: SandboxRequest): Promise<RunStep> {
   const out = instance.compiled.output;
   const slices = new SliceState(req.limits.message, req.limits.slice ?? req.limits.message, req.limits.reported ?? req.limits.message);
-  const stable = new StableMemoryBuffer(state.stable.sizePages, committedPages(state.stable.pages));
+  const stable = new StableMemoryBuffer(state.stable.sizePages, state.stable.pages);
   const debugPrints: string[] = [];
   const api = new SandboxSystemApi({
     apiType: req.apiType,
@@ -139,6 +133,7 @@ export function runEntryPoint(instance: CanisterInstance, state: ExecutionState,
     wasm64: out.isWasm64,
     ...(req.debugPrint === undefined ? {} : { debugPrintEnabled: req.debugPrint }),
     onDebugPrint: (m) => debugPrints.push(m),
+    onHeapWrite: (dst, size) => instance.markHeap(dst, size),
   });
   const controller = new SliceController(slices, api);
   api.controller = controller;

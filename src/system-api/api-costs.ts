@@ -25,19 +25,19 @@ export function costCall(api: SystemApi, methodNameSize: bigint, payloadSize: bi
   const sum = methodNameSize + payloadSize;
   const bytes = sum > U64_MAX ? U64_MAX : sum;
   const s = api.systemState;
-  copyCyclesToHeap(xnetCallTotalFee(s.fees, bytes, s.maxInstructionsPerMessage, api.wasm64), dst, api.heap(), 'ic0_cost_call');
+  copyCyclesToHeap(api, xnetCallTotalFee(s.fees, bytes, s.maxInstructionsPerMessage, api.wasm64), dst, 'ic0_cost_call');
 }
 
 export function costCreateCanister(api: SystemApi, dst: number): void {
   api.require('cost_create_canister');
   const s = api.systemState;
-  copyCyclesToHeap(canisterCreationFee(s.fees, s.subnetSize), dst, api.heap(), 'ic0_cost_create_canister');
+  copyCyclesToHeap(api, canisterCreationFee(s.fees, s.subnetSize), dst, 'ic0_cost_create_canister');
 }
 
 export function costHttpRequest(api: SystemApi, requestSize: bigint, maxResponseBytes: bigint, dst: number): void {
   api.require('cost_http_request');
   const s = api.systemState;
-  copyCyclesToHeap(httpRequestFee(s.fees, requestSize, maxResponseBytes, s.subnetSize), dst, api.heap(), 'ic0_cost_http_request');
+  copyCyclesToHeap(api, httpRequestFee(s.fees, requestSize, maxResponseBytes, s.subnetSize), dst, 'ic0_cost_http_request');
 }
 
 export function costHttpRequestV2(api: SystemApi, paramsSrc: number, paramsSize: number, dst: number): void {
@@ -45,7 +45,7 @@ export function costHttpRequestV2(api: SystemApi, paramsSrc: number, paramsSize:
   const heap = api.heap();
   const params = decodeCostHttpRequestV2Params(validSubslice('ic0.cost_http_request_v2 heap', paramsSrc, paramsSize, heap));
   if (typeof params === 'string') throw toolchainViolation(`Failed to decode HttpRequestV2CostParams from Candid: ${params}`);
-  copyCyclesToHeap(httpRequestFeeV2(params, api.systemState.subnetSize), dst, heap, 'ic0_cost_http_request_v2');
+  copyCyclesToHeap(api, httpRequestFeeV2(params, api.systemState.subnetSize), dst, 'ic0_cost_http_request_v2');
 }
 
 const KNOWN_CURVES: Readonly<Record<ChainKey['kind'], readonly number[]>> = {
@@ -77,6 +77,6 @@ export function costThresholdKey(api: SystemApi, kind: ChainKey['kind'], src: nu
   if (largest === undefined) return 2;
   const fees = api.systemState.fees;
   const fee = kind === 'ecdsa' ? fees.ecdsaSignatureFee : kind === 'schnorr' ? fees.schnorrSignatureFee : fees.vetkdFee;
-  copyCyclesToHeap(scaleCost(fees, fee, largest), dst, heap, `ic0_${name}`);
+  copyCyclesToHeap(api, scaleCost(fees, fee, largest), dst, `ic0_${name}`);
   return 0;
 }

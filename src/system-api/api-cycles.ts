@@ -44,7 +44,7 @@ function refunded(api: SystemApi): bigint {
 
 export function msgCyclesAvailable128(api: SystemApi, dst: number): void {
   api.require('msg_cycles_available128');
-  copyCyclesToHeap(cyclesAvailable(api), dst, api.heap(), 'ic0_msg_cycles_available128');
+  copyCyclesToHeap(api, cyclesAvailable(api), dst, 'ic0_msg_cycles_available128');
 }
 
 export function msgCyclesAvailable(api: SystemApi): bigint {
@@ -54,7 +54,7 @@ export function msgCyclesAvailable(api: SystemApi): bigint {
 
 export function msgCyclesRefunded128(api: SystemApi, dst: number): void {
   api.require('msg_cycles_refunded128');
-  copyCyclesToHeap(refunded(api), dst, api.heap(), 'ic0_msg_cycles_refunded128');
+  copyCyclesToHeap(api, refunded(api), dst, 'ic0_msg_cycles_refunded128');
 }
 
 export function msgCyclesRefunded(api: SystemApi): bigint {
@@ -72,7 +72,7 @@ function accept(api: SystemApi, max: bigint): bigint {
 
 export function msgCyclesAccept128(api: SystemApi, max: bigint, dst: number): void {
   api.require('msg_cycles_accept128');
-  copyCyclesToHeap(accept(api, max), dst, api.heap(), 'ic0_msg_cycles_accept128');
+  copyCyclesToHeap(api, accept(api, max), dst, 'ic0_msg_cycles_accept128');
 }
 
 export function msgCyclesAccept(api: SystemApi, max: bigint): bigint {
@@ -83,12 +83,12 @@ export function msgCyclesAccept(api: SystemApi, max: bigint): bigint {
 export function cyclesBurn128(api: SystemApi, amount: bigint, dst: number): void {
   api.require('cycles_burn128');
   const burned = api.systemState.burnCycles(amount, api.exec.memoryUsage);
-  copyCyclesToHeap(burned, dst, api.heap(), 'ic0_cycles_burn128');
+  copyCyclesToHeap(api, burned, dst, 'ic0_cycles_burn128');
 }
 
 export function canisterCycleBalance128(api: SystemApi, dst: number): void {
   api.require('canister_cycle_balance128');
-  copyCyclesToHeap(api.systemState.balance, dst, api.heap(), 'ic0_canister_cycle_balance128');
+  copyCyclesToHeap(api, api.systemState.balance, dst, 'ic0_canister_cycle_balance128');
 }
 
 export function canisterCycleBalance(api: SystemApi): bigint {
@@ -98,7 +98,7 @@ export function canisterCycleBalance(api: SystemApi): bigint {
 
 export function canisterLiquidCycleBalance128(api: SystemApi, dst: number): void {
   api.require('canister_liquid_cycle_balance128');
-  copyCyclesToHeap(api.systemState.liquidBalance(api.exec.memoryUsage), dst, api.heap(), 'ic0_canister_liquid_cycle_balance128');
+  copyCyclesToHeap(api, api.systemState.liquidBalance(api.exec.memoryUsage), dst, 'ic0_canister_liquid_cycle_balance128');
 }
 
 function mint(api: SystemApi, name: string, amount: bigint): bigint {
@@ -113,7 +113,7 @@ function mint(api: SystemApi, name: string, amount: bigint): bigint {
 
 export function mintCycles128(api: SystemApi, amount: bigint, dst: number): void {
   api.require('mint_cycles128');
-  copyCyclesToHeap(mint(api, 'mint_cycles128', amount), dst, api.heap(), 'ic0_mint_cycles_128');
+  copyCyclesToHeap(api, mint(api, 'mint_cycles128', amount), dst, 'ic0_mint_cycles_128');
 }
 
 export function mintCycles(api: SystemApi, amount: bigint): bigint {

@@ -52,7 +52,7 @@ export function msgArgDataSize(api: SystemApi): number {
 
 export function msgArgDataCopy(api: SystemApi, dst: number, offset: number, size: number): void {
   api.require('msg_arg_data_copy');
-  copyBlobToHeap('msg_arg_data_copy', 'payload', argOf(api.apiType), api.heap(), dst, offset, size);
+  copyBlobToHeap(api, 'msg_arg_data_copy', 'payload', argOf(api.apiType), dst, offset, size);
 }
 
 function callerBytes(api: SystemApi): Uint8Array {
@@ -66,7 +66,7 @@ export function msgCallerSize(api: SystemApi): number {
 
 export function msgCallerCopy(api: SystemApi, dst: number, offset: number, size: number): void {
   api.require('msg_caller_copy');
-  copyBlobToHeap('msg_caller_copy', 'id', callerBytes(api), api.heap(), dst, offset, size);
+  copyBlobToHeap(api, 'msg_caller_copy', 'id', callerBytes(api), dst, offset, size);
 }
 
 /** `msg_caller_info_data_size` / `_signer_size`: always 0 (no ingress carries `sender_info` here). */
@@ -80,7 +80,7 @@ export function msgCallerInfoCopy(
   api: SystemApi, name: 'msg_caller_info_data_copy' | 'msg_caller_info_signer_copy', dst: number, offset: number, size: number,
 ): void {
   api.require(name);
-  copyBlobToHeap(name, name === 'msg_caller_info_data_copy' ? 'data' : 'signer', EMPTY, api.heap(), dst, offset, size);
+  copyBlobToHeap(api, name, name === 'msg_caller_info_data_copy' ? 'data' : 'signer', EMPTY, dst, offset, size);
 }
 
 export function msgRejectCode(api: SystemApi): number {
@@ -95,7 +95,7 @@ export function msgRejectMsgSize(api: SystemApi): number {
 
 export function msgRejectMsgCopy(api: SystemApi, dst: number, offset: number, size: number): void {
   api.require('msg_reject_msg_copy');
-  copyBlobToHeap('msg_reject_msg_copy', 'msg', rejectOf(api.apiType).message, api.heap(), dst, offset, size);
+  copyBlobToHeap(api, 'msg_reject_msg_copy', 'msg', rejectOf(api.apiType).message, dst, offset, size);
 }
 
 export function msgDeadline(api: SystemApi): bigint {
@@ -115,7 +115,7 @@ export function msgMethodNameSize(api: SystemApi): number {
 
 export function msgMethodNameCopy(api: SystemApi, dst: number, offset: number, size: number): void {
   api.require('msg_method_name_copy');
-  copyBlobToHeap('msg_method_name_copy', 'payload', methodNameOf(api.apiType), api.heap(), dst, offset, size);
+  copyBlobToHeap(api, 'msg_method_name_copy', 'payload', methodNameOf(api.apiType), dst, offset, size);
 }
 
 export function acceptMessage(api: SystemApi): void {

@@ -23,7 +23,7 @@ export function canisterSelfSize(api: SystemApi): number {
 
 export function canisterSelfCopy(api: SystemApi, dst: number, offset: number, size: number): void {
   api.require('canister_self_copy');
-  copyBlobToHeap('canister_self_copy', 'id', api.systemState.canisterId.bytesView(), api.heap(), dst, offset, size);
+  copyBlobToHeap(api, 'canister_self_copy', 'id', api.systemState.canisterId.bytesView(), dst, offset, size);
 }
 
 export function canisterStatus(api: SystemApi): number {
@@ -43,7 +43,7 @@ export function subnetSelfSize(api: SystemApi): number {
 
 export function subnetSelfCopy(api: SystemApi, dst: number, offset: number, size: number): void {
   api.require('subnet_self_copy');
-  copyBlobToHeap('subnet_self_copy', 'id', api.systemState.subnetId.bytesView(), api.heap(), dst, offset, size);
+  copyBlobToHeap(api, 'subnet_self_copy', 'id', api.systemState.subnetId.bytesView(), dst, offset, size);
 }
 
 export function rootKeySize(api: SystemApi): number {
@@ -53,7 +53,7 @@ export function rootKeySize(api: SystemApi): number {
 
 export function rootKeyCopy(api: SystemApi, dst: number, offset: number, size: number): void {
   api.require('root_key_copy');
-  copyBlobToHeap('root_key_copy', 'bytes', api.systemState.rootKey, api.heap(), dst, offset, size);
+  copyBlobToHeap(api, 'root_key_copy', 'bytes', api.systemState.rootKey, dst, offset, size);
 }
 
 export function certifiedDataSet(api: SystemApi, src: number, size: number): void {
@@ -109,6 +109,7 @@ export function dataCertificateCopy(api: SystemApi, dst: number, offset: number,
     );
   }
   heap.set(cert.subarray(offset, offset + size), dst);
+  api.heapWritten(dst, size);
 }
 
 export function time(api: SystemApi): bigint {
@@ -171,7 +172,7 @@ export function envVarNameSize(api: SystemApi, index: number): number {
 
 export function envVarNameCopy(api: SystemApi, index: number, dst: number, offset: number, size: number): void {
   api.require('env_var_name_copy');
-  copyBlobToHeap('env_var_name_copy', 'name', envName(api, index), api.heap(), dst, offset, size);
+  copyBlobToHeap(api, 'env_var_name_copy', 'name', envName(api, index), dst, offset, size);
 }
 
 /** Reads and checks a variable name given by `(src, size)`; `ctx` names the bounds check. */
@@ -204,7 +205,7 @@ export function envVarValueSize(api: SystemApi, src: number, size: number): numb
 export function envVarValueCopy(api: SystemApi, nameSrc: number, nameSize: number, dst: number, offset: number, size: number): void {
   api.require('env_var_value_copy');
   const value = envValue(api, readName(api, 'env_var_value_copy', 'ic0.env_var_value_copy name', nameSrc, nameSize));
-  copyBlobToHeap('env_var_value_copy', 'value', value, api.heap(), dst, offset, size);
+  copyBlobToHeap(api, 'env_var_value_copy', 'value', value, dst, offset, size);
 }
 
 /**

@@ -116,6 +116,7 @@ function read(api: SystemApi, dst: number, offset: number, size: number, stableB
   checkBounds(api, dst, offset, size, stableBytes);
   checkAccessed(api, offset, size);
   api.stableMemory.read(offset, api.heap().subarray(dst, dst + size));
+  api.heapWritten(dst, size);
 }
 
 function write(api: SystemApi, offset: number, src: number, size: number, stableBytes: number): void {

@@ -9,7 +9,19 @@
 // so they are carried as their nearest double and their exact value is kept
 // in a small side table (`wideU64`) only so that trap texts print the real
 // digits. The table is cleared at the start of every import call.
+//
+// Every write into the heap goes through a {@link HeapAccess} and reports its
+// range (`heapWritten`), so that whoever tracks dirty pages (the hypervisor's
+// bytemap) sees host writes as it sees the canister's own stores.
 import { toolchainViolation } from './host-trap.ts';
+
+/** The heap as the System API reads and writes it. */
+export interface HeapAccess {
+  /** The instance's memory as it is now. */
+  heap(): Uint8Array;
+  /** Reports that `[dst, dst + size)` of the heap was written (after the write). */
+  heapWritten(dst: number, size: number): void;
+}
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const MAX_SAFE_BIG = BigInt(MAX_SAFE);
@@ -72,11 +84,13 @@ export function inBounds(src: number, len: number, size: number): boolean {
  * @throws {HostTrap}
  */
 export function copyBlobToHeap(
-  name: string, what: string, blob: Uint8Array, heap: Uint8Array, dst: number, offset: number, size: number,
+  api: HeapAccess, name: string, what: string, blob: Uint8Array, dst: number, offset: number, size: number,
 ): void {
+  const heap = api.heap();
   validSubslice(`ic0.${name} heap`, dst, size, heap);
   const src = validSubslice(`ic0.${name} ${what}`, offset, size, blob);
   heap.set(src, dst);
+  api.heapWritten(dst, size);
 }
 
 /**
@@ -84,7 +98,8 @@ export function copyBlobToHeap(
  * replica's `copy_cycles_to_heap` trap text (sic: no space after `bounds.`).
  * @throws {HostTrap}
  */
-export function copyCyclesToHeap(amount: bigint, dst: number, heap: Uint8Array, methodName: string): void {
+export function copyCyclesToHeap(api: HeapAccess, amount: bigint, dst: number, methodName: string): void {
+  const heap = api.heap();
   if (overflowsU64(dst, 16) || dst + 16 > heap.length) {
     throw toolchainViolation(
       `${methodName} failed because dst + size is out of bounds.Found dst = ${exactU64(dst)} and size = 16 while must be <= ${heap.length}`,
@@ -93,6 +108,7 @@ export function copyCyclesToHeap(amount: bigint, dst: number, heap: Uint8Array, 
   const view = new DataView(heap.buffer, heap.byteOffset + dst, 16);
   view.setBigUint64(0, BigInt.asUintN(64, amount), true);
   view.setBigUint64(8, BigInt.asUintN(64, amount >> 64n), true);
+  api.heapWritten(dst, 16);
 }
 
 /** Decodes UTF-8, replacing invalid sequences (Rust's `String::from_utf8_lossy`). */

@@ -156,3 +156,27 @@ describe('wasm32 module', () => {
     }
   });
 });
+
+describe('imports bound to a getter', () => {
+  test('each call goes to the session the getter returns at that moment', () => {
+    const make = (arg: Uint8Array): SystemApi => new SystemApi({
+      apiType: { ...apiTypeOf('update'), arg } as ReturnType<typeof apiTypeOf>,
+      systemState: new SandboxSafeSystemState(stateInit()),
+      stableMemory: new StableMemoryBuffer(1),
+      messageInstructionLimit: 1_000_000n,
+    });
+    const a = make(new Uint8Array(3));
+    const b = make(new Uint8Array(7));
+    let current: SystemApi | undefined = a;
+    const ic0 = createIc0Imports(() => {
+      if (current === undefined) throw new Error('ic0 call outside an execution');
+      return current;
+    }, { wasm64: false });
+    assert.equal(ic0.msg_arg_data_size(), 3);
+    current = b;
+    assert.equal(ic0.msg_arg_data_size(), 7);
+    assert.ok(b.getCounter() < 1_000_000n && a.getCounter() < 1_000_000n, 'each session was charged for its own call');
+    current = undefined;
+    assert.throws(() => ic0.msg_arg_data_size(), /outside an execution/);
+  });
+});

@@ -162,7 +162,7 @@ export function ic0Signature(name: Ic0ImportName, wasm64: boolean): { params: ('
   return { params: spec.params.map(width), results: spec.result === 'void' ? [] : [width(spec.result)] };
 }
 
-function makeImport(api: SystemApi, name: Ic0ImportName, spec: ImportSpec, wasm64: boolean): (...raw: (number | bigint)[]) => number | bigint | undefined {
+function makeImport(apiOf: () => SystemApi, name: Ic0ImportName, spec: ImportSpec, wasm64: boolean): (...raw: (number | bigint)[]) => number | bigint | undefined {
   const overhead: bigint = SystemApiOverhead[name];
   const kinds = spec.params;
   const convert = (raw: readonly (number | bigint)[]): Args => kinds.map((k, i) => {
@@ -173,6 +173,7 @@ function makeImport(api: SystemApi, name: Ic0ImportName, spec: ImportSpec, wasm6
   });
   const result = spec.result;
   return (...raw) => {
+    const api = apiOf();
     clearWideU64();
     const args = convert(raw);
     const fee = overhead + (spec.bytes === undefined ? 0n : spec.bytes(args, api) * SYSTEM_API_BYTE_COST);
@@ -192,16 +193,23 @@ function makeImport(api: SystemApi, name: Ic0ImportName, spec: ImportSpec, wasm6
 }
 
 /**
- * The `ic0` functions for an instance whose System API session is `api`:
- * every import of src/config/ic0-imports.ts, the wasm32-only ones only when
- * `!opts.wasm64`. Pass the result as the `ic0` module of the import object.
+ * The `ic0` functions for an instance whose System API session is `api`, or
+ * is whatever the getter `api()` returns when an import is called (an
+ * instance reused across executions binds its imports once, to a getter of
+ * the current session): every import of src/config/ic0-imports.ts, the
+ * wasm32-only ones only when `!opts.wasm64`. Pass the result as the `ic0`
+ * module of the import object.
  * @example new WebAssembly.Instance(module, { ic0: createIc0Imports(api, { wasm64: false }) })
+ * @example createIc0Imports(() => binding.current, { wasm64 })  // the getter may throw outside an execution
  */
-export function createIc0Imports(api: SystemApi, opts: Ic0ImportOptions): Record<string, (...args: (number | bigint)[]) => number | bigint | undefined> {
+export function createIc0Imports(
+  api: SystemApi | (() => SystemApi), opts: Ic0ImportOptions,
+): Record<string, (...args: (number | bigint)[]) => number | bigint | undefined> {
+  const apiOf = typeof api === 'function' ? api : () => api;
   const out: Record<string, (...args: (number | bigint)[]) => number | bigint | undefined> = {};
   for (const name of IC0_IMPORTS) {
     if (opts.wasm64 && WASM32_ONLY.has(name)) continue;
-    out[name] = makeImport(api, name, SPECS[name], opts.wasm64);
+    out[name] = makeImport(apiOf, name, SPECS[name], opts.wasm64);
   }
   return out;
 }

@@ -23,7 +23,7 @@ export type {
 } from './system-state.ts';
 export type { CanisterLogRecord } from './canister-log.ts';
 export { StableMemoryBuffer, MAX_STABLE_MEMORY_PAGES, OS_PAGE_BYTES, WASM_PAGE_BYTES } from './stable-memory.ts';
-export type { StableMemory, StablePageDelta } from './stable-memory.ts';
+export type { StableMemory, StablePageDelta, StablePageLookup } from './stable-memory.ts';
 export type { SystemApiResult } from './result.ts';
 export type { WasmResponse } from './execution-state.ts';
 export { freezeThresholdCycles, xnetCallTotalFee, executionCost } from './cycles-math.ts';

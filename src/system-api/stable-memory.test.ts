@@ -40,6 +40,26 @@ describe('StableMemoryBuffer', () => {
     assert.deepEqual(probe.commit().map((d) => d.index), [17]);
   });
 
+  test('reads committed pages through a read-only lookup and never writes to it', () => {
+    const page = new Uint8Array(4_096).fill(5);
+    const gets: number[] = [];
+    const lookup = Object.freeze({ get: (index: number) => { gets.push(index); return index === 1 ? page : undefined; } });
+    const m = new StableMemoryBuffer(1, lookup);
+    const out = new Uint8Array(2);
+    m.read(4_095, out);
+    assert.deepEqual([...out], [0, 5]);
+    m.write(4_096, Uint8Array.of(9));
+    assert.deepEqual(m.commit().map((d) => [d.index, d.bytes[0], d.bytes[1]]), [[1, 9, 5]]);
+    assert.equal(page[0], 5, 'the committed page was copied, not changed');
+    m.read(4_096, out);
+    assert.deepEqual([...out], [9, 5], 'the commit is visible above the lookup');
+    m.write(4_096, Uint8Array.of(8));
+    m.rollback();
+    m.read(4_096, out);
+    assert.deepEqual([...out], [9, 5], 'rollback returns to the last commit');
+    assert.ok(gets.includes(1));
+  });
+
   test('growth stops at 500 GiB', () => {
     const m = new StableMemoryBuffer(MAX_STABLE_MEMORY_PAGES - 1);
     assert.equal(m.grow(2), false);

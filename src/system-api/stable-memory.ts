@@ -2,12 +2,13 @@
 // byte array addressed by u64 offsets, stored as 4 KiB OS pages.
 //
 // `StableMemoryBuffer` is the in-memory implementation, after the replica's
-// `page_map::Buffer` over a `PageMap`: the committed pages stay untouched
-// during an execution; the first write to a page copies it into the
-// execution's dirty set, and later writes change that copy in place. So
-// `rollback()` is dropping the dirty set (and the grown size), `commit()`
-// is folding it into the committed pages and returning the page delta.
-// Pages never written read as zeros, so growing allocates nothing.
+// `page_map::Buffer` over a `PageMap`: the committed pages are read through a
+// read-only lookup (`{ get(index) }`, e.g. a `PageMap`) and never changed;
+// the first write to a page copies it into the execution's dirty set, and
+// later writes change that copy in place. So `rollback()` is dropping the
+// dirty set (and the grown size), `commit()` is folding it into the
+// buffer's own committed overlay (above the lookup) and returning the page
+// delta. Pages never written read as zeros, so growing allocates nothing.
 //
 // The buffer also counts what the replica limits per execution (embedders.rs
 // `STABLE_MEMORY_{DIRTY,ACCESSED}_PAGE_LIMIT`): dirty pages and accessed
@@ -44,11 +45,18 @@ export interface StableMemory {
   readonly accessedPageCount: number;
 }
 
+/** Read-only access to committed 4 KiB pages by index (`undefined` = all zeros), e.g. a `PageMap`. */
+export interface StablePageLookup {
+  get(index: number): Uint8Array | undefined;
+}
+
 /** One committed-or-dirty page change. */
 export interface StablePageDelta {
   readonly index: number;
   readonly bytes: Uint8Array;
 }
+
+const EMPTY_PAGES: StablePageLookup = { get: () => undefined };
 
 function pageRange(offset: number, size: number): [number, number] {
   return [Math.floor(offset / OS_PAGE_BYTES), Math.floor((offset + size - 1) / OS_PAGE_BYTES)];
@@ -68,7 +76,9 @@ function countMissing(set: ReadonlySet<number> | ReadonlyMap<number, unknown>, f
 
 /** Page-granular in-memory stable memory with dirty tracking and rollback. */
 export class StableMemoryBuffer implements StableMemory {
-  readonly #committed: Map<number, Uint8Array>;
+  readonly #base: StablePageLookup;
+  /** Pages committed by {@link commit}, above `#base`. */
+  readonly #committed = new Map<number, Uint8Array>();
   #committedSize: number;
   #dirty = new Map<number, Uint8Array>();
   #accessed = new Set<number>();
@@ -76,13 +86,13 @@ export class StableMemoryBuffer implements StableMemory {
 
   /**
    * @param sizePages committed size in Wasm pages.
-   * @param pages committed 4 KiB pages by index (absent pages are zero); taken over, not copied.
+   * @param pages committed 4 KiB pages by index (absent pages are zero); read, never written.
    */
-  constructor(sizePages = 0, pages: Map<number, Uint8Array> = new Map()) {
+  constructor(sizePages = 0, pages: StablePageLookup = EMPTY_PAGES) {
     if (!Number.isSafeInteger(sizePages) || sizePages < 0 || sizePages > MAX_STABLE_MEMORY_PAGES) {
       throw new RangeError(`stable memory size must be 0..${MAX_STABLE_MEMORY_PAGES} pages, got ${sizePages}`);
     }
-    this.#committed = pages;
+    this.#base = pages;
     this.#committedSize = sizePages;
     this.#size = sizePages;
   }
@@ -118,7 +128,7 @@ export class StableMemoryBuffer implements StableMemory {
       const inPage = at - index * OS_PAGE_BYTES;
       const n = Math.min(OS_PAGE_BYTES - inPage, dst.length - done);
       this.#accessed.add(index);
-      const page = this.#dirty.get(index) ?? this.#committed.get(index);
+      const page = this.#dirty.get(index) ?? this.#committedPage(index);
       if (page === undefined) dst.fill(0, done, done + n);
       else dst.set(page.subarray(inPage, inPage + n), done);
       done += n;
@@ -135,13 +145,17 @@ export class StableMemoryBuffer implements StableMemory {
       this.#accessed.add(index);
       let page = this.#dirty.get(index);
       if (page === undefined) {
-        const base = this.#committed.get(index);
+        const base = this.#committedPage(index);
         page = base === undefined ? new Uint8Array(OS_PAGE_BYTES) : base.slice();
         this.#dirty.set(index, page);
       }
       page.set(src.subarray(done, done + n), inPage);
       done += n;
     }
+  }
+
+  #committedPage(index: number): Uint8Array | undefined {
+    return this.#committed.size === 0 ? this.#base.get(index) : (this.#committed.get(index) ?? this.#base.get(index));
   }
 
   newDirtyPages(offset: number, size: number): number {

@@ -14,7 +14,11 @@
 // message = instructions of earlier slices + (slice limit − counter).
 //
 // Memory. `heap()` returns a view of the instance's memory, re-created when
-// the memory grew (its buffer changed).
+// the memory grew (its buffer changed). Every host write into it is reported
+// through `heapWritten(dst, size)` to the `onHeapWrite` listener, after the
+// write (a call that traps before writing reports nothing); the hypervisor
+// marks those pages dirty, as the instrumentation does for the canister's
+// own stores.
 import type { HypervisorError } from '../errors/index.ts';
 import type { Ic0ImportName } from '../config/index.ts';
 import { DIRTY_PAGE_OVERHEAD, WASM64_DIRTY_PAGE_OVERHEAD_MULTIPLIER } from '../config/index.ts';
@@ -27,6 +31,7 @@ import { type SystemApiResult, takeResult } from './result.ts';
 import type { StableMemory } from './stable-memory.ts';
 import type { SandboxSafeSystemState } from './system-state.ts';
 import { SystemApiCalls } from './system-api-calls.ts';
+import type { HeapAccess } from './heap.ts';
 
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
@@ -55,10 +60,12 @@ export interface SystemApiParams {
   readonly onDebugPrint?: (message: string) => void;
   /** Instructions per newly dirtied stable page; defaults to 1,000 (×4 for Wasm64). */
   readonly dirtyPageOverhead?: bigint;
+  /** Told about every host write into the heap: `[dst, dst + size)`, after the write. */
+  readonly onHeapWrite?: (dst: number, size: number) => void;
 }
 
 /** The state of one execution, with one method per `ic0` call (inherited from {@link SystemApiCalls}). */
-export class SystemApi extends SystemApiCalls {
+export class SystemApi extends SystemApiCalls implements HeapAccess {
   readonly apiType: ApiType;
   readonly systemState: SandboxSafeSystemState;
   readonly stableMemory: StableMemory;
@@ -67,6 +74,7 @@ export class SystemApi extends SystemApiCalls {
   readonly debugPrintEnabled: boolean;
   readonly onDebugPrint: ((message: string) => void) | undefined;
   readonly dirtyPageOverhead: bigint;
+  readonly onHeapWrite: ((dst: number, size: number) => void) | undefined;
   /** Mutable per-execution state: reply, call under construction, accepted cycles. */
   readonly exec: ExecutionState;
   #memory: () => Uint8Array = () => NO_MEMORY;
@@ -86,6 +94,7 @@ export class SystemApi extends SystemApiCalls {
     this.debugPrintEnabled = p.debugPrintEnabled ?? p.systemState.subnetType === 'system';
     this.onDebugPrint = p.onDebugPrint;
     this.dirtyPageOverhead = p.dirtyPageOverhead ?? DIRTY_PAGE_OVERHEAD * (this.wasm64 ? WASM64_DIRTY_PAGE_OVERHEAD_MULTIPLIER : 1n);
+    this.onHeapWrite = p.onHeapWrite;
     this.#sliceLimit = p.sliceInstructionLimit ?? p.messageInstructionLimit;
     this.#executedBefore = p.instructionsExecutedBeforeSlice ?? 0n;
     this.#localCounter = this.#sliceLimit;
@@ -119,6 +128,11 @@ export class SystemApi extends SystemApiCalls {
   /** The instance's memory as it is now. */
   heap(): Uint8Array {
     return this.#memory();
+  }
+
+  /** Reports a host write into `[dst, dst + size)` of the heap (see the module header). */
+  heapWritten(dst: number, size: number): void {
+    if (size > 0) this.onHeapWrite?.(dst, size);
   }
 
   /** Attaches the instrumented module's i64 global `canister counter_instructions`. */

@@ -169,8 +169,10 @@ export function callValid(name: Ic0ImportName, kind: ApiTypeKind): () => unknown
 }
 
 /** A fresh `kind` session laid out for `name`'s valid arguments, and the call. */
-export function prepareValid(name: Ic0ImportName, kind: ApiTypeKind): { s: ReturnType<typeof session>; call: () => unknown } {
-  const s = session(kind);
+export function prepareValid(
+  name: Ic0ImportName, kind: ApiTypeKind, opts: Parameters<typeof session>[1] = {},
+): { s: ReturnType<typeof session>; call: () => unknown } {
+  const s = session(kind, opts);
   layout(s.heap);
   const f = s.ic0[name] as (...a: (number | bigint)[]) => unknown;
   if (NEEDS_CALL.has(name) && isAvailable(name, s.api.apiType)) {
