@@ -21,7 +21,20 @@
  * Every map gets a `version`, unique in the process, so that a live instance
  * can tell which state its memory mirrors (versions are identities, not
  * state: they never enter hashes or results).
+ *
+ * `contentHash()` is a Merkle hash of the contents that does not depend on
+ * the tree's shape: each subtree's hash is cached on its (immutable) node, so
+ * hashing a map after a delta of `k` pages rehashes `k · depth` nodes. It
+ * hashes the canonical tree of `MAX_LEVELS` levels (every u32 index):
+ *
+ *     leaf(page)        = SHA-256("ic-exec-page" ‖ page)
+ *     node(level, kids) = SHA-256("ic-exec-node" ‖ level ‖ (slot ‖ hash(kid))* for non-empty kids)
+ *     empty subtree     = absent from its parent; an all-empty map hashes to node(MAX_LEVELS - 1, ∅)
+ *
+ * A tree of depth `d < MAX_LEVELS` is the bottom `d` levels of that tree, so
+ * its root is wrapped as slot 0 of the levels above it.
  */
+import { domainSeparated } from '../crypto/index.ts';
 
 /** Bytes in a page (the OS page of the replica's dirty-page tracking). */
 export const PAGE_BYTES = 4096;
@@ -31,6 +44,10 @@ const FANOUT = 1 << BITS;
 const MASK = FANOUT - 1;
 /** Largest page index (16 TiB of memory): indices stay u32, so the shifts below are exact. */
 const MAX_INDEX = 0xffff_ffff;
+/** Levels of inner nodes that cover every u32 index (64^6 = 2^36). */
+const MAX_LEVELS = 6;
+/** Subtree hashes, by node or leaf; nodes and leaves never change once a map is built. */
+const hashCache = new WeakMap<object, Uint8Array>();
 
 type Leaf = Uint8Array;
 /** An inner node: children by the index's next 6 bits, `undefined` = all zero. */
@@ -150,6 +167,13 @@ export class PageMap {
     if (this.#root !== undefined) yield* walk(this.#root, this.#depth - 1, 0);
   }
 
+  /** The Merkle hash of the contents (see the module header); equal contents, equal hash. */
+  contentHash(): Uint8Array {
+    let h = this.#root === undefined ? undefined : subtreeHash(this.#root, this.#depth - 1);
+    for (let level = this.#depth; level < MAX_LEVELS; level++) h = nodeHash(level, h === undefined ? [] : [[0, h]]);
+    return h ?? nodeHash(MAX_LEVELS - 1, []);
+  }
+
   /** Whether both maps hold the same memory contents. */
   contentEquals(other: PageMap): boolean {
     if (this.pageCount !== other.pageCount) return false;
@@ -182,4 +206,30 @@ function* walk(node: Node, level: number, base: number): Generator<PageDelta> {
     if (level === 0) yield { index, bytes: child as Leaf };
     else yield* walk(child as Node, level - 1, index);
   }
+}
+
+function nodeHash(level: number, kids: readonly (readonly [number, Uint8Array])[]): Uint8Array {
+  const parts: Uint8Array[] = [Uint8Array.of(level)];
+  for (const [slot, h] of kids) parts.push(Uint8Array.of(slot), h);
+  return domainSeparated('ic-exec-node', ...parts);
+}
+
+/** The hash of a subtree at `level` (0: its children are leaves), `undefined` if all its pages are zero. */
+function subtreeHash(node: Node | Leaf, level: number): Uint8Array | undefined {
+  const cached = hashCache.get(node);
+  if (cached !== undefined) return cached;
+  let h: Uint8Array | undefined;
+  if (level < 0) h = domainSeparated('ic-exec-page', node as Leaf);
+  else {
+    const kids: [number, Uint8Array][] = [];
+    const n = node as Node;
+    for (let i = 0; i < FANOUT; i++) {
+      const child = n[i];
+      const ch = child === undefined ? undefined : subtreeHash(child, level - 1);
+      if (ch !== undefined) kids.push([i, ch]);
+    }
+    h = kids.length === 0 ? undefined : nodeHash(level, kids);
+  }
+  if (h !== undefined) hashCache.set(node, h);
+  return h;
 }

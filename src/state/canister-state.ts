@@ -1,0 +1,82 @@
+/**
+ * `CanisterState` (the replica's name): a canister's system state, its Wasm
+ * state if code is installed, and its scheduler state — plus the memory
+ * figures the cycles account manager and the scheduler need.
+ *
+ *     wasm memory       = heap size (Wasm pages × 64 KiB)
+ *     stable memory     = stable size (Wasm pages × 64 KiB)
+ *     execution memory  = wasm + stable + 8 bytes per persisted global + module binary
+ *     memory usage      = execution memory + canister history
+ *     message memory    = guaranteed-response memory (reservations included) + best-effort messages
+ *
+ * The execution state is immutable (`PageMap`s share pages), so a copy of a
+ * `CanisterState` (`clone`) copies only the system and scheduler state.
+ */
+import { WASM_PAGE_SIZE_BYTES } from '../types/index.ts';
+import type { ExecutionState } from './execution-state.ts';
+import type { SchedulerState } from './scheduler-state.ts';
+import type { SystemState } from './system-state.ts';
+
+/** Bytes counted per persisted global (a u64/f64 slot). */
+const GLOBAL_BYTES = 8n;
+
+/** One canister of the replicated state. */
+export class CanisterState {
+  systemState: SystemState;
+  /** `undefined` for an empty canister (no code installed). */
+  executionState: ExecutionState | undefined;
+  schedulerState: SchedulerState;
+
+  constructor(systemState: SystemState, executionState: ExecutionState | undefined, schedulerState: SchedulerState) {
+    this.systemState = systemState;
+    this.executionState = executionState;
+    this.schedulerState = schedulerState;
+  }
+
+  get canisterId(): SystemState['canisterId'] {
+    return this.systemState.canisterId;
+  }
+
+  /** A copy whose mutable parts are its own (see the module header). */
+  clone(): CanisterState {
+    return new CanisterState(this.systemState.clone(), this.executionState, { ...this.schedulerState });
+  }
+
+  /** Heap bytes. */
+  wasmMemoryUsage(): bigint {
+    return this.executionState === undefined ? 0n : BigInt(this.executionState.heapSizePages) * WASM_PAGE_SIZE_BYTES;
+  }
+
+  /** Stable-memory bytes. */
+  stableMemoryUsage(): bigint {
+    return this.executionState === undefined ? 0n : BigInt(this.executionState.stable.sizePages) * WASM_PAGE_SIZE_BYTES;
+  }
+
+  /** Heap, stable memory, globals and module binary, bytes. */
+  executionMemoryUsage(): bigint {
+    const es = this.executionState;
+    if (es === undefined) return 0n;
+    return this.wasmMemoryUsage() + this.stableMemoryUsage() + BigInt(es.globals.length) * GLOBAL_BYTES
+      + BigInt(es.compiled.output.binary.length);
+  }
+
+  /** Memory charged for storage and counted in the freezing threshold, messages excluded, bytes. */
+  memoryUsage(): bigint {
+    return this.executionMemoryUsage() + BigInt(this.systemState.canisterHistory.memoryUsage);
+  }
+
+  /** Message memory, bytes. */
+  messageMemoryUsage(): bigint {
+    return this.systemState.guaranteedResponseMessageMemoryUsage() + this.systemState.bestEffortMessageMemoryUsage();
+  }
+
+  /** Whether the canister has code. */
+  isEmpty(): boolean {
+    return this.executionState === undefined;
+  }
+
+  /** Whether there is a task or an input message to run. */
+  hasWork(): boolean {
+    return !this.systemState.taskQueue.isEmpty() || this.systemState.queues.hasInput();
+  }
+}
