@@ -14,7 +14,7 @@ import { loadCorpus, runWorkload } from '../test/corpus/index.ts';
 import type { CorpusEntry, Workload } from '../test/corpus/index.ts';
 import { instantiateCanister } from '../test/corpus/host.ts';
 import type { CallResult, TestCanister } from '../test/corpus/host.ts';
-import { CompileCache, INSTRUMENTED_EXPORTS, prepareModule } from '../src/wasm/index.ts';
+import { CompileCache, configureEngine, ENGINE_FLAGS, INSTRUMENTED_EXPORTS, prepareModule } from '../src/wasm/index.ts';
 import { median, timeInterleaved, timeIt } from './lib.ts';
 import type { BenchReport } from './lib.ts';
 
@@ -90,6 +90,7 @@ function measure(entry: CorpusEntry, w: Workload): Row {
 }
 
 export async function run(): Promise<BenchReport> {
+  configureEngine(); // the product's V8 flags, before the first compile (plain and instrumented alike)
   const corpus = await loadCorpus();
   const byName = new Map(corpus.map((e) => [e.name, e]));
   const rows: Row[] = [];
@@ -145,6 +146,7 @@ export async function run(): Promise<BenchReport> {
       corpusPrepareMs: prepareMs,
       motokoPrepareMs,
       compileCache: cacheRow,
+      engineFlags: ENGINE_FLAGS,
     },
   };
 }

@@ -21,10 +21,11 @@ import type { CanisterId } from '../types/index.ts';
 import type { UserError } from '../errors/index.ts';
 import { decodeArtifact, encodeArtifact } from './artifact-codec.ts';
 import type { InstrumentationOutput, InstrumentOptions } from './instrument.ts';
+import { configureEngine } from './engine.ts';
 import { prepareModule } from './prepare.ts';
 
 /** Bump whenever instrumentation output changes for the same input. */
-export const INSTRUMENTATION_VERSION = 1;
+export const INSTRUMENTATION_VERSION = 2;
 
 /** A module ready to instantiate. */
 export interface CompiledModule {
@@ -66,6 +67,7 @@ export class CompileCache {
   readonly stats = { memoryHits: 0, diskHits: 0, compiles: 0 };
 
   constructor(options: CompileCacheOptions = {}) {
+    configureEngine(); // before the first compile: the engine flags govern every module it compiles
     this.dir = options.dir;
     this.maxEntries = options.maxEntries ?? 256;
     this.maxBytes = options.maxBytes ?? 2 ** 30;

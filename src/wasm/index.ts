@@ -14,6 +14,7 @@ export type {
 } from './instrument.ts';
 export { parseWasm, prepareModule } from './prepare.ts';
 export type { ParseResult, PrepareResult } from './prepare.ts';
+export { configureEngine, ENGINE_FLAGS } from './engine.ts';
 export { CompileCache, moduleHash, INSTRUMENTATION_VERSION } from './compile-cache.ts';
 export type { CompiledModule, CacheLookup, CompileCacheOptions } from './compile-cache.ts';
 export { SectionId, ValType, ExternalKind } from './types.ts';

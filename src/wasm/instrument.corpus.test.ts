@@ -1,6 +1,7 @@
 // The corpus runs the same with and without instrumentation: same replies,
 // rejects and traps, same heap and same mutable globals afterwards, and the
-// same instruction count on every run.
+// same instruction count on every run. Both run under the product's V8
+// flags (`engine.ts`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadCorpus, runWorkload } from '../../test/corpus/index.ts';
@@ -8,6 +9,7 @@ import type { CorpusEntry } from '../../test/corpus/index.ts';
 import { instantiateCanister } from '../../test/corpus/host.ts';
 import type { CallResult, TestCanister } from '../../test/corpus/host.ts';
 import { decodeModule } from './decode.ts';
+import { configureEngine } from './engine.ts';
 import { encodeModule } from './encode.ts';
 import { EXPORTS, instrument } from './instrument.ts';
 import type { InstrumentationOutput } from './instrument.ts';
@@ -56,6 +58,8 @@ const outcome = (r: CallResult) => ({ reply: r.reply, reject: r.reject, trapped:
 const heapOf = (c: TestCanister, name: string) => new Uint8Array((c.instance.exports[name] as WebAssembly.Memory).buffer);
 const counter = (c: TestCanister) => (c.instance.exports[EXPORTS.instructionCounter] as WebAssembly.Global).value as bigint;
 
+configureEngine();
+
 test('the corpus behaves the same instrumented', async (t) => {
   for (const entry of await loadCorpus()) {
     await t.test(entry.name, () => {
@@ -65,14 +69,22 @@ test('the corpus behaves the same instrumented', async (t) => {
       const initial: Uint8Array[] = [];
       const metered = instantiateInstrumented(out, entry, initial);
       const again = instantiateInstrumented(out, entry);
+      // Every function metered by itself (no twins), and twins with the callee's entry check at each call.
+      const variants = [{ twins: false }, { twinEntryChecks: true }].map((o) => instantiateInstrumented(instrument(decodeModule(entry.bytes), o), entry));
       for (const w of entry.workloads) {
         const expected = runWorkload(plain, w);
         const before = counter(metered);
         assert.deepEqual(outcome(runWorkload(metered, w)), outcome(expected), `${w.method}: same outcome`);
+        const used = before - counter(metered);
         const againBefore = counter(again);
         runWorkload(again, w);
-        assert.equal(before - counter(metered), againBefore - counter(again), `${w.method}: same count on every run`);
-        assert.ok(before > counter(metered), `${w.method}: instructions are counted`);
+        assert.equal(used, againBefore - counter(again), `${w.method}: same count on every run`);
+        assert.ok(used > 0n, `${w.method}: instructions are counted`);
+        for (const v of variants) {
+          const vBefore = counter(v);
+          runWorkload(v, w);
+          assert.equal(vBefore - counter(v), used, `${w.method}: the same count without twins and with twin entry checks`);
+        }
       }
       if (base.memory) {
         const heap = heapOf(metered, EXPORTS.memory);

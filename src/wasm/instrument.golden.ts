@@ -11,6 +11,8 @@
  * f64.add/mul 2, f64.div 5, f64.sqrt 8, f64.min 18; f64.convert_i32_s 3;
  * i32.trunc_f64_s 20; memory.size 20; memory.grow 300; memory.fill/copy/init
  * 100 + size; data.drop 300; ref.func 130; ref.is_null 5; block/loop/else/end 0.
+ * A straight-line function (one block, see the header of `instrument.ts`)
+ * costs the same whether it is metered itself or charged by its caller.
  */
 
 /** One call of a golden program. */
@@ -255,6 +257,68 @@ export const GOLDEN: GoldenRow[] = [
     wat: `(module (func (export "run") (param i32) (result i32)
       (block local.get 0 br_if 0) i32.const 10 local.get 0 i32.div_u i32.const 5 i32.add))`,
     calls: [{ args: [5], count: 18n }, { args: [0], count: 18n, traps: true }],
+  },
+  {
+    // $leaf: 1 + get, const, mul, const, add = 6. run: entry 1 (block, loop 0); header (re-entrant):
+    // get, eqz 2 + br_if 2 = 4, runs n + 1 times; body: get 1 + call 5 + set 1 + get, const, sub, set 4 +
+    // br 2 = 13, plus $leaf 6, runs n times; after the block: get 1. run(n) = 1 + 4(n + 1) + 19n + 1 = 6 + 23n
+    name: 'straight-line function called in a loop',
+    wat: `(module
+      (func $leaf (param i32) (result i32) local.get 0 i32.const 3 i32.mul i32.const 1 i32.add)
+      (func (export "run") (param $n i32) (result i32) (local $acc i32)
+        (block $done (loop $l
+          local.get $n i32.eqz br_if $done
+          local.get $acc call $leaf local.set $acc
+          local.get $n i32.const 1 i32.sub local.set $n
+          br $l))
+        local.get $acc))`,
+    calls: [{ args: [0], count: 6n }, { args: [3], count: 75n }],
+  },
+  {
+    // run: 1 + get 1 + call 5 + const 1 + call_indirect 10 = 18; $leaf: 1 + get, const, add = 4, once
+    // called directly and once through the table. 26
+    name: 'straight-line function called directly and indirectly',
+    wat: `(module (type $t (func (param i32) (result i32)))
+      (table 1 funcref) (elem (i32.const 0) $leaf)
+      (func $leaf (param i32) (result i32) local.get 0 i32.const 2 i32.add)
+      (func (export "run") (param i32) (result i32) local.get 0 call $leaf i32.const 0 call_indirect (type $t)))`,
+    calls: [{ args: [1], count: 26n }],
+  },
+  {
+    // the export is the metered function: 1 + get, const, add = 4 (also called directly by $other)
+    name: 'straight-line function called as an export',
+    wat: `(module
+      (func $leaf (export "run") (param i32) (result i32) local.get 0 i32.const 2 i32.add)
+      (func $other (export "other") (result i32) i32.const 1 call $leaf))`,
+    calls: [{ args: [1], count: 4n }],
+  },
+  {
+    // run: 1 + get 1 + call 5 + const, add 2 = 9; $load: 1 + get 1 + load 1 = 3. 12, also when the load
+    // traps inside $load (the replica charged $load at its entry)
+    name: 'trap inside a straight-line function',
+    wat: `(module (memory 1)
+      (func $load (param i32) (result i32) local.get 0 i32.load)
+      (func (export "run") (param i32) (result i32) local.get 0 call $load i32.const 1 i32.add))`,
+    calls: [{ args: [8], count: 12n }, { args: [65536], count: 12n, traps: true }],
+  },
+  {
+    // run: 1 + get 1 + load 1 + call 5 = 8; $leaf: 1 + get, const, add = 4. 12; when the load traps,
+    // before $leaf is entered: 8
+    name: 'trap before a call to a straight-line function',
+    wat: `(module (memory 1)
+      (func $leaf (param i32) (result i32) local.get 0 i32.const 1 i32.add)
+      (func (export "run") (param i32) (result i32) local.get 0 i32.load call $leaf))`,
+    calls: [{ args: [8], count: 12n }, { args: [65536], count: 8n, traps: true }],
+  },
+  {
+    // run: 1 + block 0 + get 1 + br_if 2 = 4; after the block: call 5 + drop 1 + get 1 + load 1 = 8;
+    // $leaf: 1 + const 1 = 2. 14, also when the load after the call traps
+    name: 'trap after a call to a straight-line function',
+    wat: `(module (memory 1)
+      (func $leaf (result i32) i32.const 7)
+      (func (export "run") (param i32) (result i32)
+        (block local.get 0 br_if 0) call $leaf drop local.get 0 i32.load))`,
+    calls: [{ args: [8], count: 14n }, { args: [65536], count: 14n, traps: true }],
   },
   {
     // 1 + const 1 + drop 1 + unreachable 1 = 4

@@ -7,6 +7,7 @@ import { decodeModule } from './decode.ts';
 import { EXPORTS, INJECTED_IMPORTS, InstrumentationError, InternalTrapCode, instrument } from './instrument.ts';
 import type { InstrumentOptions, InstrumentationOutput } from './instrument.ts';
 import { GOLDEN } from './instrument.golden.ts';
+import { SectionId } from './types.ts';
 
 const BUDGET = 1n << 40n;
 
@@ -55,10 +56,14 @@ const used = (r: Run): bigint => BUDGET - (r.exports['canister counter_instructi
 const fn = (r: Run, name: string) => r.exports[name] as (...args: unknown[]) => unknown;
 
 describe('golden instruction counts', () => {
-  for (const counter of ['local', 'global'] as const) {
+  const variants: Array<[string, InstrumentOptions]> = [
+    ['local', { counter: 'local' }], ['global', { counter: 'global' }],
+    ['no twins', { twins: false }], ['twin entry checks', { twinEntryChecks: true }],
+  ];
+  for (const [variant, options] of variants) {
     for (const row of GOLDEN) {
-      test(`${row.name} (${counter})`, async () => {
-        const out = await build(row.wat, { counter });
+      test(`${row.name} (${variant})`, async () => {
+        const out = await build(row.wat, options);
         for (const call of row.calls) {
           const r = start(out);
           let trapped = false;
@@ -153,6 +158,83 @@ describe('metering', () => {
   });
 });
 
+describe('unmetered twins of straight-line functions', () => {
+  const MODULE = `(module (import "env" "seen" (func $seen))
+    (type $t (func (param i32) (result i32)))
+    (table 1 funcref) (elem (i32.const 0) $leaf)
+    (func $leaf (export "leaf") (param i32) (result i32) local.get 0 i32.const 2 i32.add)
+    (func $branchy (param i32) (result i32) local.get 0 if (result i32) i32.const 1 else i32.const 2 end)
+    (func $uncalled (result i32) i32.const 3)
+    (func (export "run") (param i32) (result i32)
+      local.get 0 call $leaf call $branchy i32.const 0 call_indirect (type $t)
+      (global.set $g (ref.func $leaf)) ref.func $leaf drop)
+    (global $g (mut funcref) (ref.null func)))`;
+
+  test('direct calls go to an appended twin; exports, tables and ref.func keep the metered function', async () => {
+    const out = await build(MODULE);
+    const w = await wabt();
+    const read = w.readWasm(out.binary, { readDebugNames: true, multi_memory: true } as never);
+    read.applyNames();
+    const text = read.toText({ foldExprs: false });
+    const defined = [...text.matchAll(/^ {2}\(func \$([\w.]+) \(type/gm)].map((m) => m[1]);
+    // the functions keep their indices (4 to 7 after the 4 imports); the one twin comes after them
+    assert.deepEqual(defined.slice(0, 4), ['leaf', 'branchy', 'uncalled', 'leaf.unmetered']);
+    assert.ok(text.indexOf('(func (;7;) (type') < text.indexOf('(func $leaf.unmetered (type'), 'the twin follows run (7)');
+    assert.match(text, /call \$leaf\.unmetered\n/);
+    assert.doesNotMatch(text, /call \$leaf\n/);
+    assert.match(text, /call \$branchy\n/, 'a function with branches has no twin');
+    assert.match(text, /\(export "leaf" \(func \$leaf\)\)/);
+    assert.match(text, /\(elem \(;0;\) \(i32\.const 0\) func \$leaf\)/);
+    assert.match(text, /ref\.func \$leaf\n/);
+    assert.doesNotMatch(text, /uncalled\.unmetered/, 'a function nobody calls directly gets no twin');
+    const twin = text.slice(text.indexOf('(func $leaf.unmetered'));
+    assert.doesNotMatch(twin.slice(0, twin.indexOf('\n  (func', 1)), /global\.|out_of_instructions/, 'the twin is not metered');
+  });
+
+  test('what imports see around calls to twins is the replica’s count', async () => {
+    const out = await build(`(module (import "env" "seen" (func $seen))
+      (func $leaf (result i32) i32.const 1 i32.const 2 i32.add)
+      (func (export "run") (result i32)
+        call $leaf drop call $seen call $leaf drop call $leaf drop call $seen i32.const 0))`);
+    const seen: bigint[] = [];
+    const r = start(out, { env: { seen: () => seen.push(used(r)) } });
+    fn(r, 'run')();
+    // run: entry 1 + 3 × (call 5 + drop 1) + 2 × call 5 + const 1 = 30, charged at entry; $leaf: 1 + 3 = 4 per call
+    assert.deepEqual(seen, [34n, 42n]);
+    assert.equal(used(r), 42n);
+  });
+
+  // The replica checks the counter at a straight-line callee's entry. By default the caller charges
+  // the callee and leaves the check to its next check point; with twinEntryChecks the caller checks
+  // where the callee's entry would, with the same counter.
+  for (const entryChecks of [false, true]) {
+    test(`out_of_instructions around a call to a twin (twinEntryChecks: ${entryChecks})`, async () => {
+      const out = await build(`(module
+        (func $leaf (result i32) i32.const 1 i32.const 2 i32.add)
+        (func $next (block (br 0)))
+        (func (export "run") call $leaf drop call $next))`, { twinEntryChecks: entryChecks });
+      const seen: bigint[] = [];
+      const late: { counter?: WebAssembly.Global } = {};
+      const instance = new WebAssembly.Instance(new WebAssembly.Module(out.binary), { __: {
+        out_of_instructions: () => { seen.push(late.counter!.value as bigint); late.counter!.value = 1000n; },
+        try_grow_wasm_memory: () => 0, internal_trap: () => 0,
+      } });
+      const counter = late.counter = instance.exports[EXPORTS.instructionCounter] as WebAssembly.Global;
+      // run: entry 1 + call 5 + drop 1 + call 5 = 12; $leaf 4; $next: 1 + br 2 = 3. Budget 13: 1 left after
+      // run's entry, -3 at $leaf's entry (the replica calls out_of_instructions there), -6 at $next's entry.
+      counter.value = 13n;
+      (instance.exports.run as () => void)();
+      if (entryChecks) {
+        assert.deepEqual(seen, [-3n]);
+        assert.equal(counter.value, 1000n - 3n);
+      } else {
+        assert.deepEqual(seen, [-6n], 'the check moves to the next check point; the count there is the replica’s');
+        assert.equal(counter.value, 1000n);
+      }
+    });
+  }
+});
+
 describe('module structure', () => {
   const MODULE = `(module $m
     (import "ic0" "msg_reply" (func $reply))
@@ -241,6 +323,16 @@ describe('module structure', () => {
     assert.equal(decodeModule(stripped.binary).customs.some((c) => c.name === 'name'), false);
   });
 
+  test('the module’s own branch hints are dropped; the output has only the injected checks’ hints', async () => {
+    const m = decodeModule(await watToWasm('(module (func (export "run") (param i32) (loop local.get 0 br_if 0)))'));
+    const code = m.sections.findIndex((x) => x.id === SectionId.code);
+    const own = { id: SectionId.custom, offset: 0, custom: { name: 'metadata.code.branch_hint', data: Uint8Array.of(1, 0, 1, 5, 1, 1) } };
+    const out = instrument({ ...m, sections: [...m.sections.slice(0, code), own, ...m.sections.slice(code)] });
+    const hints = decodeModule(out.binary).customs.filter((c) => c.name === 'metadata.code.branch_hint');
+    assert.equal(hints.length, 1);
+    assert.notDeepEqual(hints[0].data, own.custom.data);
+  });
+
   test('modules the replica refuses: two memories, a data segment outside the initial memory', async () => {
     const two = decodeModule(await watToWasm('(module (memory 1))'));
     two.memories.push({ min: 1n, is64: false, shared: false });
@@ -311,6 +403,8 @@ describe('dirty pages', () => {
         ['lane', [a(9 * P - 4)], [8, 9]],
         ['fill', [a(12 * P + 100), a(2 * P)], [12, 13, 14]],
         ['fill', [a(12 * P), a(0)], []],
+        ['fill', [a(60 * P), a(8 * P)], [60, 61, 62, 63, 64, 65, 66, 67]], // 8 pages: marked one by one
+        ['fill', [a(70 * P + 1), a(8 * P)], [70, 71, 72, 73, 74, 75, 76, 77, 78]], // 9 pages: one memory.fill
         ['copy', [a(20 * P), a(1)], [20]],
         ['init', [a(21 * P - 1)], [20, 21]],
       ];

@@ -28,8 +28,13 @@
  * - Active data segments are empty passive segments at the same index
  *   (behaving like dropped active ones) and are returned for the host to
  *   apply at install; a segment must fit the initial memory (replica rule).
+ * - Unmetered twins of the straight-line functions called directly
+ *   (below), appended after the module's functions, then the injected
+ *   helpers (`instrument/helpers.ts`).
  * - A `metadata.code.branch_hint` section marking every injected check
- *   unlikely (used by V8 with `--experimental-wasm-branch-hinting`).
+ *   unlikely (used by V8 with `--experimental-wasm-branch-hinting`, which
+ *   `engine.ts` sets); the module's own branch hints are dropped (they
+ *   point into code that moved).
  *
  * ## Metering (the replica's counts)
  * Injection points: function entry (re-entrant, starting at cost 1), after
@@ -44,11 +49,12 @@
  * static 300. So the counter equals the replica's at every point.
  *
  * The counter is cached in an i64 local per function (loaded at entry,
- * reloaded after every call and after `out_of_instructions`), and stored to
- * the global at a point only when its block may be observed before the next
- * point: when it can trap (memory access, division, float truncation,
- * `unreachable`, table access, bulk memory), calls (also the injected
- * helpers), or leaves the function; a check stores before calling
+ * reloaded after every call but those to twins, and after
+ * `out_of_instructions`), and stored to the global at a point only when
+ * its block may be observed before the next point: when it can trap
+ * (memory access, division, float truncation, `unreachable`, table access,
+ * bulk memory), calls (also the injected helpers; a twin only if it may
+ * trap), or leaves the function; a check stores before calling
  * `out_of_instructions`. So traps, callees, ic0 calls and the host see the
  * replica's count, and blocks nobody observes cost a register subtraction.
  *
@@ -61,6 +67,52 @@
  * three more globals. Not counted: the bodies that replace the module's
  * `ic0.stable*` imports under Wasm-native stable memory (their source at the
  * reference commit is not available).
+ *
+ * ## Straight-line functions charged by their callers (twins)
+ * A defined function is *straight-line* when its body is one basic block
+ * of the replica: no control operator but its final `end` (no `block`,
+ * `loop`, `if`, `else`, `br*`, `return`, `unreachable`), no `call` or
+ * `call_indirect`, no bulk operation (dynamic charge), no `memory.grow`.
+ * The replica charges it once, at its entry, a constant C = 1 + the
+ * weights of its operators, and checks `counter < 0` there (the entry is a
+ * re-entrant point). Every straight-line function called directly gets an
+ * unmetered *twin*: its rewrite without the metering (same barrier, same
+ * NaN canonicalization), appended after the module's functions, so no
+ * index moves. Direct `call`s in instrumented code go to the twin and the
+ * caller charges C: at the point of the block holding the call when that
+ * point has no check (it is not re-entrant) and nothing before the call in
+ * the block may observe the counter, else just before the call (storing
+ * the counter when the twin may trap or something after the call in the
+ * block may observe it; `body.ts`, `resolveCalls`). Exports, element
+ * segments and `ref.func` keep the metered original, so `call_indirect`
+ * and the host reach metered code.
+ *
+ * The counter equals the replica's wherever it is observable:
+ * - host calls: a twin makes none; before the call in the caller's block,
+ *   C is not yet charged where anything could observe it (it joins the
+ *   point only when nothing before the call observes); after the call it
+ *   is charged in both;
+ * - a trap inside the twin: the replica charged the caller's block, then
+ *   C at the twin's entry; here the counter stored before the call
+ *   includes both;
+ * - traps before or after the call in the caller's block: as host calls;
+ * - the replica's checks (function entries, loop headers, `ic0` charges)
+ *   and the final count: the same charges have been made.
+ * The one difference is the twin's entry check. By default it is not
+ * made: the caller's next check point (a loop header, a function entry or
+ * an `ic0` charge, at most one loop-free path later, which may return
+ * through callers) sees the same or a
+ * lower counter and calls `out_of_instructions`. So a DTS slice may pause
+ * later by that path (its overshoot carried over as the replica carries
+ * its own), never with a different count. On a message's last slice,
+ * where the replica would stop at the twin's entry with "instruction
+ * limit exceeded", the stop comes at that next check point; if the
+ * execution ends first it completes (with an overshoot, as the replica
+ * allows after its last check), and if another trap comes first, that
+ * trap is reported. Option `twinEntryChecks` makes the check before each
+ * call to a twin (the replica's exact `out_of_instructions` points); the
+ * corpus test checks that counts are the same with twins, without them
+ * and with entry checks, and the golden tests run all three.
  *
  * ## Dirty pages (write barrier, `barrier.ts`)
  * Every store marks, after it succeeded, the 4 KiB pages of its first and
@@ -85,48 +137,67 @@
  * and an overflow happens at the same depth on every machine. The host sets
  * the budget before each execution (a trap skips the restores).
  *
- * ## Measured (Node 24.21 / V8 13.6, x64, 2 shared vCPUs; min of 9–21 interleaved runs, ±10%)
- * Slowdown, instrumented ÷ plain, on the test host (`test/corpus`). Flags¹ =
- * `--experimental-wasm-branch-hinting --wasm-inlining-budget=50000
- * --wasm-inlining-factor=30`, recommended for the sandbox processes: V8
- * inlines by wire size, instrumented callees are ~2× larger, and Motoko code
- * lives on inlined helpers (`B_add`, `B_eq`, …); the hints move the call
- * paths of the checks out of line.
+ * ## Measured (Node 24.21 / V8 13.6, x64 AMD EPYC, 2 vCPUs shared with other jobs)
+ * Slowdown, instrumented ÷ plain, on the test host (`test/corpus`), the
+ * suite of `bench/instrumentation.bench.ts`; median of 5 interleaved
+ * batches of 11 runs (after 3 warm-up runs) in one process, on a quiet
+ * machine. "Flags" are `engine.ts`'s, which the product sets (and then
+ * plain code runs with them too); "no flags" is V8's defaults.
  *
- * | workload                        | plain ms | default | flags¹ | Liftoff only |
- * |---------------------------------|---------:|--------:|-------:|-------------:|
- * | fib(30), wat                    |     3.8  |  1.99×  | 2.60×  |   1.51×      |
- * | sieve(10⁷), wat                 |    19.8  |  1.55×  | 1.39×  |   2.99×      |
- * | hash loop(4·10⁶), wat           |     4.7  |  1.62×  | 1.50×  |   1.34×      |
- * | memory copy(20000), wat         |     3.4  |  0.93×  | 1.02×  |   1.27×      |
- * | Motoko EOP mapInsert(5000)      |     4.1  |  1.86×  | 1.33×  |   1.42×      |
- * | Motoko classic mapInsert(5000)  |     3.2  |  2.24×  | 1.11×  |   1.37×      |
- * | median of the first five        |          |  1.62×  | 1.39×  |   1.42×      |
+ * | workload                           | flags: plain ms | instr. ms | ratio | no flags: plain ms | instr. ms | ratio |
+ * |------------------------------------|----------------:|----------:|------:|-------------------:|----------:|------:|
+ * | wat/fib fib(25)                    |           0.231 |     0.527 | 2.23× |              0.255 |     0.589 | 2.28× |
+ * | wat/sieve sieve(10⁶)               |           1.777 |     2.496 | 1.42× |              1.756 |     2.769 | 1.58× |
+ * | wat/hash hash(2·10⁵)               |           0.230 |     0.263 | 1.15× |              0.236 |     0.298 | 1.27× |
+ * | wat/memcopy memcopy(2000)          |           0.304 |     0.304 | 1.00× |              0.304 |     0.304 | 0.99× |
+ * | motoko-eop/bench mapInsert(5000)   |           3.927 |     4.925 | 1.25× |              3.979 |     7.245 | 1.83× |
+ * | suite median                       |                 |           | 1.25× |                    |           | 1.58× |
  *
- * Float code pays little for NaN canonicalization: wat/floats integrate(10⁶)
- * 17.1 → 17.8 ms (1.04×, flags¹).
- *
- * fib stays ~2× under TurboFan: plain fib is inlined into itself, any
- * metering makes it too large for that. Variants (flags¹ unless noted):
- * - counter in the global at every point (the replica's sequences) vs cached
- *   in a local: fib 2.44 / 2.60, sieve 1.45 / 1.39, hash 1.57 / 1.50, Motoko
- *   EOP 1.48 / 1.33, classic 1.74 / 1.11; Liftoff only: Motoko EOP 1.89 /
- *   1.42. Kept: local. Skipping the store at unobserved points: sieve inner
- *   loop 1.43 → 1.28 (hand-written kernel).
- * - barrier exact / pair / none: sieve 1.39 / 1.40 / 1.34, Motoko EOP
- *   1.33 / 1.32 / 1.24. Kept: exact (no over-marking, same speed).
- * - stack budget on call cycles vs in every function that calls: Motoko
- *   classic 1.31 / 1.59, Motoko hash 1.11 / 1.69, fib 2.14 / 2.20.
- * - branch hints with the flag vs without (default inlining): sieve 1.41 /
- *   1.68, hash 1.52 / 1.65.
- * - `--wasm-inlining-budget/factor` alone: Motoko EOP mapInsert 2.03 → 1.41.
+ * The benchmark itself measures each workload once per process, right
+ * after compiling it, so it also catches the tier-up of the (larger)
+ * instrumented code, and the shared machine adds ±10–15% per workload:
+ * suite medians of 1.22–1.35× over its runs (memcopy 1.0–1.3×, mapInsert
+ * 1.1–1.5×). Variants (flags, ratios of one interleaved run; the machine
+ * was loaded, so ±10%):
+ * - twins / no twins (the design before them) / twins with entry checks:
+ *   hash 1.12 / 1.48 / 1.35, sieve 1.57 / 1.64 / 1.57, mapInsert 1.32 /
+ *   1.22 / 1.27 (noise: its batch minimum was 0.7), fib 2.30 / 2.31 / 2.27.
+ *   Without flags, hash 1.29 / 1.61. The entry check's call path inside
+ *   the hash loop pushes it over the 80 operations below which Turboshaft
+ *   unrolls a Wasm loop and drops its stack guard; an out-of-line helper
+ *   for the call path did not help (V8 inlines it).
+ * - counter in the global at every point (the replica's sequences):
+ *   sieve 1.79, hash 1.26, mapInsert 1.46, fib 2.34. Kept: a local.
+ * - without any metering (barrier, stack budget, NaN canonicalization
+ *   only): mapInsert 1.03, sieve 1.08–1.21, hash 1.00, fib 1.65–1.81; and
+ *   without the barrier: sieve 1.00. Metering is mapInsert's cost (many
+ *   small blocks with a load or a call, each storing the counter);
+ *   removing the counter store and reload around direct calls (unsound,
+ *   to measure) left it unchanged. For sieve, the barrier costs 0.1–0.2:
+ *   V8 reloads the base of the bytemap memory (memory 1) at every store,
+ *   because it cannot tell the counter's `global.set` in the same loop from
+ *   a write to the instance's memory table (without metering it hoists
+ *   the load out of the loop).
+ * - `$mark` storing page by page below 8 pages instead of always calling
+ *   `memory.fill` (an engine call): memcopy 1.04 → 1.02.
+ * - `--wasm-inlining-max-size` 1000 or 1500 (94 Motoko functions grow past
+ *   the default 500 bytes): no gain measurable over 8 processes each; a
+ *   lower inlining budget (20000/10 or V8's 5000/3): mapInsert 1.5–1.8.
+ * Earlier measurements of the design before twins (larger workloads,
+ * flags on the command line): counter global / local fib 2.44 / 2.60,
+ * sieve 1.45 / 1.39; barrier exact / pair / none: sieve 1.39 / 1.40 /
+ * 1.34; stack budget on call cycles / in every caller: Motoko classic
+ * 1.31 / 1.59. Float code pays little for NaN canonicalization:
+ * wat/floats integrate(10⁶) 1.04×.
  *
  * Frames: V8 used 24 + 8·slots bytes per Liftoff frame (16 per v128) and
  * about half under TurboFan; the estimates are ≥ 2.4× Liftoff's on the
  * shapes tested, so a budget trap comes before V8's own stack overflow.
  * Instrumentation time, Motoko modules of 213–282 KB: 8–14 ms warm (decode
- * 1.3–2 ms more), 65–130 ms for the first module in a process (JIT warm-up).
- * Code grows ~2.2× (Motoko EOP bench: 209 KB of code → 461 KB).
+ * 1.3–2 ms more), 65–130 ms for the first module in a process (JIT warm-up);
+ * on the loaded machine of the table above, 21–31 ms for the EOP bench
+ * module, twins (30 of its 716 functions) adding 1–4 ms.
+ * Code grows ~2.2× (Motoko EOP bench: a 282 KB module → 571 KB, twins included).
  */
 import { COST_TO_COMPILE_WASM_INSTRUCTION, MAX_WASM64_MEMORY_IN_BYTES, MAX_WASM_MEMORY_IN_BYTES } from '../config/index.ts';
 import type { NumInstructions } from '../types/index.ts';
@@ -134,9 +205,9 @@ import { numInstructions } from '../types/index.ts';
 import { encodeModule } from './encode.ts';
 import { SectionId, ExternalKind } from './types.ts';
 import type { ConstExpr, Element, Export, FuncType, FunctionBody, Global, Import, Limits, Section, ValType, WasmModule } from './types.ts';
-import { frameOf, rewriteBody, scanBody, UnsupportedOperator } from './instrument/body.ts';
+import { frameOf, resolveCalls, rewriteBody, scanBody, UnsupportedOperator } from './instrument/body.ts';
 import { shiftFunc } from './instrument/context.ts';
-import type { BarrierMode, CounterMode, HelperKind, Layout } from './instrument/context.ts';
+import type { BarrierMode, CounterMode, HelperKind, Layout, Twin } from './instrument/context.ts';
 import { buildHelper } from './instrument/helpers.ts';
 import { BranchHints, capMemory, exportedMethods, extractData, InstrumentationError, planModuleStack } from './instrument/module.ts';
 import type { DataSegmentInit, ExportedMethods } from './instrument/module.ts';
@@ -188,6 +259,15 @@ export interface InstrumentOptions {
    * `none` (no barrier, no bytemap; for measurements).
    */
   barrier?: BarrierMode;
+  /** Whether direct calls to straight-line functions go to unmetered twins (default true; false for measurements). */
+  twins?: boolean;
+  /**
+   * Whether each call to a twin is preceded by the callee's entry check,
+   * so that `out_of_instructions` runs exactly where the replica runs it
+   * (default false: the check falls to the caller's next check point; see
+   * the header). Counts are the same either way.
+   */
+  twinEntryChecks?: boolean;
 }
 
 /** A mutable global the host persists across messages. */
@@ -230,6 +310,7 @@ const REPLICA_COUNT_CLEAN_PAGES_OPS = 46;
 /** Globals the replica adds: the instruction counter and two stable-memory page counters. */
 const REPLICA_INJECTED_GLOBALS = 3;
 const WASM_PAGE = 65536n;
+const BRANCH_HINT_SECTION = 'metadata.code.branch_hint';
 
 /**
  * Instruments a decoded (and validated) module.
@@ -279,13 +360,16 @@ export function instrument(module: WasmModule, options: InstrumentOptions = {}):
   const globalBase = m.importedGlobals + m.globals.length;
   const helperKinds: HelperKind[] = [];
   const helperIndex = new Map<string, number>();
-  const firstHelper = m.importedFuncs + K + m.functions.length;
+  const firstTwin = m.importedFuncs + K + m.functions.length;
+  const twins = new Map<number, Twin>(); // by original function index
+  let firstHelper = firstTwin; // the twins come first, once known
   const layout: Layout = {
     wasm64, addrType, types, funcTypes, importedFuncs: m.importedFuncs, injectedImports: K,
     outOfInstructions: m.importedFuncs, internalTrap: m.importedFuncs + 2,
     counterGlobal: globalBase, stackGlobal: globalBase + 1, dirtyMemory, v128Globals,
     table64: [...m.imports.flatMap((i) => (i.desc.kind === 'table' ? [i.desc.type.limits.is64] : [])), ...m.tables.map((t) => t.limits.is64)],
-    maxHeapBytes: Number(maxHeap), counter: options.counter ?? 'local', barrier,
+    maxHeapBytes: Number(maxHeap), counter: options.counter ?? 'local', barrier, twinEntryChecks: options.twinEntryChecks ?? false,
+    twin: (index) => twins.get(index),
     helper(h) {
       const key = h.kind === 'init' ? `init${h.segment}` : h.kind;
       let idx = helperIndex.get(key);
@@ -308,6 +392,19 @@ export function instrument(module: WasmModule, options: InstrumentOptions = {}):
       throw new InstrumentationError(`Failed to deserialize wasm module with ${e.message} in function ${m.importedFuncs + i}`, false);
     }
   });
+  // Twins: an unmetered copy of every straight-line function that is called directly, in index order.
+  const twinOf: number[] = []; // original indices of the functions with a twin, ascending
+  if (options.twins ?? true) {
+    const called = new Set<number>();
+    for (const scan of scans) for (const f of scan.callees) if (scans[f - m.importedFuncs].straight) called.add(f);
+    twinOf.push(...[...called].sort((a, b) => a - b));
+    twinOf.forEach((f, k) => {
+      const scan = scans[f - m.importedFuncs];
+      twins.set(f, { index: firstTwin + k, cost: scan.costs[0], traps: scan.traps });
+    });
+  }
+  firstHelper = firstTwin + twinOf.length;
+  for (const scan of scans) resolveCalls(scan, layout.twin, layout.twinEntryChecks);
   const frames = m.code.map((body, i) => frameOf(layout, body, types[m.functions[i]], scans[i]));
   const plan = planModuleStack(m, types, scans, frames);
   const code: FunctionBody[] = [];
@@ -325,6 +422,12 @@ export function instrument(module: WasmModule, options: InstrumentOptions = {}):
     hints.add(index, rewritten, out.cold);
     code.push(rewritten);
   });
+  for (const f of twinOf) {
+    const i = f - m.importedFuncs;
+    const out = rewriteBody(layout, m.code[i], types[m.functions[i]], scans[i], 0, false);
+    functions.push(m.functions[i]);
+    code.push({ locals: out.locals, localCount: out.locals.reduce((n, r) => n + r.count, 0), code: out.code, offset: m.code[i].offset });
+  }
   const v128Helpers = v128Globals.length > 0 ? [layout.helper({ kind: 'v128save' }), layout.helper({ kind: 'v128restore' })] : [];
   let helperFrame = 0;
   for (let h = 0; h < helperKinds.length; h++) { // a helper may add another (fill → mark)
@@ -377,8 +480,9 @@ export function instrument(module: WasmModule, options: InstrumentOptions = {}):
   const hintPayload = hints.payload();
   for (const s of m.sections) {
     if (s.id === SectionId.code && hintPayload !== undefined) {
-      sections.push({ id: SectionId.custom, offset: s.offset, custom: { name: 'metadata.code.branch_hint', data: hintPayload } });
+      sections.push({ id: SectionId.custom, offset: s.offset, custom: { name: BRANCH_HINT_SECTION, data: hintPayload } });
     }
+    if (s.custom?.name === BRANCH_HINT_SECTION) continue; // the module's own hints point into code that moved
     if (s.custom?.name !== 'name') {
       sections.push(s);
       continue;
@@ -387,6 +491,7 @@ export function instrument(module: WasmModule, options: InstrumentOptions = {}):
       func: (i) => shiftFunc(layout, i),
       injected: [...INJECTED_IMPORTS.map((n, i): [number, string] => [m.importedFuncs + i, `${INJECTED_MODULE}.${n}`]),
         ...helperKinds.map((h, i): [number, string] => [firstHelper + i, `__${h.kind}${h.kind === 'init' ? h.segment : ''}`])],
+      copies: twinOf.map((f, k): [number, number] => [firstTwin + k, shiftFunc(layout, f)]),
       labelShift: (i) => (charged.has(i) ? 1 : 0),
     });
     if (remapped !== undefined) sections.push({ id: SectionId.custom, offset: s.offset, custom: { name: 'name', data: remapped } });

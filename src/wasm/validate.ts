@@ -87,6 +87,7 @@ import {
   checkCodeSectionSize, checkCustomSections, checkDataSegments, checkEngineFeatures, checkFunctionCount, checkGlobals,
   checkMemory64Size, checkTables,
 } from './validate-sections.ts';
+import { configureEngine } from './engine.ts';
 import { engineRejection } from './validate-util.ts';
 import type { Rejection } from './validate-util.ts';
 
@@ -122,6 +123,7 @@ export function findRejection(module: WasmModule, bytes: Uint8Array): Rejection 
  * `wasmtime::Module::validate() failed with Compiling function #0 failed: …`.
  */
 export function compileInEngine(bytes: Uint8Array): Rejection | undefined {
+  configureEngine();
   try {
     new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
     return undefined;

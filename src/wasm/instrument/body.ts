@@ -18,6 +18,12 @@
  * operator that ends it. Non-re-entrant points of cost 0 are dropped. A bulk
  * memory operation charges its size dynamically just before it (before the
  * static point at the same position, if any).
+ *
+ * A direct call to a straight-line function calls its unmetered twin
+ * (`layout.twin`, see the header of `../instrument.ts`); the caller charges
+ * the callee's whole cost, on its own counter, in the call's block
+ * ({@link resolveCalls} decides where) and, with `twinEntryChecks`, makes
+ * the callee's entry check before the call.
  */
 import { OperatorReader, EMPTY_BLOCK } from '../operators.ts';
 import { costOf } from '../opcodes.ts';
@@ -26,7 +32,7 @@ import type { FuncType, FunctionBody, ValType } from '../types.ts';
 import { EFFECT, EFFECT_FC, EFFECT_FD, SPECIAL } from './arity.ts';
 import { emitBarrieredStore, storeCanSucceed, storeValueType } from './barrier.ts';
 import { shiftFunc } from './context.ts';
-import type { Layout } from './context.ts';
+import type { Layout, Twin } from './context.ts';
 import { emitDynamic, emitPoint, emitReload, emitStore } from './metering.ts';
 import { canonicalType, emitCanonicalize } from './nan.ts';
 import { emitStackEntry, emitStackExit, frameEstimate } from './stack.ts';
@@ -51,8 +57,29 @@ export interface BodyScan {
   replicaInjected: number;
   /** The body contains `call` or `call_indirect`. */
   calls: boolean;
-  /** Original indices of the defined functions it calls directly. */
+  /** Original indices of the defined functions it calls directly, in order. */
   callees: number[];
+  /** For each entry of `callees`: the point whose block holds the call. */
+  calleePoints: number[];
+  /**
+   * For each entry of `callees`: whether an operator before the call in the
+   * same block, other than a direct call to a defined function, may observe
+   * the counter.
+   */
+  callObservedBefore: boolean[];
+  /**
+   * For each entry of `callees`: whether an operator after the call in the
+   * same block, other than a direct call to a defined function, may observe
+   * the counter. With {@link resolveCalls}: whether the call site must store
+   * the counter (a twin's charge is then visible to what follows).
+   */
+  callStores: boolean[];
+  /** For each entry of `callees`, after {@link resolveCalls}: what the call site charges before calling a twin (0: nothing). */
+  callCharges: number[];
+  /** The body is one basic block: no control operator but its final `end`, no call, no bulk operation, no `memory.grow`. */
+  straight: boolean;
+  /** Some operator may trap (memory access, division, float truncation, table access, `unreachable`, bulk operation). */
+  traps: boolean;
   /** Type indices of its `call_indirect`s. */
   indirectTypes: number[];
   /** Original indices of the functions it names with `ref.func`. */
@@ -95,6 +122,8 @@ for (const c of [0x00, 0x0f, 0x10, 0x11, 0x25, 0x26, 0x40, 0x6d, 0x6e, 0x6f, 0x7
 /**
  * Whether an operator may let the host or a callee read the counter: it may
  * trap, it calls (or is replaced by a call), or it leaves the function.
+ * (A direct call to a defined function does not when it calls a twin that
+ * cannot trap; {@link resolveCalls} decides.)
  */
 function observes(r: OperatorReader): boolean {
   if (r.op.accessBytes > 0) return true;
@@ -112,7 +141,8 @@ function observes(r: OperatorReader): boolean {
 /** First walk: injection points, leaf status, stores and the operand-stack bound. */
 export function scanBody(l: Layout, body: FunctionBody, type: FuncType): BodyScan {
   const s: BodyScan = {
-    costs: [], reentrant: [], observed: [], ops: 0, replicaInjected: 0, calls: false, callees: [], indirectTypes: [], refs: [], storeTypes: new Set(), canonicalTypes: new Set(), stores: false,
+    costs: [], reentrant: [], observed: [], ops: 0, replicaInjected: 0, calls: false, callees: [], calleePoints: [], callObservedBefore: [], callStores: [], callCharges: [],
+    straight: true, traps: false, indirectTypes: [], refs: [], storeTypes: new Set(), canonicalTypes: new Set(), stores: false,
     maxStack: 0, simd: false,
   };
   const r = new OperatorReader(body.code);
@@ -123,11 +153,13 @@ export function scanBody(l: Layout, body: FunctionBody, type: FuncType): BodySca
   let cost = 1;
   let reentrant = true;
   let observed = false;
+  let unmarkedCall = 0; // calls of the current block not yet known to be followed by an observer
   const close = (nextReentrant: boolean) => {
     s.costs.push(cost);
     s.reentrant.push(reentrant);
     s.observed.push(observed);
     observed = false;
+    unmarkedCall = s.callees.length;
     cost = 0;
     reentrant = nextReentrant;
   };
@@ -135,7 +167,13 @@ export function scanBody(l: Layout, body: FunctionBody, type: FuncType): BodySca
     const op = r.op;
     s.ops++;
     cost += costOf(op, l.wasm64);
-    if (!observed) observed = observes(r);
+    const direct = r.prefix === 0 && r.code === 0x10 && r.a >= l.importedFuncs;
+    if (!direct && observes(r)) {
+      observed = true;
+      while (unmarkedCall < s.callees.length) s.callStores[unmarkedCall++] = true;
+      if (!(r.prefix === 0 && r.code >= 0x0b && r.code <= 0x11)) s.traps = true;
+    }
+    if (s.straight && !straightLine(r)) s.straight = false;
     let effect: number;
     if (r.prefix === 0) {
       effect = EFFECT[r.code];
@@ -168,7 +206,13 @@ export function scanBody(l: Layout, body: FunctionBody, type: FuncType): BodySca
         case 0x10: case 0x11: {
           s.calls = true;
           if (r.code === 0x11) s.indirectTypes.push(r.a);
-          else if (r.a >= l.importedFuncs) s.callees.push(r.a);
+          else if (direct) {
+            s.callees.push(r.a);
+            s.calleePoints.push(s.costs.length);
+            s.callObservedBefore.push(observed);
+            s.callStores.push(false);
+            s.callCharges.push(0);
+          }
           const t = l.types[r.code === 0x10 ? l.funcTypes[r.a] : r.a];
           height = Math.max(height - t.params.length - (r.code === 0x11 ? 1 : 0), base[base.length - 1]) + t.results.length;
           s.maxStack = Math.max(s.maxStack, height);
@@ -204,6 +248,67 @@ export function scanBody(l: Layout, body: FunctionBody, type: FuncType): BodySca
   return s;
 }
 
+/** Whether an operator keeps a body one basic block (see {@link BodyScan.straight}). */
+function straightLine(r: OperatorReader): boolean {
+  if (r.prefix === 0xfc) return !isBulk(r.prefix, r.code);
+  if (r.prefix !== 0) return true;
+  switch (r.code) {
+    case 0x00: case 0x02: case 0x03: case 0x04: case 0x05: case 0x0c: case 0x0d: case 0x0e: case 0x0f:
+    case 0x10: case 0x11: case 0x40:
+      return false;
+    case 0x0b: return r.depth < 0;
+    default: return true;
+  }
+}
+
+/**
+ * Settles the direct calls of a scanned body once the twins are known (see
+ * the header of `../instrument.ts`). A call to a function without a twin
+ * observes the counter: its block's point stores it. A call to a twin is
+ * charged the twin's whole cost:
+ * - with `entryChecks` false, at the block's point when that point has no
+ *   check (it is not re-entrant) and nothing before the call in the block
+ *   may observe the counter: charging early is then invisible (a point
+ *   whose block calls a twin that may trap stores the counter); otherwise
+ *   at the call site;
+ * - with `entryChecks` true, always at the call site, followed by the
+ *   callee's entry check.
+ * A call site that charges stores the counter when the twin may trap or
+ * something after it in the block may observe the counter.
+ */
+export function resolveCalls(s: BodyScan, twin: (index: number) => Twin | undefined, entryChecks: boolean): void {
+  const n = s.callees.length;
+  // Backwards: a later call in the same block to a function without a twin observes.
+  let point = -1;
+  let laterCall = false;
+  for (let k = n - 1; k >= 0; k--) {
+    if (s.calleePoints[k] !== point) { point = s.calleePoints[k]; laterCall = false; }
+    const t = twin(s.callees[k]);
+    if (t === undefined) {
+      s.observed[point] = true;
+      s.callStores[k] = true;
+      laterCall = true;
+    } else {
+      s.callStores[k] = t.traps || s.callStores[k] || laterCall;
+    }
+  }
+  // Forwards: a twin's charge joins its point's while nothing before it in the block observes.
+  point = -1;
+  let blocked = false;
+  for (let k = 0; k < n; k++) {
+    if (s.calleePoints[k] !== point) { point = s.calleePoints[k]; blocked = false; }
+    const t = twin(s.callees[k]);
+    if (t === undefined) { blocked = true; continue; }
+    if (entryChecks || blocked || s.callObservedBefore[k] || s.reentrant[point]) {
+      s.callCharges[k] = t.cost;
+    } else {
+      s.costs[point] += t.cost;
+      if (t.traps) s.observed[point] = true;
+    }
+    if (t.traps) blocked = true;
+  }
+}
+
 /** The locals a body gains and its frame estimate. */
 interface LocalPlan {
   locals: FunctionBody['locals'];
@@ -217,11 +322,11 @@ interface LocalPlan {
   frame: number;
 }
 
-function planLocals(l: Layout, body: FunctionBody, type: FuncType, s: BodyScan, stackLocal: boolean): LocalPlan {
+function planLocals(l: Layout, body: FunctionBody, type: FuncType, s: BodyScan, stackLocal: boolean, metered = true): LocalPlan {
   const locals = [...body.locals];
   let next = type.params.length + body.localCount;
   const addLocal = (t: ValType): number => { locals.push({ count: 1, type: t }); return next++; };
-  const counterLocal = l.counter === 'local' ? addLocal(0x7e) : -1;
+  const counterLocal = metered && l.counter === 'local' ? addLocal(0x7e) : -1;
   const budgetLocal = stackLocal ? addLocal(0x7f) : -1;
   const barrier = l.barrier !== 'none' && l.dirtyMemory >= 0 && s.stores;
   const addrLocal = barrier ? addLocal(l.addrType) : -1;
@@ -249,17 +354,20 @@ export interface RewrittenBody {
 /**
  * Second walk: writes the instrumented body.
  * @param charge bytes to take from the stack budget at entry (0: none).
+ * @param metered false for a twin: a straight-line body without its
+ *   metering (its callers charge it); everything else is as in the original.
  */
-export function rewriteBody(l: Layout, body: FunctionBody, type: FuncType, s: BodyScan, charge: number): RewrittenBody {
+export function rewriteBody(l: Layout, body: FunctionBody, type: FuncType, s: BodyScan, charge: number, metered = true): RewrittenBody {
   const code = body.code;
   const nonLeaf = charge > 0;
-  const { locals, counterLocal, budgetLocal, addrLocal, valueLocal, barrier } = planLocals(l, body, type, s, nonLeaf);
+  if (!metered && (nonLeaf || !s.straight)) throw new Error('only a straight-line body has an unmetered twin');
+  const { locals, counterLocal, budgetLocal, addrLocal, valueLocal, barrier } = planLocals(l, body, type, s, nonLeaf, metered);
   const marks = l.barrier !== 'none' && l.dirtyMemory >= 0;
 
   const w = new ByteWriter(code.length * 2 + 64);
   const cold: number[] = [];
   if (nonLeaf) emitStackEntry(w, l, charge, budgetLocal, cold);
-  emitPoint(w, l, s.costs[0], true, true, counterLocal, s.observed[0], cold);
+  if (metered) emitPoint(w, l, s.costs[0], true, true, counterLocal, s.observed[0], cold);
   if (nonLeaf) {
     w.u8(0x02);
     if (type.results.length === 0) w.u8(0x40);
@@ -270,6 +378,7 @@ export function rewriteBody(l: Layout, body: FunctionBody, type: FuncType, s: Bo
   const r = new OperatorReader(code);
   let copied = 0;
   let point = 1;
+  let site = 0; // index into s.callees
   let pending = false;
   const flush = (to: number) => { if (to > copied) w.bytes(code.subarray(copied, to)); copied = to; };
   const emitPending = () => {
@@ -310,12 +419,21 @@ export function rewriteBody(l: Layout, body: FunctionBody, type: FuncType, s: Bo
           if (nonLeaf) { flush(r.start); emitStackExit(w, l, budgetLocal); }
           pending = true;
           break;
-        case 0x10:
+        case 0x10: {
           flush(r.start);
-          w.u8(0x10).u32(shiftFunc(l, r.a));
           copied = r.end;
-          emitReload(w, l, counterLocal);
+          const twin = r.a >= l.importedFuncs ? l.twin(r.a) : undefined;
+          const k = r.a >= l.importedFuncs ? site++ : -1;
+          if (twin === undefined) {
+            w.u8(0x10).u32(shiftFunc(l, r.a));
+            emitReload(w, l, counterLocal);
+            break;
+          }
+          // The callee's entry charge on the caller's counter, unless its point took it; with entry checks, its check too.
+          if (s.callCharges[k] > 0) emitPoint(w, l, s.callCharges[k], l.twinEntryChecks, false, counterLocal, s.callStores[k], cold);
+          w.u8(0x10).u32(twin.index);
           break;
+        }
         case 0x11:
           flush(r.end);
           emitReload(w, l, counterLocal);

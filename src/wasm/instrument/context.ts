@@ -21,6 +21,16 @@ export type HelperKind =
   | { kind: 'v128save' }
   | { kind: 'v128restore' };
 
+/** A defined function's unmetered twin, as its callers see it (see the header of `../instrument.ts`). */
+export interface Twin {
+  /** The twin's function index. */
+  readonly index: number;
+  /** The whole cost of the original: its single block, entry included. */
+  readonly cost: number;
+  /** The body may trap (the counter must be stored before calling it). */
+  readonly traps: boolean;
+}
+
 /** Module facts and injected indices shared by all function bodies. */
 export interface Layout {
   /** Memory 0 is 64-bit (addresses, sizes and `memory.grow` deltas are i64). */
@@ -51,6 +61,10 @@ export interface Layout {
   readonly maxHeapBytes: number;
   readonly counter: CounterMode;
   readonly barrier: BarrierMode;
+  /** Whether a call to a twin is preceded by the callee's entry check (the replica's exact `out_of_instructions` points). */
+  readonly twinEntryChecks: boolean;
+  /** The unmetered twin that direct calls to this original function index go to, if any. */
+  twin(index: number): Twin | undefined;
   /** Returns the function index of a helper, creating it on first use. */
   helper(h: HelperKind): number;
   /** Returns a type index for `[] -> results` (for a multi-value function-body block). */

@@ -16,13 +16,15 @@
  * (func $fill (param $d T) (param $v i32) (param $n T)        ;; replaces memory.fill (copy, init: alike)
  *   local.get $d  local.get $v  local.get $n  memory.fill
  *   local.get $d  local.get $n  call $mark)
- * (func $mark (param $d T) (param $n T) (local $first i32)    ;; marks the pages of [d, d + n)
+ * (func $mark (param $d T) (param $n T) (local $p i32) (local $last i32)  ;; marks the pages of [d, d + n)
  *   local.get $n  T.eqz  br_if 0
- *   local.get $d  T.const 12  T.shr_u  [i32.wrap_i64]  local.tee $first
- *   i32.const 1
- *   local.get $d  local.get $n  T.add  T.const 1  T.sub  T.const 12  T.shr_u  [i32.wrap_i64]
- *   local.get $first  i32.sub  i32.const 1  i32.add
- *   memory.fill $D)
+ *   local.get $d  T.const 12  T.shr_u  [i32.wrap_i64]  local.set $p
+ *   local.get $d  local.get $n  T.add  T.const 1  T.sub  T.const 12  T.shr_u  [i32.wrap_i64]  local.set $last
+ *   local.get $last  local.get $p  i32.sub  i32.const 8  i32.ge_u
+ *   if  local.get $p  i32.const 1  local.get $last  local.get $p  i32.sub  i32.const 1  i32.add
+ *       memory.fill $D  return  end                         ;; many pages: one engine call
+ *   loop  local.get $p  i32.const 1  i32.store8 $D           ;; a few pages: a store each
+ *     local.get $p  i32.const 1  i32.add  local.tee $p  local.get $last  i32.le_u  br_if 0  end)
  * (func $__v128_globals_save)      ;; exported: i32.const o  global.get $g  v128.store $D, per v128 global
  * (func $__v128_globals_restore)   ;; exported: i32.const o  v128.load $D  global.set $g
  * ```
@@ -42,6 +44,8 @@ export interface HelperFunction {
 }
 
 const I32 = 0x7f as ValType;
+/** `$mark` stores page by page below this many pages, and calls `memory.fill` (a call into the engine) from there on. */
+const MARK_LOOP_PAGES = 8;
 const I64 = 0x7e as ValType;
 
 /** Builds a helper's type and body. `tryGrow` is the injected import's index. */
@@ -96,15 +100,23 @@ export function buildHelper(l: Layout, h: HelperKind, tryGrow: number): HelperFu
       break;
     case 'mark': {
       type = { params: [T, T], results: [] };
-      locals.push({ count: 1, type: I32 });
+      locals.push({ count: 2, type: I32 });
       const [eqz, add, sub, shr] = is64 ? [0x50, 0x7c, 0x7d, 0x88] : [0x45, 0x6a, 0x6b, 0x76];
       const page = () => { tConst(12); w.u8(shr); if (is64) w.u8(0xa7); };
-      get(1).u8(eqz).u8(0x0d).u32(0);
-      get(0); page();
-      w.u8(0x22).u32(2).u8(0x41).s32(1);
-      get(0); get(1).u8(add); tConst(1); w.u8(sub); page();
-      get(2).u8(0x6b).u8(0x41).s32(1).u8(0x6a);
-      w.u8(0xfc).u32(11).u32(l.dirtyMemory);
+      const first = 2;
+      const last = 3;
+      get(1).u8(eqz).u8(0x0d).u32(0); // br_if 0
+      get(0); page(); w.u8(0x21).u32(first);
+      get(0); get(1).u8(add); tConst(1); w.u8(sub); page(); w.u8(0x21).u32(last);
+      get(last); get(first).u8(0x6b).u8(0x41).s32(MARK_LOOP_PAGES).u8(0x4f); // i32.sub, i32.ge_u
+      w.u8(0x04).u8(0x40);
+      get(first).u8(0x41).s32(1);
+      get(last); get(first).u8(0x6b).u8(0x41).s32(1).u8(0x6a); // last - first + 1
+      w.u8(0xfc).u32(11).u32(l.dirtyMemory).u8(0x0f).u8(0x0b); // memory.fill $D, return, end
+      w.u8(0x03).u8(0x40);
+      get(first).u8(0x41).s32(1).u8(0x3a).u32(0x40).u32(l.dirtyMemory).u32(0); // i32.store8 $D
+      get(first).u8(0x41).s32(1).u8(0x6a).u8(0x22).u32(first); // i32.add, local.tee
+      get(last).u8(0x4d).u8(0x0d).u32(0).u8(0x0b); // i32.le_u, br_if 0, end
       break;
     }
   }

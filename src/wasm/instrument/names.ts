@@ -5,7 +5,9 @@
  * keyed by function index: their keys move like the functions, the injected
  * functions get names (`__.out_of_instructions`, …) when subsection 1
  * exists, and label indices of functions whose body gained a wrapping block
- * move up by one. Every other subsection is copied. A section that does not
+ * move up by one. A copy of a function (an unmetered twin) gets the
+ * original's name with the suffix `.unmetered` and its local names.
+ * Every other subsection is copied. A section that does not
  * parse is dropped (`undefined`), never an error: names are debug data.
  */
 import { ByteReader } from '../reader.ts';
@@ -19,6 +21,21 @@ export interface NameRemap {
   injected: ReadonlyArray<readonly [number, string]>;
   /** Label indices of the function with this new index move up by this much. */
   labelShift(newIndex: number): number;
+  /** Functions that copy another: [new index of the copy, new index of the original], in ascending order of copies. */
+  copies?: ReadonlyArray<readonly [number, number]>;
+}
+
+const COPY_SUFFIX = new TextEncoder().encode('.unmetered');
+
+/** Adds an entry for every copy whose original has one; keeps the map sorted by index. */
+function addCopies<T>(map: Array<[number, T]>, remap: NameRemap, value: (original: T) => T): void {
+  if (remap.copies === undefined || remap.copies.length === 0) return;
+  const byIndex = new Map(map);
+  for (const [copy, original] of remap.copies) {
+    const v = byIndex.get(original);
+    if (v !== undefined) map.push([copy, value(v)]);
+  }
+  map.sort((a, b) => a[0] - b[0]);
 }
 
 type NameMap = Array<[number, Uint8Array]>;
@@ -44,6 +61,7 @@ function functionNames(r: ByteReader, remap: NameRemap): ByteWriter {
   const enc = new TextEncoder();
   for (const [i, name] of remap.injected) map.push([i, enc.encode(name)]);
   map.sort((a, b) => a[0] - b[0]);
+  addCopies(map, remap, (name) => Uint8Array.from([...name, ...COPY_SUFFIX]));
   const w = new ByteWriter();
   writeNameMap(w, map);
   return w;
@@ -51,13 +69,15 @@ function functionNames(r: ByteReader, remap: NameRemap): ByteWriter {
 
 function indirectNames(r: ByteReader, remap: NameRemap, labels: boolean): ByteWriter {
   const n = r.count(2);
-  const w = new ByteWriter();
-  w.u32(n);
+  const entries: Array<[number, NameMap]> = [];
   for (let i = 0; i < n; i++) {
     const f = remap.func(r.u32());
-    w.u32(f);
-    writeNameMap(w, readNameMap(r), labels ? remap.labelShift(f) : 0);
+    entries.push([f, readNameMap(r)]);
   }
+  if (!labels) addCopies(entries, remap, (names) => names); // a twin has no labels (it has no blocks)
+  const w = new ByteWriter();
+  w.u32(entries.length);
+  for (const [f, names] of entries) writeNameMap(w.u32(f), names, labels ? remap.labelShift(f) : 0);
   return w;
 }
 
