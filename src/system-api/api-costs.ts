@@ -1,5 +1,5 @@
 // `ic0.cost_*`: what operations would cost, written as u128 to `dst`
-// (system_api.rs `ic0_cost_*`, fees from cycles-math.ts):
+// (system_api.rs `ic0_cost_*`, fees from src/cycles):
 // - `cost_call`: `xnet_call_total_fee` at the reference (13-node) size;
 // - `cost_create_canister`, `cost_http_request(_v2)`: at this subnet's size;
 // - `cost_sign_with_*`, `cost_vetkd_derive_key`: at the size of the largest
@@ -12,7 +12,7 @@ import {
   httpRequestFeeV2,
   scaleCost,
   xnetCallTotalFee,
-} from './cycles-math.ts';
+} from '../cycles/index.ts';
 import { copyCyclesToHeap, lossyUtf8, strictUtf8, validSubslice } from './heap.ts';
 import { toolchainViolation } from './host-trap.ts';
 import type { ChainKey } from './system-state.ts';

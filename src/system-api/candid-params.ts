@@ -7,7 +7,7 @@
 // argument, one record type with exactly these five `nat64` fields, nothing
 // left over. Anything else is an error (its text is ours; the replica quotes
 // the Candid library's message).
-import type { HttpRequestV2Params } from './cycles-math.ts';
+import type { HttpRequestV2Params } from '../cycles/index.ts';
 
 const FIELDS = [
   'request_bytes', 'http_roundtrip_time_ms', 'raw_response_bytes', 'transformed_response_bytes', 'transform_instructions',

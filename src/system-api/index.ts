@@ -26,5 +26,3 @@ export { StableMemoryBuffer, MAX_STABLE_MEMORY_PAGES, OS_PAGE_BYTES, WASM_PAGE_B
 export type { StableMemory, StablePageDelta, StablePageLookup } from './stable-memory.ts';
 export type { SystemApiResult } from './result.ts';
 export type { WasmResponse } from './execution-state.ts';
-export { freezeThresholdCycles, xnetCallTotalFee, executionCost } from './cycles-math.ts';
-export type { FreezingInputs } from './cycles-math.ts';

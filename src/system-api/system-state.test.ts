@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { APPLICATION_SUBNET_FEES, SYSTEM_SUBNET_FEES } from '../config/index.ts';
 import { CanisterLogDelta } from './canister-log.ts';
 import { candidHash, decodeCostHttpRequestV2Params, encodeCostHttpRequestV2Params } from './candid-params.ts';
-import { freezeThresholdCycles, idleCyclesBurnedRatePerDay } from './cycles-math.ts';
+import { freezeThresholdCycles, idleCyclesBurnedRatePerDay } from '../cycles/index.ts';
 import { SandboxSafeSystemState } from './system-state.ts';
 import { stateInit } from './test-support.ts';
 

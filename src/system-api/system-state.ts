@@ -7,7 +7,7 @@
 // Cycles are `bigint`. The balance is the initial balance plus the changes of
 // this execution (accepted, refunded, withdrawn for calls, burned). The
 // liquid balance is `balance − freeze threshold` (saturating), the freeze
-// threshold computed as in `cycles-math.ts` (the replica's
+// threshold computed as in `src/cycles/fees.ts` (the replica's
 // `CyclesAccountManager::freeze_threshold_cycles`) from the canister's
 // freezing-threshold setting, memory and compute allocation, memory usage and
 // reserved balance.
@@ -27,7 +27,7 @@ import {
   prepaymentForResponseExecution,
   prepaymentForResponseTransmission,
   xnetTotalTransmissionFee,
-} from './cycles-math.ts';
+} from '../cycles/index.ts';
 import { HostTrap } from './host-trap.ts';
 
 /** What a canister sees of its status (`ic0.canister_status`: 1, 2, 3). */

@@ -1,10 +1,12 @@
-// The cycles arithmetic the System API needs: fees for `cost_*` and
-// `call_perform`, and the freezing threshold behind the liquid balance.
-// Integer-only (`bigint`), after `CyclesAccountManager`
-// (`rs/cycles_account_manager/src/cycles_account_manager.rs`, 2025/26):
+// The fee schedule as pure integer functions: what executing, calling,
+// storing and receiving cost, after `CyclesAccountManager`
+// (`rs/cycles_account_manager/src/cycles_account_manager.rs`, 2025/26). The
+// System API reads them for `cost_*` and `call_perform`; the
+// `CyclesAccountManager` (cycles-account-manager.ts) uses them to charge.
 //
 //   scale(c)            = c × subnet_size / reference_subnet_size     (13)
 //   execution_cost(n)   = scale(update_message_execution_fee + n × ten_update_instructions_fee / 10)
+//                         (Wasm64: the Wasm64 per-instruction fee, 2×)
 //   xnet transmission   = scale(xnet_call_fee) + scale(xnet_byte_fee × request_bytes)
 //                         + scale(xnet_byte_fee × MAX_INTER_CANISTER_PAYLOAD)  (response prepayment)
 //   call_perform fee    = transmission + execution_cost(max_instructions_per_message)
@@ -16,12 +18,13 @@
 //   freeze threshold    = idle rate × freezing_threshold_seconds / 86400 − reserved_balance  (≥ 0)
 //   liquid balance      = balance − freeze threshold                               (≥ 0)
 //
-// Only the "normal" cost schedule is modelled (no free subnets).
-// TODO(#3): move to src/cycles when that folder exists; the System API only reads it.
+// Only the "normal" cost schedule is modelled (no free subnets). Every
+// division truncates, where the replica's does (u128 arithmetic).
 import type { CyclesFees } from '../config/index.ts';
 import { MAX_INTER_CANISTER_PAYLOAD_IN_BYTES } from '../config/index.ts';
 
-const SECONDS_PER_DAY = 86_400n;
+/** Seconds in a day, the period idle burn rates are quoted for. */
+export const SECONDS_PER_DAY = 86_400n;
 const GIB = 1n << 30n;
 /** Default `max_response_bytes` of an HTTP outcall. Bytes. `MAX_CANISTER_HTTP_RESPONSE_BYTES`. */
 export const MAX_CANISTER_HTTP_RESPONSE_BYTES = 2_000_000n;
@@ -123,14 +126,50 @@ export function memoryCost(fees: CyclesFees, bytes: bigint, seconds: bigint, sub
   return scaleCost(fees, (bytes * fees.gibStoragePerSecondFee * seconds) / GIB, subnetSize);
 }
 
+/** Compute allocation for `seconds`: `scale(compute_percent_fee × seconds × percent)`. */
+export function computeAllocationCost(fees: CyclesFees, percent: bigint, seconds: bigint, subnetSize: bigint): bigint {
+  return scaleCost(fees, fees.computePercentAllocatedPerSecondFee * seconds * percent, subnetSize);
+}
+
+/** Inducting an ingress message of `bytes` signed bytes: `scale(reception_fee + byte_fee × bytes)`. */
+export function ingressInductionCostFromBytes(fees: CyclesFees, bytes: bigint, subnetSize: bigint): bigint {
+  return scaleCost(fees, fees.ingressMessageReceptionFee + fees.ingressByteReceptionFee * bytes, subnetSize);
+}
+
+/**
+ * What comes back of the response-transmission prepayment once the response
+ * arrived: `prepaid − min(scale(xnet_byte_fee × response_bytes), prepaid)`
+ * (`refund_for_response_transmission`).
+ */
+export function refundForResponseTransmission(fees: CyclesFees, responseBytes: bigint, prepaid: bigint, subnetSize: bigint): bigint {
+  const cost = scaleCost(fees, fees.xnetByteTransmissionFee * responseBytes, subnetSize);
+  return prepaid - (cost < prepaid ? cost : prepaid);
+}
+
+/** The resource a share of the idle burn rate pays for (the replica's `CyclesUseCase` of each). */
+export type IdleResource = 'memory' | 'messageMemory' | 'computeAllocation' | 'base';
+
+/**
+ * The idle burn rate per day of each resource, in the order the replica
+ * charges them (`idle_cycles_burned_rate_by_resource`): memory (the larger
+ * of allocation and usage), message memory, compute allocation, and the
+ * 2026 base fee for a canister with memory.
+ */
+export function idleCyclesBurnedRateByResource(i: FreezingInputs): readonly (readonly [IdleResource, bigint])[] {
+  const memory = i.memoryAllocation > i.memoryUsage ? i.memoryAllocation : i.memoryUsage;
+  return [
+    ['memory', memoryCost(i.fees, memory, SECONDS_PER_DAY, i.subnetSize)],
+    ['messageMemory', memoryCost(i.fees, i.messageMemoryUsage, SECONDS_PER_DAY, i.subnetSize)],
+    ['computeAllocation', computeAllocationCost(i.fees, i.computeAllocation, SECONDS_PER_DAY, i.subnetSize)],
+    ['base', memory > 0n ? scaleCost(i.fees, i.fees.basePerSecondFee * SECONDS_PER_DAY, i.subnetSize) : 0n],
+  ];
+}
+
 /** Cycles a canister burns per day while idle (`idle_cycles_burned_rate`). */
 export function idleCyclesBurnedRatePerDay(i: FreezingInputs): bigint {
-  const memory = i.memoryAllocation > i.memoryUsage ? i.memoryAllocation : i.memoryUsage;
-  const compute = scaleCost(i.fees, i.fees.computePercentAllocatedPerSecondFee * SECONDS_PER_DAY * i.computeAllocation, i.subnetSize);
-  const base = memory > 0n ? scaleCost(i.fees, i.fees.basePerSecondFee * SECONDS_PER_DAY, i.subnetSize) : 0n;
-  return memoryCost(i.fees, memory, SECONDS_PER_DAY, i.subnetSize)
-    + memoryCost(i.fees, i.messageMemoryUsage, SECONDS_PER_DAY, i.subnetSize)
-    + compute + base;
+  let total = 0n;
+  for (const [, rate] of idleCyclesBurnedRateByResource(i)) total += rate;
+  return total;
 }
 
 /** Cycles that must stay in the balance so the canister is not frozen (`freeze_threshold_cycles`). */
