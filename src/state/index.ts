@@ -44,7 +44,7 @@ export {
 } from './system-state-messages.ts';
 export type { SubnetMessageMemory, PushInputOptions } from './system-state-messages.ts';
 export { newSchedulerState } from './scheduler-state.ts';
-export type { SchedulerState, LongExecutionMode } from './scheduler-state.ts';
+export type { SchedulerState, LongExecutionMode, NextScheduledMethod } from './scheduler-state.ts';
 export { CanisterState } from './canister-state.ts';
 
 export { IngressHistoryState, isValidTransition, statusString, ingressPayloadBytes } from './ingress-history.ts';

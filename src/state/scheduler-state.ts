@@ -11,6 +11,13 @@
 /** Whether a long execution keeps its core (`LongExecutionMode`). */
 export type LongExecutionMode = 'opportunistic' | 'prioritized';
 
+/**
+ * What the scheduler offers a canister first in a round's first iteration
+ * (`NextScheduledMethod`); it rotates globalTimer → heartbeat → message.
+ * The replica keeps it in the execution state; ic-exec keeps it here.
+ */
+export type NextScheduledMethod = 'globalTimer' | 'heartbeat' | 'message';
+
 /** A canister's scheduling data. */
 export interface SchedulerState {
   /** Last round in which the canister had the chance to run all its messages (`last_full_execution_round`). */
@@ -26,6 +33,8 @@ export interface SchedulerState {
   installCodeDebit: bigint;
   /** When storage and compute allocation were last charged, nanoseconds (`time_of_last_allocation_charge`). */
   timeOfLastAllocationCharge: bigint;
+  /** The method the scheduler offers first next round (`next_scheduled_method`). */
+  nextScheduledMethod: NextScheduledMethod;
 }
 
 /** The scheduler state of a new canister created at `time`. */
@@ -38,5 +47,6 @@ export function newSchedulerState(time: bigint): SchedulerState {
     heapDeltaDebit: 0n,
     installCodeDebit: 0n,
     timeOfLastAllocationCharge: time,
+    nextScheduledMethod: 'globalTimer',
   };
 }

@@ -173,7 +173,8 @@ export function canisterStateHash(c: CanisterState): Uint8Array {
   });
   const s = c.schedulerState;
   e.tag('scheduler_state').nat(s.lastFullExecutionRound).int(s.accumulatedPriority).int(s.priorityCredit)
-    .tag(s.longExecutionMode).nat(s.heapDeltaDebit).nat(s.installCodeDebit).nat(s.timeOfLastAllocationCharge);
+    .tag(s.longExecutionMode).nat(s.heapDeltaDebit).nat(s.installCodeDebit).nat(s.timeOfLastAllocationCharge)
+    .tag(s.nextScheduledMethod);
   return domainSeparated('ic-exec-canister', e.bytesView());
 }
 

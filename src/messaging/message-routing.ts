@@ -1,0 +1,87 @@
+/**
+ * Message routing for one batch — the replica's `StateMachine::execute_round`
+ * (`rs/messaging/src/state_machine.rs`) on a single subnet:
+ *
+ *     1. induct    the batch time becomes the state's time; the batch's
+ *                  ingress is inducted (induction.ts); expired messages and
+ *                  best-effort callbacks past their deadline are timed out
+ *     2. execute   the scheduler runs one round (`executeRound`)
+ *     3. route     output left in the output queues goes to its receivers
+ *                  (routing.ts) — the loopback stream, delivered at once
+ *
+ * The state after step 3 is the state at the batch's height.
+ */
+import type { Batch } from '../consensus/index.ts';
+import type { CanisterState, ReplicatedState } from '../state/index.ts';
+import { timeOutCallbacks, timeOutMessages } from '../state/index.ts';
+import type { CanisterId } from '../types/index.ts';
+import { executeRound, isSubnetAddress } from '../scheduler/index.ts';
+import type { RoundEnvironment, RoundSummary } from '../scheduler/index.ts';
+import { inductIngress } from './induction.ts';
+import type { InductionContext, InductionStats } from './induction.ts';
+import { routeOutputs } from './routing.ts';
+import type { RoutingStats } from './routing.ts';
+
+/** What expiring messages did. */
+export interface TimeOutStats {
+  /** Messages dropped from queues. */
+  messages: number;
+  /** Best-effort callbacks that got a "deadline expired" reject queued. */
+  callbacks: number;
+}
+
+/**
+ * Drops expired messages (synthetic rejects queued for expired requests,
+ * cycles of dropped messages credited to local recipients) and expires
+ * best-effort callbacks past their deadline, canisters in id order, then the
+ * subnet queues (`time_out_messages`, `time_out_callbacks`).
+ */
+export function timeOutExpired(state: ReplicatedState, now: bigint): TimeOutStats {
+  const stats: TimeOutStats = { messages: 0, callbacks: 0 };
+  const isLocal = (id: CanisterId): boolean => state.hasCanister(id) || isSubnetAddress(state, id);
+  const refund = (r: { recipient: CanisterId; amount: bigint }): void => state.canisterMut(r.recipient)?.systemState.addCycles(r.amount);
+  for (const c of state.canisters()) {
+    const s = c.systemState;
+    const queued = s.queues.hasOutput() || s.queues.hasInput();
+    const callbacks = s.callContextManager?.hasExpiredCallbacks(now) ?? false;
+    if (!queued && !callbacks) continue;
+    const own = (state.canisterMut(c.canisterId) as CanisterState).systemState;
+    if (queued) {
+      const r = timeOutMessages(own, now, isLocal);
+      stats.messages += r.timedOut;
+      r.refunds.forEach(refund);
+    }
+    if (callbacks) stats.callbacks += timeOutCallbacks(own, now, isLocal);
+  }
+  const r = state.subnetQueues.timeOutMessages(now, isLocal);
+  stats.messages += r.timedOut;
+  r.refunds.forEach(refund);
+  return stats;
+}
+
+/** Step 1 of a batch (see the module header). */
+export function induct(batch: Batch, state: ReplicatedState, ctx: InductionContext = {}): { ingress: InductionStats; timeOuts: TimeOutStats } {
+  state.metadata.batchTime = batch.time;
+  const ingress = inductIngress(state, batch.ingress, ctx);
+  const timeOuts = timeOutExpired(state, batch.time);
+  return { ingress, timeOuts };
+}
+
+/** What one batch did. */
+export interface BatchSummary {
+  readonly induction: { readonly ingress: InductionStats; readonly timeOuts: TimeOutStats };
+  readonly round: RoundSummary;
+  readonly routing: RoutingStats;
+}
+
+/**
+ * Executes one batch on `state` (see the module header); `state` is
+ * changed in place and is the state at `batch.height` afterwards.
+ */
+export async function processBatch(state: ReplicatedState, batch: Batch, env: RoundEnvironment & { readonly induction?: InductionContext }): Promise<BatchSummary> {
+  const induction = induct(batch, state, env.induction);
+  const round = await executeRound(state, batch, env);
+  const routing = routeOutputs(state);
+  state.metadata.height = batch.height;
+  return { induction, round, routing };
+}
