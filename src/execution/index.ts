@@ -1,0 +1,32 @@
+// Public face of src/execution: the `ExecutionEnvironment`, which executes
+// one message on one canister and applies the result to it — the layer the
+// scheduler, ingress filter, query handler and the `Replica` library call.
+//
+// Contract (stable; changes are announced here):
+//
+//   const env = new ExecutionEnvironment({ hypervisor, cycles, subnetType, ownSubnetId, subnetSize });
+//   const out = await env.executeCanisterInput(canister, { kind: 'ingress', ingress }, round);
+//   // out.kind === 'finished': the answer is written — ingress status in round.ingressHistory,
+//   //   or a Response in canister's output queue for a request; out.heapDeltaBytes for the heap-delta budget.
+//   // out.kind === 'paused': canister.systemState.taskQueue front is pausedExecution; call
+//   //   env.resumePausedExecution(canister, round) in a later round (or abortPausedExecution at a
+//   //   checkpoint; then resumePausedExecution restarts it with the cycles it prepaid).
+//   await env.executeSystemTask(canister, 'heartbeat', round);
+//   await env.installCode(canister, { mode: 'install', wasmModule, arg, sender }, round);
+//   await env.executeInspectMessage(canister, ingress, time);   // undefined = accepted
+//   await env.executeQuery(canister, { sender, method, arg }, time);
+//
+// - `canister` is changed in place (get it with `ReplicatedState.canisterMut`)
+//   and returned as `outcome.canister`; nothing but the prepaid cycles changes
+//   while an execution is paused.
+// - Every execution counts its instructions against `round.roundInstructionsLeft`.
+// - Cycles are charged only through `CyclesAccountManager` (src/cycles).
+// - Additions since the brief (all optional): `schedulerConfig`, `rootKey`,
+//   `debugPrint` options; `hasPausedExecution(canister)`.
+export { ExecutionEnvironment } from './execution-environment.ts';
+export type {
+  CanisterInput, ExecuteMessageOutcome, ExecutionEnvironmentOptions, InstallCodeArgs, InstallCodeMode, InstallCodeResult,
+  QueryArgs, QueryResult, RoundContext, SystemTaskKind,
+} from './types.ts';
+export { ENHANCED_ORTHOGONAL_PERSISTENCE_SECTION, usesEnhancedOrthogonalPersistence } from './install-code.ts';
+export { RESERVED_CLEANUP_INSTRUCTIONS_PERCENT } from './response.ts';
