@@ -3,21 +3,33 @@
  * {@link ExecutionResult} out (or a paused execution under DTS):
  *
  * ```ts
- * const hv = new Hypervisor();
+ * const hv = new Hypervisor();                                    // in-process; { workers: 2 } for a pool
  * const compiled = hv.compile(wasm);                              // CompileCache
  * let state = hv.createExecutionState(canisterId, compiled);      // data segments applied
  * let out = await hv.execute({ canisterId, state, entryPoint: { kind: 'start' }, apiType: { kind: 'start' }, … });
  * while (out.kind === 'paused') out = await out.paused.resume();  // one slice per round
  * if (out.result.error === undefined) state = out.result.state;   // commit
+ * await hv.close();                                               // stops the workers, if any
  * ```
  *
  * The hypervisor never changes canister state: it returns the new
  * `ExecutionState` (old pages shared) and the System API's requested
  * changes; the caller commits them, or drops them. Canonical state is
- * therefore untouched by a paused, aborted or trapped execution.
+ * therefore untouched by a paused, aborted, trapped or crashed execution.
+ *
+ * Backends (the API is the same for both, and so is every result):
+ * - `workers: 0` (the default): executions run on the calling thread
+ *   (local-sandbox.ts). Fastest per message (~5 µs of fixed cost); what
+ *   the in-process library and the tests use.
+ * - `workers: n` or `'auto'` (one per core): a pool of `worker_threads`
+ *   sandboxes (sandbox-pool.ts): canisters run in parallel, each in one
+ *   worker at a time, and a worker that dies (out of memory, an internal
+ *   error) fails its executions with a `WasmEngineError`, is replaced, and
+ *   takes nothing else down. A message costs a round trip to the worker
+ *   (tens of µs, bench/system-api.bench.ts).
  *
  * Instances are cached per canister and reused while they mirror the state
- * an execution starts from (see instance.ts): the usual path is
+ * an execution starts from (instance-cache.ts): the usual path is
  * "execute → commit `result.state` → execute on it". An instance also knows
  * how to undo its last kept execution, so starting again from the previous
  * state (the caller did not commit) costs only the pages that execution
@@ -32,11 +44,14 @@ import { CompileCache } from '../wasm/index.ts';
 import type { CompiledModule } from '../wasm/index.ts';
 import type { EntryPoint } from './entry-point.ts';
 import { keepsChanges, resolveEntry } from './entry-point.ts';
-import { applyExecutionDelta, exportsFunction, newExecutionState } from '../state/index.ts';
+import { exportsFunction } from '../state/index.ts';
 import type { ExecutionState, PageMap, StableState } from '../state/index.ts';
-import { CanisterInstance } from './instance.ts';
-import type { ExecutionLimits, RunStep, SandboxResult } from './sandbox.ts';
-import { runEntryPoint } from './sandbox.ts';
+import { LocalSandbox } from './local-sandbox.ts';
+import type { ExecutionStep, SandboxBackend } from './local-sandbox.ts';
+import type { InstanceStats } from './instance-cache.ts';
+import type { ExecutionLimits, SandboxResult } from './sandbox.ts';
+import { SandboxPool } from './sandbox-pool.ts';
+import type { SandboxPoolOptions } from './sandbox-pool.ts';
 
 /** The input of {@link Hypervisor.execute}. */
 export interface ExecuteInput {
@@ -79,30 +94,40 @@ export type ExecuteOutcome =
 export interface HypervisorOptions {
   /** The compile cache (default: a memory-only one). */
   readonly compileCache?: CompileCache;
+  /** Sandbox workers: 0 = run on the calling thread (default); `'auto'` = one per core. */
+  readonly workers?: number | 'auto';
   /** Idle instances kept per canister (default 2). */
   readonly maxIdleInstances?: number;
-}
-
-/** What an instance needs to go back from the state after its last kept execution to the state before it. */
-interface Undo {
-  readonly after: ExecutionState;
-  readonly before: ExecutionState;
-  readonly pages: readonly number[];
+  /** Idle instances kept per sandbox, all canisters together (default 64). */
+  readonly maxIdleInstancesTotal?: number;
+  /** Further settings of the worker pool (`workers > 0`). */
+  readonly pool?: Omit<SandboxPoolOptions, 'workers' | 'maxIdleInstances' | 'maxIdleInstancesPerCanister'>;
 }
 
 /** Runs canister entry points (see the module header). */
 export class Hypervisor {
   readonly compileCache: CompileCache;
-  readonly #maxIdle: number;
-  /** Idle instances per canister (id text); order of use, never observable. */
-  readonly #idle = new Map<string, CanisterInstance[]>();
-  readonly #undo = new WeakMap<CanisterInstance, Undo>();
-  /** Counters for tests and metrics. */
-  readonly stats = { instancesCreated: 0, instancesReused: 0, undone: 0 };
+  /** The worker pool, when there is one. */
+  readonly pool: SandboxPool | undefined;
+  /** The in-process sandbox: runs executions without workers, and builds install states. */
+  readonly #local: LocalSandbox;
+  readonly #backend: SandboxBackend;
 
   constructor(options: HypervisorOptions = {}) {
     this.compileCache = options.compileCache ?? new CompileCache();
-    this.#maxIdle = options.maxIdleInstances ?? 2;
+    const perCanister = options.maxIdleInstances ?? 2;
+    const total = options.maxIdleInstancesTotal ?? 64;
+    this.#local = new LocalSandbox({ maxIdlePerCanister: perCanister, maxIdle: total });
+    const workers = options.workers ?? 0;
+    this.pool = workers === 0 ? undefined : new SandboxPool({
+      ...options.pool, maxIdleInstances: total, maxIdleInstancesPerCanister: perCanister, ...(workers === 'auto' ? {} : { workers }),
+    });
+    this.#backend = this.pool ?? this.#local;
+  }
+
+  /** Instance counters of the in-process sandbox (workers keep their own). */
+  get stats(): InstanceStats {
+    return this.#local.stats;
   }
 
   /** Decodes, validates, instruments and compiles a module (cached by hash), or the IC0505 error. */
@@ -120,101 +145,42 @@ export class Hypervisor {
     canisterId: CanisterId, compiled: CompiledModule,
     keep: { stable?: StableState; heap?: { heap: PageMap; heapSizePages: number } } = {},
   ): ExecutionState {
-    const instance = this.#newInstance(compiled);
-    const state = newExecutionState(compiled, {
-      initialHeapPages: instance.heapPages(), initialGlobals: instance.readGlobals(),
-      ...(keep.stable === undefined ? {} : { stable: keep.stable }), ...(keep.heap === undefined ? {} : { keepHeap: keep.heap }),
-    });
-    instance.load(state);
-    this.#release(canisterId, instance);
-    return state;
+    return this.#local.newState(canisterId.toText(), compiled, keep, this.pool === undefined);
   }
 
   /** Runs one entry point (see the module header). */
   async execute(input: ExecuteInput): Promise<ExecuteOutcome> {
     const { entry, optional } = resolveEntry(input.entryPoint);
     if (optional && 'export' in entry && !exportsFunction(input.state, entry.export)) return { kind: 'finished', result: skipped(input.state) };
-    const keepChanges = keepsChanges(input.apiType);
-    const instance = this.#acquire(input.canisterId, input.state);
-    instance.busy = true;
-    const step = await runEntryPoint(instance, input.state, {
-      entry, apiType: input.apiType, systemState: input.systemState, limits: input.limits, keepChanges,
+    const step = await this.#backend.execute(input.canisterId, input.state, {
+      entry, apiType: input.apiType, systemState: input.systemState, limits: input.limits, keepChanges: keepsChanges(input.apiType),
       ...(input.wasmMemoryLimit === undefined ? {} : { wasmMemoryLimit: input.wasmMemoryLimit }),
       ...(input.debugPrint === undefined ? {} : { debugPrint: input.debugPrint }),
     });
-    return this.#outcome(input, instance, step);
+    return outcome(step);
   }
 
   /** Drops the cached instances of a canister (e.g. when it is uninstalled). */
   dropInstances(canisterId: CanisterId): void {
-    this.#idle.delete(canisterId.toText());
+    this.#backend.dropInstances(canisterId);
   }
 
-  #outcome(input: ExecuteInput, instance: CanisterInstance, step: RunStep): ExecuteOutcome {
-    if (step.kind === 'paused') {
-      return {
-        kind: 'paused',
-        paused: {
-          sliceInstructions: step.sliceInstructions,
-          resume: async () => this.#outcome(input, instance, await step.resume()),
-          abort: () => step.abort(), // the instance is poisoned and never returns to the pool
-        },
-      };
-    }
-    const r = step.result;
-    let state = input.state;
-    if (r.error === undefined && keepsChanges(input.apiType)) {
-      state = applyExecutionDelta(input.state, r);
-      instance.mirrors = state;
-      if (instance.heapPages() === input.state.heapSizePages) {
-        this.#undo.set(instance, { after: state, before: input.state, pages: r.heapDelta.map((p) => p.index) });
-      } else {
-        this.#undo.delete(instance);
-      }
-    }
-    this.#release(input.canisterId, instance);
-    return { kind: 'finished', result: { ...r, state } };
+  /** Stops the workers (if any). Executions still in flight fail; the hypervisor is unusable afterwards. */
+  async close(): Promise<void> {
+    await this.#backend.close();
   }
+}
 
-  #newInstance(compiled: CompiledModule): CanisterInstance {
-    this.stats.instancesCreated++;
-    return new CanisterInstance(compiled);
-  }
-
-  /** An idle instance mirroring `state`, made to mirror it, or a new one. */
-  #acquire(canisterId: CanisterId, state: ExecutionState): CanisterInstance {
-    const idle = this.#idle.get(canisterId.toText()) ?? [];
-    for (let i = 0; i < idle.length; i++) {
-      const inst = idle[i];
-      if (inst.compiled !== state.compiled) continue;
-      const undo = this.#undo.get(inst);
-      if (undo !== undefined && inst.mirrors !== state && undo.after === inst.mirrors && undo.before === state) {
-        inst.restorePages(state.heap, undo.pages);
-        inst.writeGlobals(state.globals);
-        inst.mirrors = state;
-        this.#undo.delete(inst);
-        this.stats.undone++;
-      }
-      if (inst.mirrors === state) {
-        idle.splice(i, 1);
-        this.stats.instancesReused++;
-        return inst;
-      }
-    }
-    const inst = this.#newInstance(state.compiled);
-    inst.load(state);
-    return inst;
-  }
-
-  #release(canisterId: CanisterId, instance: CanisterInstance): void {
-    instance.busy = false;
-    if (instance.poisoned || !instance.info.reusable) return;
-    const key = canisterId.toText();
-    let idle = this.#idle.get(key);
-    if (idle === undefined) this.#idle.set(key, (idle = []));
-    idle.unshift(instance);
-    if (idle.length > this.#maxIdle) idle.length = this.#maxIdle;
-  }
+function outcome(step: ExecutionStep): ExecuteOutcome {
+  if (step.kind === 'finished') return { kind: 'finished', result: { ...step.result, state: step.state } };
+  return {
+    kind: 'paused',
+    paused: {
+      sliceInstructions: step.sliceInstructions,
+      resume: async () => outcome(await step.resume()),
+      abort: () => step.abort(),
+    },
+  };
 }
 
 /** The result of a system entry point the module does not export: nothing ran, nothing changed. */

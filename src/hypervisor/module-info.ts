@@ -14,7 +14,8 @@
  * Motoko and Rust canisters use none of these.
  *
  * Computed once per compiled module (decoding the instrumented binary) and
- * cached by module identity.
+ * cached by module identity; sandbox workers get them with the module
+ * ({@link rememberModuleInfo}).
  */
 import { decodeModule } from '../wasm/index.ts';
 import type { CompiledModule, WasmModule } from '../wasm/index.ts';
@@ -64,6 +65,15 @@ export function moduleInfo(compiled: CompiledModule): ModuleInfo {
     cache.set(compiled.module, info);
   }
   return info;
+}
+
+/**
+ * Seeds the memo for `module` with facts computed elsewhere: a sandbox
+ * worker receives the compiled module without its bytes, and the facts
+ * computed on the main thread with it.
+ */
+export function rememberModuleInfo(module: WebAssembly.Module, info: ModuleInfo): void {
+  cache.set(module, info);
 }
 
 function computeInfo(m: WasmModule): ModuleInfo {

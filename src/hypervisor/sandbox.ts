@@ -1,8 +1,9 @@
 /**
  * The sandbox side of an execution: runs one entry point of a canister on
  * a live {@link CanisterInstance} and hands back plain data (the page
- * deltas, globals, instructions and the System API's result), so that the
- * same code can later run inside a `worker_threads` sandbox.
+ * deltas, globals, instructions and the System API's result). The same
+ * code runs in-process and inside every sandbox worker (local-sandbox.ts);
+ * in a worker, `state` is the worker's mirror of the canonical state.
  *
  * One execution:
  *

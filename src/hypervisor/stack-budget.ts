@@ -32,6 +32,7 @@
  * stack never exceeds 728 KiB. Both constants are part of the deterministic
  * protocol (they decide where recursion traps): raising them needs every
  * stack raised (worker `stackSizeMb` and `--wasm-stack-switching-stack-size`).
+ * Results are therefore the same in-process and in any worker.
  * A `RangeError` from V8 is therefore a bug in these numbers; the hypervisor
  * still maps it to `stack overflow`, and reports it as a determinism hazard.
  *
@@ -55,3 +56,12 @@ export const HOST_STACK_RESERVE_BYTES = 256 * 1024;
 export function stackBudget(stackHeadroomBytes: number): number {
   return Math.max(0, WASM_STACK_BYTES - HOST_STACK_RESERVE_BYTES - stackHeadroomBytes);
 }
+
+/**
+ * `resourceLimits.stackSizeMb` of sandbox workers: Node's default (4 MiB),
+ * well above the 1 MiB plus {@link HOST_STACK_RESERVE_BYTES} the plain path
+ * needs (Node keeps ~192 KiB of the thread's stack from V8). The Wasm stack
+ * budget does not change with it: recursion traps at the same depth as on
+ * the main thread.
+ */
+export const WORKER_STACK_MB = 4;

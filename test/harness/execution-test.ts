@@ -74,7 +74,7 @@ export class ExecutionTestBuilder {
 
   build(): ExecutionTest {
     return new ExecutionTest({
-      hypervisor: this.#hypervisor ?? new Hypervisor(),
+      hypervisor: this.#hypervisor ?? defaultHypervisor(),
       update: { message: this.#instructionLimit, ...(this.#sliceLimit === undefined ? {} : { slice: this.#sliceLimit }) },
       query: { message: this.#queryLimit },
       install: { message: this.#installLimit, slice: this.#installSlice },
@@ -82,6 +82,18 @@ export class ExecutionTestBuilder {
       debugPrint: this.#debugPrint,
     });
   }
+}
+
+let shared: Hypervisor | undefined;
+/**
+ * A new in-process hypervisor; or, with `IC_EXEC_TEST_WORKERS=n` in the
+ * environment, one hypervisor with a pool of n workers shared by the whole
+ * test process (to run the hypervisor suites against the pool).
+ */
+function defaultHypervisor(): Hypervisor {
+  const workers = Number(process.env.IC_EXEC_TEST_WORKERS ?? '0');
+  if (workers === 0) return new Hypervisor();
+  return (shared ??= new Hypervisor({ workers }));
 }
 
 interface TestConfig {

@@ -4,6 +4,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExecutionTestBuilder } from '../harness/execution-test.ts';
+import { Hypervisor } from '../../src/hypervisor/index.ts';
 import { ErrorCode, UserErrorException } from '../../src/errors/index.ts';
 import { CLOSURES, DROPS_SEGMENT, IMPORTS_MEMORY, START_CALLS_TIME, START_WRITES, STATEFUL } from './wat-canisters.ts';
 
@@ -49,7 +50,7 @@ describe('entry points and rollback', () => {
   });
 
   it('an instance is reused while it mirrors the state, and undone when its last result was not committed', async () => {
-    const test = new ExecutionTestBuilder().build();
+    const test = new ExecutionTestBuilder().withHypervisor(new Hypervisor()).build(); // in-process: its instance counters are here
     const id = await test.canisterFromWat(STATEFUL);
     const hv = test.hypervisor;
     const created = hv.stats.instancesCreated;

@@ -134,3 +134,57 @@ export const IMPORTS_MEMORY = `(module
   (import "ic0" "msg_reply" (func $reply))
   (func (export "canister_update set") (i32.store (i32.const 0x10010) (i32.const 0x41424344)) (call $reply))
   (func (export "canister_query get") (call $append (i32.const 0x10010) (i32.const 4)) (call $reply)))`;
+
+/**
+ * A long update for DTS: `work` hashes a million values into memory (a
+ * debug print every 2^18 of them), counts its runs in a global, and replies
+ * the hash and the performance counter; `runs` (query) replies the count (u64).
+ */
+export const LOOP_WAT = `(module
+  (import "ic0" "msg_reply_data_append" (func $append (param i32 i32)))
+  (import "ic0" "msg_reply" (func $reply))
+  (import "ic0" "debug_print" (func $print (param i32 i32)))
+  (import "ic0" "performance_counter" (func $perf (param i32) (result i64)))
+  (memory 4)
+  (global $runs (mut i64) (i64.const 0))
+  (func (export "canister_update work") (local $i i32) (local $h i64)
+    (local.set $h (i64.const 1469598103934665603))
+    (loop $l
+      (local.set $h (i64.mul (i64.xor (local.get $h) (i64.extend_i32_u (local.get $i))) (i64.const 1099511628211)))
+      (i64.store (i32.and (i32.mul (local.get $i) (i32.const 8)) (i32.const 0x3fff8)) (local.get $h))
+      (if (i32.eqz (i32.and (local.get $i) (i32.const 0x3ffff))) (then (call $print (i32.const 0) (i32.const 8))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 1000000))))
+    (global.set $runs (i64.add (global.get $runs) (i64.const 1)))
+    (i64.store (i32.const 0) (local.get $h))
+    (i64.store (i32.const 8) (call $perf (i32.const 0)))
+    (call $append (i32.const 0) (i32.const 16))
+    (call $reply))
+  (func (export "canister_query runs") (i64.store (i32.const 0x3fff0) (global.get $runs)) (call $append (i32.const 0x3fff0) (i32.const 8)) (call $reply)))`;
+
+/** `recurse`: unbounded recursion, logging its depth (4 bytes LE) at every level; traps with a stack overflow. */
+export const RECURSION_WAT = `(module
+  (import "ic0" "debug_print" (func $print (param i32 i32)))
+  (memory 1)
+  (func $rec (param $n i32) (result i32) (local $a i64) (local $b i64)
+    (i32.store (i32.const 0) (local.get $n))
+    (call $print (i32.const 0) (i32.const 4))
+    (i32.add (call $rec (i32.add (local.get $n) (i32.const 1))) (i32.const 1)))
+  (func (export "canister_update recurse") (drop (call $rec (i32.const 1)))))`;
+
+/** A Motoko actor whose `work(n)` fills an n-element array (heap pages, GC) and sums it; `get` (query) replies the total. */
+export const WORK_MO = `
+import VarArray "mo:core/VarArray";
+persistent actor Work {
+  var total : Nat = 0;
+  var table : [var Nat] = [var];
+  public func work(n : Nat) : async Nat {
+    table := VarArray.repeat<Nat>(0, n);
+    var i = 0;
+    var s = 0;
+    while (i < n) { table[i] := (i * i) % 1009; s += table[i]; i += 1 };
+    total += s;
+    total
+  };
+  public query func get() : async Nat { total };
+};`;
