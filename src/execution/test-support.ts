@@ -9,7 +9,7 @@ import {
   CanisterState, IngressHistoryState, SystemState, inductMessagesToSelf, newIngress, newSchedulerState, popInput, pushInput,
 } from '../state/index.ts';
 import type { Ingress, IngressStatus, Response } from '../state/index.ts';
-import { CanisterId, PrincipalId, SubnetId, time } from '../types/index.ts';
+import { CanisterId, PrincipalId, SubnetId, numInstructions, time } from '../types/index.ts';
 import type { Time } from '../types/index.ts';
 import { watToWasm } from '../../test/corpus/wat.ts';
 import { ExecutionEnvironment } from './index.ts';
@@ -27,10 +27,12 @@ export function hypervisor(): Hypervisor {
 }
 
 /** An environment on a 13-node application subnet (limits overridable). */
-export function newEnv(overrides: Partial<SchedulerConfig> = {}, subnetSize = 13): ExecutionEnvironment {
+export function newEnv(overrides: { readonly sliceLimit?: bigint } = {}, subnetSize = 13): ExecutionEnvironment {
+  const config: SchedulerConfig = overrides.sliceLimit === undefined ? APPLICATION_SUBNET_SCHEDULER_CONFIG
+    : { ...APPLICATION_SUBNET_SCHEDULER_CONFIG, maxInstructionsPerSlice: numInstructions(overrides.sliceLimit) };
   return new ExecutionEnvironment({
     hypervisor: hypervisor(), cycles: new CyclesAccountManager({ subnetSize }), subnetType: 'application', ownSubnetId: SUBNET, subnetSize,
-    schedulerConfig: { ...APPLICATION_SUBNET_SCHEDULER_CONFIG, ...overrides },
+    schedulerConfig: config,
   });
 }
 
@@ -58,7 +60,7 @@ export function statusOf(round: RoundContext, msg: Ingress): IngressStatus['stat
 }
 
 /** Installs a module; throws with the error if it fails. */
-export async function install(env: ExecutionEnvironment, canister: CanisterState, wasm: Uint8Array, mode: InstallCodeMode = 'install', arg = new Uint8Array(0)): Promise<void> {
+export async function install(env: ExecutionEnvironment, canister: CanisterState, wasm: Uint8Array, mode: InstallCodeMode = 'install', arg: Uint8Array = new Uint8Array(0)): Promise<void> {
   const r = await env.installCode(canister, { mode, wasmModule: wasm, arg, sender: USER }, newRound());
   if (!r.ok) throw new Error(`install failed: ${r.error.description}`);
 }
