@@ -131,6 +131,11 @@ export class MirrorBook {
     return evicted;
   }
 
+  /** Number of states held. */
+  get stateCount(): number {
+    return this.states.size;
+  }
+
   /** The states held for a canister. */
   protected statesOf(canister: string): readonly number[] {
     return this.#byCanister.get(canister) ?? [];
