@@ -21,6 +21,10 @@
 //   while an execution is paused.
 // - Every execution counts its instructions against `round.roundInstructionsLeft`.
 // - Cycles are charged only through `CyclesAccountManager` (src/cycles).
+// - Answers follow the replica: an ingress that gets no reply fails with IC0506;
+//   a canister request that gets none is answered reject 5 "No response"; a
+//   trap answers a request with reject <code's first digit> "IC05xx: <text>".
+// - install_code runs all its slices within `installCode` (no paused install).
 // - Additions since the brief (all optional): `schedulerConfig`, `rootKey`,
 //   `debugPrint` options; `hasPausedExecution(canister)`.
 export { ExecutionEnvironment } from './execution-environment.ts';

@@ -40,9 +40,9 @@ import type { InstallCodeArgs, InstallCodeResult, RoundContext } from './types.t
 /** The custom section that marks a module using enhanced orthogonal persistence. */
 export const ENHANCED_ORTHOGONAL_PERSISTENCE_SECTION = 'icp:private enhanced-orthogonal-persistence';
 
-/** Whether the module of `state` uses enhanced orthogonal persistence (Motoko's default). */
-export function usesEnhancedOrthogonalPersistence(state: ExecutionState): boolean {
-  return WebAssembly.Module.customSections(state.compiled.module, ENHANCED_ORTHOGONAL_PERSISTENCE_SECTION).length > 0;
+/** Whether a module uses enhanced orthogonal persistence (Motoko's default): it has the EOP custom section. */
+export function usesEnhancedOrthogonalPersistence(compiled: CompiledModule): boolean {
+  return WebAssembly.Module.customSections(compiled.module, ENHANCED_ORTHOGONAL_PERSISTENCE_SECTION).length > 0;
 }
 
 function withHelp(code: ErrorCode, text: string, suggestion: string, anchor: string): UserError {
@@ -194,12 +194,11 @@ async function upgrade(env: Env, run: InstallRun, canister: CanisterState, args:
   if (!('compiled' in c)) return c;
   const afterPreUpgrade = run.helper.executionState as ExecutionState;
   const persistence = options.wasmMemoryPersistence;
-  if (persistence === undefined && usesEnhancedOrthogonalPersistence(old)) {
+  if (persistence === undefined && usesEnhancedOrthogonalPersistence(old.compiled)) {
     return userError(ErrorCode.CanisterContractViolation,
       'Missing upgrade option: Enhanced orthogonal persistence requires the `wasm_memory_persistence` upgrade option.');
   }
-  const fresh = env.hypervisor.createExecutionState(canister.canisterId, c.compiled);
-  if (persistence === 'keep' && !usesEnhancedOrthogonalPersistence(fresh)) {
+  if (persistence === 'keep' && !usesEnhancedOrthogonalPersistence(c.compiled)) {
     return userError(ErrorCode.CanisterContractViolation,
       'Invalid upgrade option: The `wasm_memory_persistence: opt Keep` upgrade option requires that the new canister module supports enhanced orthogonal persistence.');
   }

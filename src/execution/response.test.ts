@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ErrorCode, docRef } from '../errors/index.ts';
-import { USER, drain, ingressTo, newEnv, newRound, runIngress, statusOf, testCanister, u64 } from './test-support.ts';
+import { USER, deliver, drain, ingressTo, newEnv, newRound, nextInput, runIngress, statusOf, testCanister, toEnd, u64 } from './test-support.ts';
 import type { ExecutionEnvironment, RoundContext } from './index.ts';
 import type { CanisterState } from '../state/index.ts';
 
@@ -139,5 +139,63 @@ describe('cycles of a call', () => {
     const [, cb] = c.systemState.callContextManager?.callbacks()[0] ?? assert.fail('no callback');
     assert.equal(cb.prepaymentForResponseExecution, 40_005_000_000n);
     assert.equal(cb.prepaymentForResponseTransmission, 2_097_152_000n);
+  });
+});
+
+describe('cycles attached to a call', () => {
+  test('the callee accepts half; the rest comes back with the response', async () => {
+    // Test steps:
+    // 1. A calls B's `accept_half` with 1,000,000 cycles attached;
+    // 2. B accepts 500,000 and replies; the response refunds 500,000 to A;
+    // 3. each balance moved by the transfer and its own fees, computed from the fee table.
+    const env = newEnv();
+    const a = await testCanister(env, 1n);
+    const b = await testCanister(env, 2n);
+    const round = newRound();
+    const [a0, b0] = [a.systemState.balance, b.systemState.balance];
+    const msg = ingressTo(a, 'pay', b.canisterId.toUint8Array());
+    let usedA: bigint = (await runIngress(env, a, msg, round)).instructionsUsed;
+    assert.equal(deliver(a, b), 1);
+    const req = nextInput(b);
+    const usedB = (await toEnd(env, await env.executeCanisterInput(b, req ?? assert.fail('no request'), round), round)).instructionsUsed;
+    assert.equal(deliver(b, a), 1);
+    usedA += (await toEnd(env, await env.executeCanisterInput(a, nextInput(a) ?? assert.fail('no response'), round), round)).instructionsUsed;
+    assert.equal(reply(statusOf(round, msg))[0], 82);
+    assert.equal(b.systemState.balance - b0, 500_000n - 5_000_000n - usedB);
+    // Two executions on A; xnet call 260,000; request "accept_half" 11 bytes; response 8 bytes; 500,000 kept by B.
+    assert.equal(a0 - a.systemState.balance, 2n * 5_000_000n + usedA + 260_000n + 11_000n + 8_000n + 500_000n);
+  });
+});
+
+describe('a response callback under DTS', () => {
+  test('a callback over several slices is paused in the task queue and ends as it would unsliced', async () => {
+    async function run(sliceLimit: bigint) {
+      const env = newEnv({ sliceLimit });
+      const c = await testCanister(env);
+      const round = newRound();
+      const msg = ingressTo(c, 'call_spin_cb', new Uint8Array(0));
+      await runIngress(env, c, msg, round);
+      deliver(c, c);
+      let input = nextInput(c);
+      let pauses = 0;
+      while (input !== undefined) {
+        let out = await env.executeCanisterInput(c, input, round);
+        while (out.kind === 'paused') {
+          pauses++;
+          const front = c.systemState.taskQueue.front();
+          assert.ok(front?.kind === 'pausedExecution' && front.input.kind === 'message' && front.input.message.kind === 'response');
+          out = await env.resumePausedExecution(c, round);
+        }
+        deliver(c, c);
+        input = nextInput(c);
+      }
+      return { status: statusOf(round, msg), balance: c.systemState.balance, pauses };
+    }
+    const whole = await run(2_000_000_000n);
+    const sliced = await run(400_000n);
+    assert.equal(whole.pauses, 0);
+    assert.ok(sliced.pauses >= 2, `${sliced.pauses} pauses`);
+    assert.deepEqual(sliced.status, whole.status);
+    assert.equal(sliced.balance, whole.balance);
   });
 });

@@ -133,6 +133,9 @@ export function u32Arg(n: number): Uint8Array {
  *   the reject callback "J" + code byte + message; `call_then_trap` does the same, +1, traps;
  * - `call_trap_cb`: calls `inc`, the reply callback adds 1000 and traps "cb", cleanup
  *   (env 9) writes 0xc1ea at 0x2000; `call_trap_both`: the cleanup traps "cl" too;
+ *   `call_spin_cb`: calls `inc`, the reply callback loops 300,000 times before replying;
+ * - `pay` calls `accept_half` on the canister whose id is arg, attaching 1,000,000 cycles;
+ *   `accept_half` accepts half of what is available, +1, replies the counter;
  * - `get`, `peek` (queries): reply the counter; `peek` first adds 100 (discarded); `cleaned` replies 0x2000;
  * - `set_timer` sets the global timer to arg (u64); heartbeat +1 at 0x1008; global timer +1 at 0x1010;
  *   `tasks` (query) replies 0x1008..0x1018;
@@ -157,10 +160,13 @@ export const TEST_WAT = `(module
   (import "ic0" "cycles_burn128" (func $burn (param i64 i64 i32)))
   (import "ic0" "global_timer_set" (func $timer_set (param i64) (result i64)))
   (import "ic0" "trap" (func $trap (param i32 i32)))
+  (import "ic0" "msg_cycles_available128" (func $available (param i32)))
+  (import "ic0" "msg_cycles_accept128" (func $accept_cycles (param i64 i64 i32)))
+  (import "ic0" "call_cycles_add128" (func $cycles_add (param i64 i64)))
   (memory 1)
-  (data (i32.const 0x40) "boomnopecbclinc")
+  (data (i32.const 0x40) "boomnopecbclincaccept_half")
   (table 8 funcref)
-  (elem (i32.const 0) $on_reply $on_reject $trapping_reply $cleanup $trapping_cleanup)
+  (elem (i32.const 0) $on_reply $on_reject $trapping_reply $cleanup $trapping_cleanup $spin_reply)
   (func $bump (param $n i64) (i64.store (i32.const 0x1000) (i64.add (i64.load (i32.const 0x1000)) (local.get $n))))
   (func $reply_counter (call $append (i32.const 0x1000) (i32.const 8)) (call $reply))
   (func (export "canister_init") (if (call $arg_size) (then (call $arg_copy (i32.const 0x1018) (i32.const 0) (i32.const 1)))))
@@ -195,6 +201,16 @@ export const TEST_WAT = `(module
     (call $bump (i64.const 1)) (call $trap (i32.const 0x40) (i32.const 4)))
   (func (export "canister_update call_trap_cb") (call $call (i32.const 0x4c) (i32.const 3) (i32.const 2) (i32.const 3)))
   (func (export "canister_update call_trap_both") (call $call (i32.const 0x4c) (i32.const 3) (i32.const 2) (i32.const 4)))
+  (func (export "canister_update call_spin_cb") (call $call (i32.const 0x4c) (i32.const 3) (i32.const 5) (i32.const -1)))
+  (func (export "canister_update pay")
+    (call $arg_copy (i32.const 0x20) (i32.const 0) (call $arg_size))
+    (call $call_new (i32.const 0x20) (call $arg_size) (i32.const 0x4f) (i32.const 11) (i32.const 0) (i32.const 7) (i32.const 1) (i32.const 8))
+    (call $cycles_add (i64.const 0) (i64.const 1000000))
+    (drop (call $perform)))
+  (func (export "canister_update accept_half")
+    (call $available (i32.const 0x100))
+    (call $accept_cycles (i64.const 0) (i64.div_u (i64.load (i32.const 0x100)) (i64.const 2)) (i32.const 0x110))
+    (call $bump (i64.const 1)) (call $reply_counter))
   (func $on_reply (param $env i32)
     (i32.store8 (i32.const 0x300) (i32.const 82)) (call $append (i32.const 0x300) (i32.const 1))
     (call $arg_copy (i32.const 0x400) (i32.const 0) (call $arg_size)) (call $append (i32.const 0x400) (call $arg_size)) (call $reply))
@@ -202,6 +218,9 @@ export const TEST_WAT = `(module
     (i32.store8 (i32.const 0x300) (i32.const 74)) (i32.store8 (i32.const 0x301) (call $reject_code)) (call $append (i32.const 0x300) (i32.const 2))
     (call $reject_msg_copy (i32.const 0x400) (i32.const 0) (call $reject_msg_size)) (call $append (i32.const 0x400) (call $reject_msg_size)) (call $reply))
   (func $trapping_reply (param $env i32) (call $bump (i64.const 1000)) (call $trap (i32.const 0x48) (i32.const 2)))
+  (func $spin_reply (param $env i32) (local $i i32)
+    (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 300000))))
+    (call $on_reply (local.get $env)))
   (func $cleanup (param $env i32) (i32.store (i32.const 0x2000) (i32.const 0xc1ea)) (i32.store (i32.const 0x2004) (local.get $env)))
   (func $trapping_cleanup (param $env i32) (i32.store (i32.const 0x2000) (i32.const 0xbad)) (call $trap (i32.const 0x4a) (i32.const 2)))
   (func (export "canister_update set_timer")
