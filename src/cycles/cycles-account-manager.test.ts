@@ -146,6 +146,13 @@ describe('ingress induction and periodic charges', () => {
     assert.equal(a.balance, 2_000_000_000n - (3_175_000n + 1_000_000_000n + 100_000n - 1_000_000n));
   });
 
+  test('an uninstall for lack of cycles burns the balance and the reserved cycles', () => {
+    const a = new Account(7_000n);
+    a.reservedBalance = 3_000n;
+    assert.equal(cam.burnRemainingBalanceForUninstall(a), 10_000n);
+    assert.deepEqual([a.balance, a.reservedBalance], [0n, 0n]);
+  });
+
   test('resource charges go down to zero, then fail', () => {
     const a: CyclesAccount & { balance: bigint } = new Account(3_000_000n);
     const err = cam.chargeForResources(a, { memoryUsage: GiB, messageMemoryUsage: 0n }, 10n);

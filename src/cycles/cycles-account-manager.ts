@@ -280,6 +280,17 @@ export class CyclesAccountManager {
   }
 
   /**
+   * Burns everything the canister has, reserved cycles included (an
+   * uninstall for lack of cycles: `burn_remaining_balance_for_uninstall`).
+   * @returns the cycles burned.
+   */
+  burnRemainingBalanceForUninstall(account: CyclesAccount): bigint {
+    const all = account.balance + account.reservedBalance;
+    account.removeCycles(all, 'uninstall');
+    return all;
+  }
+
+  /**
    * Charges `seconds` of every resource the canister holds — memory (the
    * larger of allocation and usage), message memory, compute allocation and
    * the base fee — each `rate per day × seconds / 86400`, down to zero

@@ -11,6 +11,7 @@
  *     response                                              response.ts
  *     heartbeat, global timer, low-memory hook              system-task.ts
  *     install_code                                          install-code.ts
+ *     uninstall (uninstall_code, out of cycles)             uninstall.ts
  *     inspect_message (ingress filter)                      inspect-message.ts
  *     non-replicated query                                  query.ts
  *
@@ -35,6 +36,8 @@ import { executeQuery } from './query.ts';
 import { executeReplicatedQuery } from './replicated-query.ts';
 import { executeResponse } from './response.ts';
 import { executeSystemTask } from './system-task.ts';
+import { uninstallCanister } from './uninstall.ts';
+import type { UninstallReason } from './uninstall.ts';
 import type {
   CanisterInput, ExecuteMessageOutcome, ExecutionEnvironmentOptions, InstallCodeArgs, InstallCodeResult, QueryArgs, QueryResult,
   RoundContext, SystemTaskKind,
@@ -106,6 +109,16 @@ export class ExecutionEnvironment {
   /** Runs `canister_heartbeat`, `canister_global_timer` or `canister_on_low_wasm_memory` (first slice). */
   executeSystemTask(canister: CanisterState, task: SystemTaskKind, round: RoundContext): Promise<ExecuteMessageOutcome> {
     return executeSystemTask(this.#env, this.#paused, canister, task, undefined, round);
+  }
+
+  /**
+   * Drops the canister's code and rejects its open calls (`uninstall_code`,
+   * or a canister that cannot pay for its resources; see uninstall.ts).
+   */
+  uninstallCanister(canister: CanisterState, reason: UninstallReason, round: RoundContext): CanisterState {
+    if (this.#paused.has(canister)) throw new InternalBug(`uninstalling canister ${canister.canisterId.toText()} during a paused execution`);
+    uninstallCanister(this.#env, canister, reason, round);
+    return canister;
   }
 
   /** install_code's execution: install, reinstall or upgrade, atomically. */

@@ -26,7 +26,9 @@
 //   trap answers a request with reject <code's first digit> "IC05xx: <text>".
 // - install_code runs all its slices within `installCode` (no paused install).
 // - Additions since the brief (all optional): `schedulerConfig`, `rootKey`,
-//   `debugPrint` options; `hasPausedExecution(canister)`.
+//   `debugPrint` options; `hasPausedExecution(canister)`;
+//   `uninstallCanister(canister, { kind: 'outOfCycles' } | { kind: 'uninstallCode', origin }, round)`
+//   for a canister that cannot pay for its resources (and for uninstall_code).
 export { ExecutionEnvironment } from './execution-environment.ts';
 export type {
   CanisterInput, ExecuteMessageOutcome, ExecutionEnvironmentOptions, InstallCodeArgs, InstallCodeMode, InstallCodeResult,
@@ -34,3 +36,4 @@ export type {
 } from './types.ts';
 export { ENHANCED_ORTHOGONAL_PERSISTENCE_SECTION, usesEnhancedOrthogonalPersistence } from './install-code.ts';
 export { RESERVED_CLEANUP_INSTRUCTIONS_PERCENT } from './response.ts';
+export type { UninstallReason } from './uninstall.ts';
