@@ -70,6 +70,16 @@ describe('Motoko canisters', () => {
     assert.deepEqual(await q(env, c, 'getLog'), candidText('before;after;'));
   });
 
+  test('a Motoko canister is Wasm64: its instructions cost 2 cycles each (5M + 2 × used)', async () => {
+    const env = newEnv();
+    const c = await callsCanister(env, 1n);
+    assert.equal(c.executionState?.compiled.output.isWasm64, true);
+    const before = c.systemState.balance;
+    const out = await runIngress(env, c, ingressTo(c, 'ping', candidNat(1)), newRound());
+    // prepaid 5,000,000 + 2 × 40,000,000,000; refunded 2 × (40,000,000,000 − used)
+    assert.equal(before - c.systemState.balance, 5_000_000n + 2n * out.instructionsUsed);
+  });
+
   test('two canisters: A awaits B', async () => {
     const env = newEnv();
     const a = await callsCanister(env, 1n);
