@@ -1,8 +1,11 @@
 // Hypervisor overheads: the fixed cost of an empty update through
 // `Hypervisor.execute` (instance reused, result committed) against calling
 // the same export directly in V8; the JSPI (sliced) path against the plain
-// one; one DTS pause + resume; an `ic0` call through the forwarding proxy;
+// one; one DTS pause + resume; a cheap `ic0` call (`msg_arg_data_size`:
+// imports bound once per instance to a getter of the current session);
 // instance reuse against re-instantiation (WAT and a Motoko EOP canister).
+// Per-family System API costs: system-api.bench.ts; the worker pool:
+// sandbox-pool.bench.ts; instructions per second: compute.bench.ts.
 import { Hypervisor } from '../src/hypervisor/index.ts';
 import type { ExecutionLimits } from '../src/hypervisor/index.ts';
 import type { ExecutionState } from '../src/state/index.ts';
@@ -11,7 +14,7 @@ import type { ApiType } from '../src/system-api/index.ts';
 import { watToWasm } from '../test/corpus/wat.ts';
 import { compileMotoko } from '../test/corpus/motoko.ts';
 import { candidUnit } from '../test/corpus/candid.ts';
-import { median } from './lib.ts';
+import { timeAsync } from './lib.ts';
 import type { BenchReport } from './lib.ts';
 
 const WAT = `(module
@@ -33,18 +36,6 @@ const canisterId = CanisterId.fromU64(7n);
 const caller = PrincipalId.fromUint8Array(Uint8Array.of(4));
 const systemState = { canisterId, balance: 10n ** 15n, subnetId: SubnetId.fromUint8Array(Uint8Array.of(1)) };
 const update = (): ApiType => ({ kind: 'update', time: time(1n), caller, arg: candidUnit, incomingCycles: cycles(0n), callContextId: 1n });
-
-/** µs per call of an async function: median of `samples` batches. */
-async function timeAsync(fn: () => Promise<void>, iterations: number, samples = 7): Promise<number> {
-  for (let i = 0; i < iterations; i++) await fn();
-  const xs: number[] = [];
-  for (let s = 0; s < samples; s++) {
-    const t0 = performance.now();
-    for (let i = 0; i < iterations; i++) await fn();
-    xs.push(((performance.now() - t0) * 1000) / iterations);
-  }
-  return median(xs);
-}
 
 /** A runner that executes `method` on a committed state again and again. */
 function runner(hv: Hypervisor, start: ExecutionState, method: string, limits: ExecutionLimits, fresh = false) {

@@ -66,6 +66,32 @@ export function timeInterleaved(variants: Record<string, () => void>, opts: { sa
   return Object.fromEntries(names.map((n) => [n, median(times[n])]));
 }
 
+/**
+ * Times an async `fn` (µs per call): one warm-up batch, then the median of
+ * `samples` timed batches of `iterations` calls each.
+ */
+export async function timeAsync(fn: () => Promise<unknown>, iterations: number, samples = 7): Promise<number> {
+  for (let i = 0; i < iterations; i++) await fn();
+  const xs: number[] = [];
+  for (let s = 0; s < samples; s++) {
+    const t0 = performance.now();
+    for (let i = 0; i < iterations; i++) await fn();
+    xs.push(((performance.now() - t0) * 1000) / iterations);
+  }
+  return median(xs);
+}
+
+/** Least-squares line through `(x, y)` points: `y ≈ fixed + perUnit · x`. */
+export function fitLine(points: ReadonlyArray<readonly [number, number]>): { fixed: number; perUnit: number } {
+  const n = points.length;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  const sxy = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+  const perUnit = sxx === 0 ? 0 : sxy / sxx;
+  return { fixed: my - perUnit * mx, perUnit };
+}
+
 /** Writes `bench/results/<name>.json` with the contract's fields. */
 export function writeResult(report: BenchReport, dir = join(import.meta.dirname, 'results')): string {
   mkdirSync(dir, { recursive: true });
