@@ -1,0 +1,10 @@
+// The package's public API (`import { … } from 'ic-exec'`): the in-process
+// library and the few types a developer needs with it. Internals are not
+// re-exported; add an export only with a reason.
+export { Replica, DEFAULT_START_TIME } from './replica/index.ts';
+export type { ReplicaOptions, CallResult, CanisterSettingsArgs, InstallMode } from './replica/index.ts';
+export { CanisterId, PrincipalId, SubnetId } from './types/index.ts';
+export { ErrorCode, RejectCode, UserErrorException, formatUserError } from './errors/index.ts';
+export type { UserError } from './errors/index.ts';
+export { ManualClock, SystemClock } from './env/index.ts';
+export type { Clock } from './env/index.ts';

@@ -1,0 +1,139 @@
+/**
+ * The ingress filter: whether a signed `call` is accepted for consensus,
+ * checked against the latest state before it enters the block maker's pool
+ * (the replica's validator expiry check and
+ * `ExecutionEnvironment::should_accept_ingress_message`, `ingress_filter.rs`).
+ * In order:
+ *
+ *     1. expiry in [now, now + 5 min + 30 s]    else "Invalid request expiry: …" (HTTP 400, no error code)
+ *     2. to aaaaa-aa: the effective canister id from the argument
+ *        unknown method                          IC0536 "ic00 interface does not expose method <m>"
+ *        canister-only method                    IC0406 "ic00 method <m> can not be called via ingress messages"
+ *        argument not decodable                  IC0408 "Failed to parse payload for ic00 method <m>: …"
+ *     3. the payer (receiver, or effective canister) exists                         IC0301 "Canister <id> not found"
+ *        and can pay the induction fee above its freezing threshold                 IC0207
+ *     4. to aaaaa-aa: controller-only methods need a controller of the target      IC0512
+ *     5. to a canister: it is running                                              IC0509 / IC0508
+ *        and `canister_inspect_message` accepts (if exported; an empty canister rejects)
+ *
+ * Nothing here changes the state.
+ */
+import { MAX_INGRESS_TTL_NANOS } from '../config/index.ts';
+import type { CyclesAccountManager } from '../cycles/index.ts';
+import { outOfCyclesUserError } from '../cycles/index.ts';
+import { ErrorCode, userError } from '../errors/index.ts';
+import type { UserError } from '../errors/index.ts';
+import type { HttpCallContent } from '../messaging/index.ts';
+import { extractEffectiveCanisterId, requestIdOf } from '../messaging/index.ts';
+import { isSubnetAddress } from '../scheduler/index.ts';
+import type { CanisterState, Ingress, ReplicatedState } from '../state/index.ts';
+import { newIngress } from '../state/index.ts';
+import type { CanisterId, Time } from '../types/index.ts';
+
+/** How far past `now + 5 min` an expiry may be (`PERMITTED_DRIFT_AT_VALIDATOR`), nanoseconds. */
+export const PERMITTED_DRIFT_AT_VALIDATOR_NANOS = 30n * 1_000_000_000n;
+
+/** What the filter needs of the execution environment. */
+export interface InspectMessageExecutor {
+  executeInspectMessage(canister: CanisterState, ingress: Ingress, time: Time): Promise<UserError | undefined>;
+}
+
+/** Accepted, or why not: an expiry out of range (HTTP 400) or the replica's user error. */
+export type IngressFilterResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly kind: 'invalidExpiry'; readonly message: string }
+  | { readonly ok: false; readonly kind: 'rejected'; readonly error: UserError };
+
+/** Management methods only a controller of the target canister may call by ingress. */
+const CONTROLLER_ONLY: ReadonlySet<string> = new Set([
+  'install_code', 'install_chunked_code', 'uninstall_code', 'update_settings', 'start_canister', 'stop_canister', 'delete_canister',
+  'canister_status', 'upload_chunk', 'stored_chunks', 'clear_chunk_store', 'take_canister_snapshot', 'load_canister_snapshot',
+  'list_canister_snapshots', 'delete_canister_snapshot', 'read_canister_snapshot_metadata', 'read_canister_snapshot_data',
+  'upload_canister_snapshot_metadata', 'upload_canister_snapshot_data',
+]);
+
+/** The replica's `Time` display: `YYYY-MM-DD HH:MM:SS.nnnnnnnnn UTC`. */
+export function formatTime(nanos: bigint): string {
+  const ms = Number(nanos / 1_000_000n);
+  const iso = new Date(ms).toISOString(); // formatting a given instant, not reading the clock
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${(nanos % 1_000_000_000n).toString().padStart(9, '0')} UTC`;
+}
+
+/** The replica's IC0512 text. */
+export function notControllerError(canister: CanisterState, sender: { toText(): string }): UserError {
+  const id = canister.canisterId.toText();
+  const controllers = canister.systemState.controllers.map((c) => c.toText()).join(' ');
+  return userError(ErrorCode.CanisterInvalidController,
+    `Only the controllers of the canister ${id} can control it.\nCanister's controllers: ${controllers}\nSender's ID: ${sender.toText()}`);
+}
+
+const rejected = (error: UserError): IngressFilterResult => ({ ok: false, kind: 'rejected', error });
+
+/** The ingress filter (see the module header). */
+export class IngressFilter {
+  readonly #executor: InspectMessageExecutor;
+  readonly #cycles: CyclesAccountManager | undefined;
+
+  constructor(opts: { readonly executor: InspectMessageExecutor; readonly cycles?: CyclesAccountManager }) {
+    this.#executor = opts.executor;
+    this.#cycles = opts.cycles;
+  }
+
+  /** Checks the expiry window alone (step 1). */
+  static checkExpiry(expiry: bigint, now: bigint): IngressFilterResult {
+    const max = now + MAX_INGRESS_TTL_NANOS + PERMITTED_DRIFT_AT_VALIDATOR_NANOS;
+    if (expiry >= now && expiry <= max) return { ok: true };
+    return {
+      ok: false, kind: 'invalidExpiry',
+      message: `Invalid request expiry: Specified ingress_expiry not within expected range: Minimum allowed expiry: ${formatTime(now)}, `
+        + `Maximum allowed expiry: ${formatTime(max)}, Provided expiry: ${formatTime(expiry)}`,
+    };
+  }
+
+  /**
+   * Whether `content` (an envelope of `envelopeBytes` bytes) is accepted at
+   * `now` against `state` (the latest state; see the module header).
+   */
+  async check(state: ReplicatedState, content: HttpCallContent, envelopeBytes: number, now: bigint): Promise<IngressFilterResult> {
+    const expiry = IngressFilter.checkExpiry(content.ingressExpiry, now);
+    if (!expiry.ok) return expiry;
+    const method = content.methodName;
+    const toSubnet = isSubnetAddress(state, content.canisterId);
+    let payerId: CanisterId | undefined = content.canisterId;
+    if (toSubnet) {
+      const r = extractEffectiveCanisterId(method, content.arg);
+      if (!r.ok) {
+        switch (r.error) {
+          case 'UnknownSubnetMethod': return rejected(userError(ErrorCode.CanisterMethodNotFound, `ic00 interface does not expose method ${method}`));
+          case 'SubnetMethodNotAllowed': return rejected(userError(ErrorCode.CanisterRejectedMessage, `ic00 method ${method} can not be called via ingress messages`));
+          case 'InvalidSubnetPayload': return rejected(userError(ErrorCode.InvalidManagementPayload, `Failed to parse payload for ic00 method ${method}: the Candid argument does not decode`));
+        }
+      }
+      payerId = r.id;
+    }
+    const payer = payerId === undefined ? undefined : state.canister(payerId);
+    if (payerId !== undefined && payer === undefined) return rejected(userError(ErrorCode.CanisterNotFound, `Canister ${payerId.toText()} not found`));
+    if (payer !== undefined && this.#cycles !== undefined) {
+      const cost = this.#cycles.ingressInductionCost(BigInt(envelopeBytes));
+      const usage = { memoryUsage: payer.memoryUsage(), messageMemoryUsage: payer.messageMemoryUsage() };
+      const err = this.#cycles.canWithdrawCyclesWithThreshold(payer.systemState, cost, usage, payer.systemState.isController(content.sender));
+      if (err !== undefined) return rejected(outOfCyclesUserError(err));
+    }
+    if (toSubnet) {
+      if (payer !== undefined && CONTROLLER_ONLY.has(method) && !payer.systemState.isController(content.sender)) {
+        return rejected(notControllerError(payer, content.sender));
+      }
+      return { ok: true };
+    }
+    const canister = payer as CanisterState;
+    const id = canister.canisterId.toText();
+    if (canister.systemState.status.kind === 'stopping') return rejected(userError(ErrorCode.CanisterStopping, `Canister ${id} is stopping`));
+    if (canister.systemState.status.kind === 'stopped') return rejected(userError(ErrorCode.CanisterStopped, `Canister ${id} is stopped`));
+    const ingress = newIngress({
+      source: content.sender, receiver: content.canisterId, methodName: method, methodPayload: content.arg,
+      messageId: requestIdOf(content), expiryTime: content.ingressExpiry,
+    });
+    const inspect = await this.#executor.executeInspectMessage(canister, ingress, state.time);
+    return inspect === undefined ? { ok: true } : rejected(inspect);
+  }
+}

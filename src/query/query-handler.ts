@@ -1,0 +1,73 @@
+/**
+ * Non-replicated queries (the replica's `query_handler.rs`): a query runs
+ * on the latest *committed* state — a snapshot taken after the last round
+ * — never on state in flight. A long update paused between rounds has not
+ * changed its canister yet, so a query sees the state before it. Every
+ * change a query makes is discarded (the execution environment runs it
+ * with nothing kept).
+ *
+ *     no such canister        IC0301 "Canister <id> not found"
+ *     everything else         the execution environment's answer (IC0537 empty,
+ *                             IC0508/IC0509 not running, IC0536 no such method, traps, IC0506)
+ *
+ * Composite queries run their own method; the calls they make are not
+ * executed yet — TODO(#4): the call graph (depth ≤ 6, 5B instructions in
+ * total, 50M per call). A composite query that makes calls and waits for
+ * them reports IC0506, as a query that never replies.
+ */
+import { ErrorCode, userError } from '../errors/index.ts';
+import type { RejectCode, UserError } from '../errors/index.ts';
+import type { CanisterState, ReplicatedState } from '../state/index.ts';
+import type { CanisterId, PrincipalId, Time } from '../types/index.ts';
+
+/** A query's answer (the execution environment's `QueryResult`). */
+export type QueryResult =
+  | { readonly reply: Uint8Array }
+  | { readonly reject: { readonly code: RejectCode; readonly message: string } }
+  | { readonly error: UserError };
+
+/** What the handler needs of the execution environment. */
+export interface QueryExecutor {
+  executeQuery(
+    canister: CanisterState, query: { sender: PrincipalId; method: string; arg: Uint8Array }, time: Time,
+    opts?: { dataCertificate?: Uint8Array; replicated?: boolean },
+  ): Promise<QueryResult>;
+}
+
+/** A user's query. */
+export interface UserQuery {
+  readonly receiver: CanisterId;
+  readonly sender: PrincipalId;
+  readonly methodName: string;
+  readonly arg: Uint8Array;
+}
+
+/** Runs queries on committed snapshots (see the module header). */
+export class QueryHandler {
+  readonly #executor: QueryExecutor;
+  readonly #dataCertificate: ((state: ReplicatedState, canister: CanisterId) => Uint8Array | undefined) | undefined;
+
+  /**
+   * @param opts.dataCertificate the certificate `ic0.data_certificate_copy`
+   *   returns for a canister in a state (none until the state manager
+   *   certifies states, issue #6).
+   */
+  constructor(opts: { readonly executor: QueryExecutor; readonly dataCertificate?: (state: ReplicatedState, canister: CanisterId) => Uint8Array | undefined }) {
+    this.#executor = opts.executor;
+    this.#dataCertificate = opts.dataCertificate;
+  }
+
+  /**
+   * Runs `query` on `committed`, a snapshot of the last committed round
+   * (`ReplicatedState.snapshot()`); `committed` is never changed.
+   */
+  async query(committed: ReplicatedState, query: UserQuery): Promise<QueryResult> {
+    const canister = committed.canister(query.receiver);
+    if (canister === undefined) return { error: userError(ErrorCode.CanisterNotFound, `Canister ${query.receiver.toText()} not found`) };
+    const certificate = this.#dataCertificate?.(committed, query.receiver);
+    // The execution environment discards what the query changes; a private
+    // copy of the system state keeps even its bookkeeping off the snapshot.
+    return this.#executor.executeQuery(canister.clone(), { sender: query.sender, method: query.methodName, arg: query.arg }, committed.time,
+      certificate === undefined ? {} : { dataCertificate: certificate });
+  }
+}

@@ -1,0 +1,71 @@
+// Every reject path a user or a canister meets, with the IC's codes and wording.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { CanisterId, ErrorCode, PrincipalId } from '../../src/index.ts';
+import type { Replica } from '../../src/index.ts';
+import { IDL, NONE, dec, enc, p, replicaWithNodes } from './support.ts';
+
+const MGMT = CanisterId.fromText('aaaaa-aa');
+
+/** Asserts that `promise` rejects with `code` and a message matching `text`. */
+async function rejectsWith(promise: Promise<unknown>, code: number, text: RegExp | string): Promise<void> {
+  await assert.rejects(promise, (e: Error & { code?: number }) => {
+    assert.equal(e.code, code, e.message);
+    if (typeof text === 'string') assert.equal(e.message, text);
+    else assert.match(e.message, text);
+    return true;
+  });
+}
+
+describe('reject paths', () => {
+  let ic: Replica;
+  let a: CanisterId;
+  let b: CanisterId;
+  before(async () => {
+    const r = await replicaWithNodes(2);
+    ic = r.ic;
+    [a, b] = r.ids;
+  });
+  after(async () => { await ic.close(); });
+
+  const callRaw = async (target: CanisterId, method: string): Promise<string> =>
+    dec<string>(IDL.Text, await ic.updateCall(a, 'callRaw', enc([IDL.Principal, IDL.Text], [p(target), method])));
+
+  it('a canister calling a missing canister gets DESTINATION_INVALID (3)', async () => {
+    const missing = CanisterId.fromU64(0xabcdn);
+    assert.equal(await callRaw(missing, 'x'), `3 Canister ${missing.toText()} not found`);
+    const outside = CanisterId.fromU64(1n << 40n);
+    assert.equal(await callRaw(outside, 'x'), `3 No route to canister ${outside.toText()}`);
+  });
+
+  it('a canister reject is CANISTER_REJECT (4), a trap and a missing method CANISTER_ERROR (5)', async () => {
+    assert.equal(await callRaw(b, 'rejectMe'), '4 rejected by request');
+    assert.match(await callRaw(b, 'trapMe'), /^5 IC0503: .*trapped by request/);
+    assert.match(await callRaw(b, 'nope'), /^5 IC0536: /);
+  });
+
+  it('a canister calling an unknown management method gets IC0536', async () => {
+    assert.equal(await callRaw(MGMT, 'nope'), "5 IC0536: Management canister has no method 'nope'");
+  });
+
+  it('ingress: missing canister IC0301, canister reject IC0406, trap IC0503, missing method IC0536', async () => {
+    const missing = CanisterId.fromU64(0xabcdn);
+    await rejectsWith(ic.updateCall(missing, 'x', NONE), ErrorCode.CanisterNotFound, `IC0301: Canister ${missing.toText()} not found`);
+    await rejectsWith(ic.updateCall(b, 'rejectMe', NONE), ErrorCode.CanisterRejectedMessage, 'IC0406: rejected by request');
+    await rejectsWith(ic.updateCall(b, 'trapMe', NONE), ErrorCode.CanisterCalledTrap, /trapped by request/);
+    await rejectsWith(ic.updateCall(b, 'nope', NONE), ErrorCode.CanisterMethodNotFound, /IC0536: /);
+    await rejectsWith(ic.query(b, 'nope', NONE), ErrorCode.CanisterMethodNotFound, /IC0536: /);
+    await rejectsWith(ic.query(missing, 'get', NONE), ErrorCode.CanisterNotFound, `IC0301: Canister ${missing.toText()} not found`);
+  });
+
+  it('ingress to the management canister: unknown, canister-only, not a controller, not implemented yet', async () => {
+    await rejectsWith(ic.updateCall(MGMT, 'nope', NONE), ErrorCode.CanisterMethodNotFound, 'IC0536: ic00 interface does not expose method nope');
+    await rejectsWith(ic.updateCall(MGMT, 'raw_rand', NONE), ErrorCode.CanisterRejectedMessage, 'IC0406: ic00 method raw_rand can not be called via ingress messages');
+    const status = enc([IDL.Record({ canister_id: IDL.Principal })], [{ canister_id: p(b) }]);
+    const stranger = PrincipalId.fromText('2vxsx-fae');
+    await rejectsWith(ic.updateCall(MGMT, 'canister_status', status, { sender: PrincipalId.fromUint8Array(Uint8Array.of(9, 9)) }),
+      ErrorCode.CanisterInvalidController, /^IC0512: Only the controllers of the canister .* can control it\./);
+    await rejectsWith(ic.updateCall(MGMT, 'canister_status', status, { sender: stranger }), ErrorCode.UnknownManagementMessage,
+      "IC0407: Management canister method 'canister_status' is not implemented in ic-exec yet");
+  });
+});
