@@ -261,10 +261,18 @@ export class SandboxPool implements SandboxBackend {
       case 'paused':
         w.resolve(this.#paused(exec, m.sliceInstructions));
         return;
-      case 'finished':
+      case 'finished': {
         slot.execs.delete(m.exec);
-        w.resolve({ kind: 'finished', result: rehydrateIds(m.result, RESULT_SKIP), state: this.#after(exec, m.result, m.kept) });
+        let step: ExecutionStep;
+        try {
+          step = { kind: 'finished', result: rehydrateIds(m.result, RESULT_SKIP), state: this.#after(exec, m.result, m.kept) };
+        } catch (e) {
+          w.reject(e instanceof Error ? e : new Error(String(e))); // a bug here must not escape into the event loop
+          return;
+        }
+        w.resolve(step);
         return;
+      }
       case 'failed':
         slot.execs.delete(m.exec);
         w.reject(new Error(`sandbox worker ${slot.index}: ${m.message}`));

@@ -7,6 +7,9 @@
  * Per `execute`: the forget list is applied, the modules and the state are
  * resolved (state-mirror.ts), ids in the request are re-hydrated, and the
  * execution starts; its first step (a pause, or the end) is posted back.
+ * An exception of the host while running is reported (`failed`: the call
+ * rejects, as it would in-process); one in the protocol itself ends the
+ * worker, which the pool treats as any other death.
  * Paused executions wait here, keyed by the execution id, for `resume` or
  * `abort`. When an execution kept its changes, the state after it is
  * mirrored under the ids the main thread reserved for it, so the next
@@ -67,24 +70,20 @@ function report(exec: number, run: Running, step: ExecutionStep): void {
 function handle(m: ToWorker): void {
   switch (m.type) {
     case 'execute': {
-      let run: Running;
-      try {
-        if (m.forget !== undefined) mirror.forget(m.forget);
-        if (m.modules !== undefined) mirror.addModules(m.modules);
-        const base = mirror.resolve(m.canister, m.stateId, m.state);
-        run = { canister: m.canister, base, baseMaps: mirror.mapIds(m.stateId) ?? { heap: -1, stable: -1 }, resultIds: m.resultIds };
-      } catch (e) {
-        fail(m.exec, e);
-        return;
-      }
-      sandbox.run(m.canister, run.base, rehydrateIds(m.request)).then((step) => report(m.exec, run, step), (e: unknown) => fail(m.exec, e));
+      // A protocol error here (a state or module not held) is a bug that leaves this worker out of
+      // step with the main thread: it is not caught, so the worker dies and is replaced afresh.
+      if (m.forget !== undefined) mirror.forget(m.forget);
+      if (m.modules !== undefined) mirror.addModules(m.modules);
+      const base = mirror.resolve(m.canister, m.stateId, m.state);
+      const run: Running = { canister: m.canister, base, baseMaps: mirror.mapIds(m.stateId) ?? { heap: -1, stable: -1 }, resultIds: m.resultIds };
+      sandbox.run(m.canister, run.base, rehydrateIds(m.request)).then((step) => report(m.exec, run, step)).catch((e: unknown) => fail(m.exec, e));
       return;
     }
     case 'resume': {
       const p = paused.get(m.exec);
       if (p === undefined) return fail(m.exec, new Error(`sandbox protocol: execution ${m.exec} is not paused`));
       paused.delete(m.exec);
-      p.step.resume().then((step) => report(m.exec, p.run, step), (e: unknown) => fail(m.exec, e));
+      p.step.resume().then((step) => report(m.exec, p.run, step)).catch((e: unknown) => fail(m.exec, e));
       return;
     }
     case 'abort': {
