@@ -20,6 +20,7 @@ import type { UserError } from '../errors/index.ts';
 import type { CanisterState, Ingress, IngressHistoryState, IngressStatus, ReplicatedState, StopCanisterContext } from '../state/index.ts';
 import { newResponse, rejectContext } from '../state/index.ts';
 import { MANAGEMENT_CANISTER_ID } from '../types/index.ts';
+import type { CanisterId } from '../types/index.ts';
 
 const EMPTY_CANDID = Uint8Array.of(0x44, 0x49, 0x44, 0x4c, 0, 0);
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
@@ -77,12 +78,12 @@ export function processStoppingCanisters(state: ReplicatedState, capacity: bigin
  * Charges storage, message memory, compute allocation and the base fee for
  * the time since the last charge, every `durationBetweenAllocationChargesSeconds`
  * of batch time (`charge_canisters_for_resource_allocation_and_usage`).
- * @returns the canisters that could not pay (the replica uninstalls them; TODO(#4): uninstall once the execution environment offers it).
+ * @returns the canisters that could not pay, in id order (the scheduler uninstalls them).
  */
-export function chargeForResources(state: ReplicatedState, cycles: CyclesAccountManager): string[] {
+export function chargeForResources(state: ReplicatedState, cycles: CyclesAccountManager): CanisterId[] {
   const now = state.time;
   const interval = cycles.fees.durationBetweenAllocationChargesSeconds * 1_000_000_000n;
-  const unpaid: string[] = [];
+  const unpaid: CanisterId[] = [];
   for (const c of state.canisters()) {
     if (c.systemState.taskQueue.hasPausedExecution()) continue;
     if (now < c.schedulerState.timeOfLastAllocationCharge + interval) continue;
@@ -90,7 +91,7 @@ export function chargeForResources(state: ReplicatedState, cycles: CyclesAccount
     const seconds = (now - own.schedulerState.timeOfLastAllocationCharge) / 1_000_000_000n;
     own.schedulerState.timeOfLastAllocationCharge = now;
     const usage = { memoryUsage: own.memoryUsage(), messageMemoryUsage: own.messageMemoryUsage() };
-    if (cycles.chargeForResources(own.systemState, usage, seconds) !== undefined) unpaid.push(own.canisterId.toText());
+    if (cycles.chargeForResources(own.systemState, usage, seconds) !== undefined) unpaid.push(own.canisterId);
   }
   return unpaid;
 }

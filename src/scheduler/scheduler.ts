@@ -16,7 +16,8 @@
  *                   messages and go again
  *     finalization  leftover heartbeat/timer tasks removed; heap-delta and
  *                   install-code debits; stopping canisters; ingress history
- *                   pruned; resources charged; priorities updated; paused
+ *                   pruned; resources charged (a canister that cannot pay is
+ *                   uninstalled); priorities updated; paused
  *                   executions above the limit (all of them at a checkpoint)
  *                   aborted; default Wasm memory limits; empty queues dropped
  *
@@ -171,7 +172,16 @@ export async function executeRound(state: ReplicatedState, batch: Batch, env: Ro
   applyDebits(state, env);
   processStoppingCanisters(state, capacity);
   state.metadata.ingressHistory.prune(state.time);
-  if (env.cycles !== undefined) chargeForResources(state, env.cycles);
+  if (env.cycles !== undefined) {
+    const uninstall = env.executor.uninstallCanister?.bind(env.executor);
+    for (const id of chargeForResources(state, env.cycles)) {
+      const c = state.canisterMut(id) as CanisterState;
+      if (uninstall === undefined) continue;
+      const round = { time: batch.time, randomness: threadRandomness(batch.randomness, cfg.schedulerCores), ingressHistory: state.metadata.ingressHistory, roundInstructionsLeft: { value: 0n } };
+      const after = uninstall(c, { kind: 'outOfCycles' }, round);
+      if (after !== c) state.putCanister(after);
+    }
+  }
   schedule.finishRound(state, inner.fullyExecuted);
   finishRound(state, batch, env);
   return {

@@ -44,6 +44,8 @@ export interface CanisterExecutor {
   /** Turns the paused execution into an aborted one (it restarts later, already paid for). */
   abortPausedExecution(canister: CanisterState): CanisterState;
   executeSystemTask(canister: CanisterState, task: SystemTask, round: RoundContext): Promise<ExecuteMessageOutcome>;
+  /** Uninstalls a canister that could not pay for its resources (open calls rejected); optional for test fakes. */
+  uninstallCanister?(canister: CanisterState, reason: { readonly kind: 'outOfCycles' }, round: RoundContext): CanisterState;
 }
 
 /** Runs management-canister messages from the subnet queues (issue #5: the management canister). */

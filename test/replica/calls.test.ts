@@ -38,6 +38,18 @@ describe('inter-canister calls', () => {
     assert.deepEqual(got, Array.from({ length: 300 }, (_, i) => BigInt(i)));
   });
 
+  it('a global timer fires once the batch time reaches it', async () => {
+    const before = await counterOf(ic, c);
+    await ic.updateCall(c, 'setTimer', enc([IDL.Nat], [5n]));
+    ic.advanceTime(2_000_000_000n);
+    await ic.tick();
+    assert.equal(await counterOf(ic, c), before, 'not yet');
+    ic.advanceTime(4_000_000_000n);
+    await ic.tick();
+    await ic.tick();
+    assert.equal(await counterOf(ic, c), before + 10n);
+  });
+
   it('a trap in a callback rolls back only the callback', async () => {
     const [a0, b0] = [await counterOf(ic, a), await counterOf(ic, b)];
     await assert.rejects(ic.updateCall(a, 'trapAfterCall', enc([IDL.Principal], [p(b)])), (e: Error & { code?: number }) => {

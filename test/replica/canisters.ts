@@ -16,6 +16,7 @@ import { compileMotoko } from '../corpus/motoko.ts';
  * - callRaw(peer, method): calls rejectMe, trapMe, nope or (any other name)
  *   x and reports "reply" or the reject code and message it got.
  * - rejectMe / trapMe: a canister reject, a trap.
+ * - setTimer(secs): counter += 10 when a one-shot timer fires.
  * - spin(n): counter := 1_000_000, then a loop of n steps, then counter := n
  *   (a long update under DTS); spinTrap(n) the same, ending in a trap.
  */
@@ -26,6 +27,7 @@ import Error "mo:core/Error";
 import List "mo:core/List";
 import Array "mo:core/Array";
 import Nat32 "mo:core/Nat32";
+import Timer "mo:core/Timer";
 
 persistent actor Node {
   type NodeActor = actor {
@@ -106,6 +108,10 @@ persistent actor Node {
     } catch (e) {
       debug_show (codeOf(e)) # " " # Error.message(e)
     }
+  };
+
+  public func setTimer(secs : Nat) : async () {
+    ignore Timer.setTimer<system>(#seconds secs, func() : async () { counter += 10 });
   };
 
   public func rejectMe() : async () { throw Error.reject("rejected by request") };

@@ -57,4 +57,14 @@ describe('Replica', () => {
     const other = await ic.createCanister({ cycles: 5_000_000_000_000n });
     await assert.rejects(ic.installCode(other, Uint8Array.of(0, 1, 2, 3)), (e: Error & { code?: number }) => e.code === ErrorCode.CanisterInvalidWasm);
   });
+
+  it('uninstalls a canister that cannot pay for its compute allocation', async () => {
+    const poor = await ic.createCanister({ cycles: 2_000_000_000_000n, settings: { computeAllocation: 10n, freezingThreshold: 0n } });
+    await ic.installCode(poor, await watFile('counter'), u64(1n));
+    assert.equal(readU64(await ic.query(poor, 'get', NONE)), 1n);
+    ic.advanceTime(6n * 3600n * 1_000_000_000n); // 10% for 6 hours costs ~2.2T cycles
+    await ic.tick();
+    await assert.rejects(ic.query(poor, 'get', NONE), (e: Error & { code?: number }) => e.code === ErrorCode.CanisterWasmModuleNotFound);
+    assert.equal(ic.committedState.canister(poor)?.systemState.computeAllocation, 0n);
+  });
 });

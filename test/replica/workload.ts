@@ -1,6 +1,6 @@
 // A mixed, deterministic workload for determinism tests: Motoko `Node`
 // canisters calling each other (pings, chains, bursts, traps in callbacks,
-// rejects, long updates under DTS) plus a WAT canister with a heartbeat,
+// rejects, long updates under DTS, timers) plus a WAT canister with a heartbeat,
 // with calls chosen by a seeded PRNG and time moving in uneven steps.
 import { Replica } from '../../src/index.ts';
 import type { CanisterId, ReplicaOptions } from '../../src/index.ts';
@@ -88,6 +88,7 @@ export class WorkloadReplica {
         ['callRaw', enc([IDL.Principal, IDL.Text], [p(r.int(2) === 0 ? b : CanisterIdClass.fromU64(0xbeefn)), r.int(2) === 0 ? 'rejectMe' : 'x'])],
         ['spin', enc([IDL.Nat], [BigInt(200_000 + r.int(2_000_000))])],
         ['rejectMe', NONE],
+        ['setTimer', enc([IDL.Nat], [n])],
       ];
       const [method, arg] = calls[r.int(calls.length)];
       try {
