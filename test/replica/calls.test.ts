@@ -24,6 +24,13 @@ describe('inter-canister calls', () => {
     assert.equal(dec<bigint>(IDL.Nat, await ic.query(b, 'pongCount', NONE)), 3n);
   });
 
+  it('a call and its answer between local canisters complete within one round (inner iterations)', async () => {
+    const mid = await ic.submitCall(a, 'ping', enc([IDL.Principal, IDL.Nat], [p(b), 0n]));
+    const summary = await ic.tick();
+    assert.equal(ic.ingressStatus(mid)?.state.kind, 'completed');
+    assert.ok(summary.round.iterations >= 3, `${summary.round.iterations} iterations`);
+  });
+
   it('a chain of three answers back along the chain', async () => {
     const before = await Promise.all([a, b, c].map((id) => counterOf(ic, id)));
     const reply = await ic.updateCall(a, 'hop', enc([IDL.Vec(IDL.Principal), IDL.Nat], [[p(b), p(c)], 5n]));
