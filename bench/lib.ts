@@ -81,13 +81,19 @@ export async function timeAsync(fn: () => Promise<unknown>, iterations: number, 
   return median(xs);
 }
 
-/** Least-squares line through `(x, y)` points: `y ≈ fixed + perUnit · x`. */
-export function fitLine(points: ReadonlyArray<readonly [number, number]>): { fixed: number; perUnit: number } {
-  const n = points.length;
-  const mx = points.reduce((a, [x]) => a + x, 0) / n;
-  const my = points.reduce((a, [, y]) => a + y, 0) / n;
-  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
-  const sxy = points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0);
+/**
+ * Least-squares line through `(x, y)` points: `y ≈ fixed + perUnit · x`.
+ * With `relative`, each point weighs 1/y² (relative errors are minimized),
+ * so that small-x points, where the fixed part shows, count as much as
+ * large ones.
+ */
+export function fitLine(points: ReadonlyArray<readonly [number, number]>, relative = false): { fixed: number; perUnit: number } {
+  const w = points.map(([, y]) => (relative && y > 0 ? 1 / (y * y) : 1));
+  const sw = w.reduce((a, b) => a + b, 0);
+  const mx = points.reduce((a, [x], i) => a + w[i] * x, 0) / sw;
+  const my = points.reduce((a, [, y], i) => a + w[i] * y, 0) / sw;
+  const sxx = points.reduce((a, [x], i) => a + w[i] * (x - mx) ** 2, 0);
+  const sxy = points.reduce((a, [x, y], i) => a + w[i] * (x - mx) * (y - my), 0);
   const perUnit = sxx === 0 ? 0 : sxy / sxx;
   return { fixed: my - perUnit * mx, perUnit };
 }

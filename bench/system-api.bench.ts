@@ -5,7 +5,8 @@
 // `call_data_append` + `call_perform`). A WAT canister loops over the call
 // n times with a given size; the time per call is
 // (message with n calls − the same message with 0 calls) / n, for sizes
-// 0 B … 16 KiB, and a least-squares line gives fixed ns + ns per byte.
+// 0 B … 16 KiB, and a least-squares line (relative errors, so the small
+// sizes weigh as much as the large) gives fixed ns + ns per byte.
 //
 // Each family is also priced by the IC's cost model: the instructions the
 // replica's schedule charges per call (measured here from
@@ -21,7 +22,7 @@ import { install, update } from './hv-support.ts';
 import type { BenchCanister } from './hv-support.ts';
 
 const IC_INSTRUCTIONS_PER_SECOND = 2e9;
-const SIZES = [0, 256, 4096, 16_384];
+const SIZES = [0, 64, 256, 1024, 4096, 16_384];
 const FAMILIES = ['arg_copy', 'reply_append', 'stable_read', 'stable_write', 'call_perform'] as const;
 type Family = (typeof FAMILIES)[number];
 
@@ -103,7 +104,7 @@ export async function run(): Promise<BenchReport> {
   for (const family of FAMILIES) for (const size of SIZES) points.push(await measure(hv, c, family, size));
   const families = Object.fromEntries(FAMILIES.map((f) => {
     const mine = points.filter((p) => p.family === f);
-    const time = fitLine(mine.map((p) => [p.size, p.nsPerCall]));
+    const time = fitLine(mine.map((p) => [p.size, p.nsPerCall]), true);
     const ic = fitLine(mine.map((p) => [p.size, p.icInstructionsPerCall]));
     const model = { fixedNs: (ic.fixed / IC_INSTRUCTIONS_PER_SECOND) * 1e9, nsPerByte: (ic.perUnit / IC_INSTRUCTIONS_PER_SECOND) * 1e9 };
     return [f, {
