@@ -3,9 +3,10 @@
  * and how to send it a state it does not (state-mirror.ts has the protocol).
  */
 import type { CompiledModule } from '../wasm/index.ts';
-import { PAGE_BYTES } from '../state/index.ts';
+import { PAGE_BYTES, applyExecutionDelta } from '../state/index.ts';
 import type { ExecutionState, PageMap } from '../state/index.ts';
-import type { MapWire, ModuleWire, StateWire } from './sandbox-protocol.ts';
+import type { MapWire, ModuleWire, ResultIds, StateWire } from './sandbox-protocol.ts';
+import type { SandboxResult } from './sandbox.ts';
 import { MirrorBook } from './state-mirror.ts';
 import type { Entry, Ids, Lineage } from './state-mirror.ts';
 
@@ -106,4 +107,24 @@ export class MainMirror extends MirrorBook {
     }
     return undefined;
   }
+}
+
+/**
+ * The canonical state after an execution that kept its changes, built as
+ * the worker built its mirror (`applyExecutionDelta`), numbered with the ids
+ * reserved for it (a map that did not change keeps its number), and with
+ * the lineage of its new maps recorded for later deltas.
+ */
+export function stateAfterResult(base: ExecutionState, r: SandboxResult, reserved: ResultIds, ids: Ids, lineage: Lineage): ExecutionState {
+  const after = applyExecutionDelta(base, r);
+  ids.assign(after, reserved.state);
+  if (after.heap !== base.heap) {
+    ids.assign(after.heap, reserved.heap);
+    lineage.set(after.heap, { parent: base.heap, pages: r.heapDelta.map((p) => p.index) });
+  }
+  if (after.stable.pages !== base.stable.pages) {
+    ids.assign(after.stable.pages, reserved.stable);
+    lineage.set(after.stable.pages, { parent: base.stable.pages, pages: r.stableDelta.map((p) => p.index) });
+  }
+  return after;
 }

@@ -29,7 +29,6 @@ import { Worker } from 'node:worker_threads';
 import type { ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { CanisterId } from '../types/index.ts';
-import { applyExecutionDelta } from '../state/index.ts';
 import type { ExecutionState } from '../state/index.ts';
 import type { ExecutionStep, SandboxBackend } from './local-sandbox.ts';
 import { moduleInfo } from './module-info.ts';
@@ -37,7 +36,7 @@ import type { SandboxRequest, SandboxResult } from './sandbox.ts';
 import { lostResult, moduleWire, rehydrateIds, RESULT_SKIP } from './sandbox-protocol.ts';
 import type { FromWorker, ResultIds, ToWorker, WorkerConfig } from './sandbox-protocol.ts';
 import { Ids } from './state-mirror.ts';
-import { MainMirror } from './main-mirror.ts';
+import { MainMirror, stateAfterResult } from './main-mirror.ts';
 import type { Lineage, MirrorBounds } from './state-mirror.ts';
 import { WORKER_STACK_MB } from './stack-budget.ts';
 
@@ -298,24 +297,11 @@ export class SandboxPool implements SandboxBackend {
     };
   }
 
-  /** The canonical state after a finished execution, mirrored as the worker mirrored its own. */
+  /** The canonical state after a finished execution; registered as held when the worker kept it. */
   #after(exec: Exec, r: SandboxResult, kept: boolean): ExecutionState {
     if (!kept) return exec.state;
-    const base = exec.state;
-    const after = applyExecutionDelta(base, r);
-    const ids = this.#ids;
-    ids.assign(after, exec.resultIds.state);
-    if (after.heap !== base.heap) {
-      ids.assign(after.heap, exec.resultIds.heap);
-      this.#lineage.set(after.heap, { parent: base.heap, pages: r.heapDelta.map((p) => p.index) });
-    }
-    if (after.stable.pages !== base.stable.pages) {
-      ids.assign(after.stable.pages, exec.resultIds.stable);
-      this.#lineage.set(after.stable.pages, { parent: base.stable.pages, pages: r.stableDelta.map((p) => p.index) });
-    }
-    if (exec.slot.generation === exec.generation) {
-      exec.slot.mirror.addResult(exec.canister, ids.of(after), after, ids);
-    }
+    const after = stateAfterResult(exec.state, r, exec.resultIds, this.#ids, this.#lineage);
+    if (exec.slot.generation === exec.generation) exec.slot.mirror.addResult(exec.canister, this.#ids.of(after), after, this.#ids);
     return after;
   }
 }
