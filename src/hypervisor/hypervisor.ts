@@ -67,6 +67,8 @@ export interface ExecuteInput {
   readonly wasmMemoryLimit?: bigint;
   /** Whether `debug_print` prints (collected in `debugPrints`); default: system subnets only. */
   readonly debugPrint?: boolean;
+  /** Most `debug_print` output kept per execution, in characters (default {@link MAX_DEBUG_PRINT_CHARS_PER_EXECUTION}). */
+  readonly debugPrintLimit?: number;
 }
 
 /** The result of a finished execution. */
@@ -156,6 +158,7 @@ export class Hypervisor {
       entry, apiType: input.apiType, systemState: input.systemState, limits: input.limits, keepChanges: keepsChanges(input.apiType),
       ...(input.wasmMemoryLimit === undefined ? {} : { wasmMemoryLimit: input.wasmMemoryLimit }),
       ...(input.debugPrint === undefined ? {} : { debugPrint: input.debugPrint }),
+      ...(input.debugPrintLimit === undefined ? {} : { debugPrintLimit: input.debugPrintLimit }),
     });
     return outcome(step);
   }

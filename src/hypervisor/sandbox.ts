@@ -65,6 +65,8 @@ export interface SandboxRequest {
   readonly wasmMemoryLimit?: bigint;
   /** Whether `debug_print` prints (collected in `debugPrints`). */
   readonly debugPrint?: boolean;
+  /** Most `debug_print` output kept, in characters (default {@link MAX_DEBUG_PRINT_CHARS_PER_EXECUTION}). */
+  readonly debugPrintLimit?: number;
 }
 
 /** The output of one execution, as plain data. */
@@ -119,12 +121,40 @@ function promisingOf(instance: CanisterInstance, key: string, fn: (...a: never[]
   return p;
 }
 
+/**
+ * Most `debug_print` output one execution keeps (UTF-16 code units). Each
+ * print is already capped at 32 KiB by the System API, but a message may print
+ * millions of times within its instruction limit; the host must not hold all
+ * of that (a hostile canister would exhaust the sandbox's memory).
+ */
+export const MAX_DEBUG_PRINT_CHARS_PER_EXECUTION = 1 << 20;
+
+/** A bounded collector of `debug_print` lines: past the bound, one marker line and nothing more. */
+export function collectDebugPrints(max = MAX_DEBUG_PRINT_CHARS_PER_EXECUTION): { lines: string[]; push: (m: string) => void } {
+  const lines: string[] = [];
+  let kept = 0;
+  let truncated = false;
+  return {
+    lines,
+    push: (m: string) => {
+      if (truncated) return;
+      if (kept + m.length > max) {
+        truncated = true;
+        lines.push(`[ic-exec: debug_print output of this execution truncated after ${kept} characters]`);
+        return;
+      }
+      kept += m.length;
+      lines.push(m);
+    },
+  };
+}
+
 /** Runs one entry point on `instance`, which must mirror `state` (see the module header). */
 export function runEntryPoint(instance: CanisterInstance, state: ExecutionState, req: SandboxRequest): Promise<RunStep> {
   const out = instance.compiled.output;
   const slices = new SliceState(req.limits.message, req.limits.slice ?? req.limits.message, req.limits.reported ?? req.limits.message);
   const stable = new StableMemoryBuffer(state.stable.sizePages, state.stable.pages);
-  const debugPrints: string[] = [];
+  const debugPrints = collectDebugPrints(req.debugPrintLimit);
   const api = new SandboxSystemApi({
     apiType: req.apiType,
     systemState: new SandboxSafeSystemState(req.systemState),
@@ -133,7 +163,7 @@ export function runEntryPoint(instance: CanisterInstance, state: ExecutionState,
     sliceInstructionLimit: slices.sliceLimit,
     wasm64: out.isWasm64,
     ...(req.debugPrint === undefined ? {} : { debugPrintEnabled: req.debugPrint }),
-    onDebugPrint: (m) => debugPrints.push(m),
+    onDebugPrint: debugPrints.push,
     onHeapWrite: (dst, size) => instance.markHeap(dst, size),
   });
   const controller = new SliceController(slices, api);
@@ -161,7 +191,7 @@ export function runEntryPoint(instance: CanisterInstance, state: ExecutionState,
     const sys = api.takeResult(caught?.error);
     const instructionsExecuted = ran ? slices.totalExecuted(counter) : 0n;
     const base = {
-      instructionsExecuted, slices: sliceCount, modifications: sys.modifications, bumpCanisterVersion: sys.bumpCanisterVersion, debugPrints,
+      instructionsExecuted, slices: sliceCount, modifications: sys.modifications, bumpCanisterVersion: sys.bumpCanisterVersion, debugPrints: debugPrints.lines,
       ...(caught?.hazard === undefined ? {} : { hazard: caught.hazard }),
     };
     instance.binding.api = undefined;

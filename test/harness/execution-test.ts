@@ -50,6 +50,7 @@ export class ExecutionTestBuilder {
   #wasmMemoryLimit: bigint = DEFAULT_WASM_MEMORY_LIMIT;
   #subnetType: SubnetType = 'application';
   #debugPrint = false;
+  #debugPrintLimit: number | undefined;
   #hypervisor: Hypervisor | undefined;
 
   /** Instructions per update message (all slices). */
@@ -68,7 +69,11 @@ export class ExecutionTestBuilder {
   withWasmMemoryLimit(bytes: bigint): this { this.#wasmMemoryLimit = bytes; return this; }
   withSubnetType(t: SubnetType): this { this.#subnetType = t; return this; }
   /** Whether `debug_print` also prints (`result.debugPrints`) and is charged for it, as on system subnets and PocketIC. */
-  withDebugPrint(on: boolean): this { this.#debugPrint = on; return this; }
+  withDebugPrint(on: boolean, maxCharsPerExecution?: number): this {
+    this.#debugPrint = on;
+    this.#debugPrintLimit = maxCharsPerExecution;
+    return this;
+  }
   /** Share a hypervisor (and its compile cache) between tests. */
   withHypervisor(hv: Hypervisor): this { this.#hypervisor = hv; return this; }
 
@@ -80,6 +85,7 @@ export class ExecutionTestBuilder {
       install: { message: this.#installLimit, slice: this.#installSlice },
       time: this.#time, balance: this.#balance, wasmMemoryLimit: this.#wasmMemoryLimit, subnetType: this.#subnetType,
       debugPrint: this.#debugPrint,
+      debugPrintLimit: this.#debugPrintLimit,
     });
   }
 }
@@ -106,6 +112,7 @@ interface TestConfig {
   readonly wasmMemoryLimit: bigint;
   readonly subnetType: SubnetType;
   readonly debugPrint: boolean;
+  readonly debugPrintLimit: number | undefined;
 }
 
 export { USER } from './test-canister.ts';
@@ -339,6 +346,7 @@ export class ExecutionTest {
     return {
       canisterId: c.id, state: c.execution, entryPoint, apiType, systemState: systemStateOf(c, this.env), limits,
       wasmMemoryLimit: c.wasmMemoryLimit, debugPrint: this.#cfg.debugPrint,
+      ...(this.#cfg.debugPrintLimit === undefined ? {} : { debugPrintLimit: this.#cfg.debugPrintLimit }),
     };
   }
 }

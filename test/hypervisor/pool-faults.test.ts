@@ -7,12 +7,13 @@
 //
 // How the worker dies, reliably: the worker's V8 heap is capped
 // (`resourceLimits.maxOldGenerationSizeMb: 32`) and the canister prints
-// 1 MiB with `debug_print` in a loop while printing is on (system subnets,
-// PocketIC): the sandbox collects every printed message as a JS string for
-// `result.debugPrints`, so the worker's heap fills within a few dozen
-// prints and V8 stops the worker (`ERR_WORKER_OUT_OF_MEMORY`). Run
-// in-process, the same canister would take the whole process down — which
-// is what the pool is for. A second test kills a worker directly
+// 1 MiB with `debug_print` in a loop while printing is on, with the
+// per-execution bound on collected output lifted (`withDebugPrint(true,
+// Infinity)`; by default a sandbox keeps at most 1 Mi characters, so that a
+// canister cannot do this): the sandbox then collects every printed message
+// as a JS string, the worker's heap fills within a few dozen prints and V8
+// stops the worker (`ERR_WORKER_OUT_OF_MEMORY`). This stands for any host
+// bug that exhausts a worker's memory; the test shows the pool contains it. A second test kills a worker directly
 // (`crashWorkerOf`, i.e. `worker.terminate()`), standing for any internal
 // error that ends a worker.
 import { after, describe, it } from 'node:test';
@@ -58,7 +59,7 @@ describe('sandbox worker faults', () => {
     const expected = await reference.ingress(await reference.canisterFromWat(LOOP_WAT), 'work', NONE);
     const pool = hv.pool;
     assert.ok(pool !== undefined);
-    const test = new ExecutionTestBuilder().withHypervisor(hv).withSliceLimit(2_000_000n).withDebugPrint(true).build();
+    const test = new ExecutionTestBuilder().withHypervisor(hv).withSliceLimit(2_000_000n).withDebugPrint(true, Infinity).build();
     const victim = await test.canisterFromWat(HOST_HEAP_BOMB);
     const bystander = await test.canisterFromWat(LOOP_WAT);
     const neighbour = await test.canisterFromWat(LOOP_WAT);
