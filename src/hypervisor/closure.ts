@@ -28,6 +28,7 @@
  */
 import type { HypervisorError } from '../errors/index.ts';
 import { BAD_SIGNATURE_MESSAGE } from '../errors/index.ts';
+import { configureEngine } from '../wasm/index.ts';
 
 const I32 = 0x7f;
 const I64 = 0x7e;
@@ -55,7 +56,10 @@ const helpers = new Map<string, WebAssembly.Module>();
 function helperModule(env64: boolean, table64: boolean): WebAssembly.Module {
   const key = `${env64}/${table64}`;
   let m = helpers.get(key);
-  if (m === undefined) helpers.set(key, (m = new WebAssembly.Module(helperBytes(env64, table64) as Uint8Array<ArrayBuffer>)));
+  if (m === undefined) {
+    configureEngine(); // the engine's flags before any compile in this isolate
+    helpers.set(key, (m = new WebAssembly.Module(helperBytes(env64, table64) as Uint8Array<ArrayBuffer>)));
+  }
   return m;
 }
 

@@ -8,11 +8,13 @@
  * function was compiled with (Liftoff frames are about twice TurboFan's;
  * TurboFan inlines), on what the host already has on the stack and on the
  * thread. That is not deterministic. The instrumentation instead charges
- * each function that can recurse its frame *estimate* on entry (at least
- * twice the Liftoff frame for scalar code, at least the Liftoff frame for
- * SIMD code: see src/wasm/instrument/stack.ts) and traps deterministically
- * when the budget would go below zero. So the recursion depth at which a
- * canister traps depends only on the module and the constants here.
+ * each function that can recurse its own frame *estimate* on entry (at
+ * least 1.2× V8's frame in either tier on the shapes measured; such
+ * functions are sealed against V8's inlining: see
+ * src/wasm/instrument/stack.ts and the header of src/wasm/instrument.ts)
+ * and traps deterministically when the budget would go below zero. So the
+ * recursion depth at which a canister traps depends only on the module and
+ * the constants here.
  *
  * Choosing it. Wasm runs on a V8 stack of {@link WASM_STACK_BYTES}: the
  * thread's own stack for the plain path (984 KiB on the main thread; worker
@@ -22,7 +24,8 @@
  * {@link HOST_STACK_RESERVE_BYTES} for its own frames (the caller's frames
  * on the plain path; `ic0` import handlers, which run on top of the Wasm
  * frames; V8's guard slack). The module's `stackHeadroomBytes` covers the
- * frames the instrumentation does not charge (call chains without cycles).
+ * frames the instrumentation does not charge (functions on no call cycle,
+ * at most once each on a stack, below, between and above the recursion).
  * So
  *
  *     budget = WASM_STACK_BYTES − HOST_STACK_RESERVE_BYTES − stackHeadroomBytes
@@ -31,15 +34,19 @@
  * and, since estimates are at least the real frame sizes, the real Wasm
  * stack never exceeds 728 KiB. Both constants are part of the deterministic
  * protocol (they decide where recursion traps): raising them needs every
- * stack raised (worker `stackSizeMb` and `--wasm-stack-switching-stack-size`).
+ * stack raised (worker `stackSizeMb` and `--wasm-stack-switching-stack-size`;
+ * on Node 24.21 a JSPI stack is also bounded by V8's `--stack-size`, so
+ * raising the JSPI flag alone changes nothing).
  * Results are therefore the same in-process and in any worker.
  * A `RangeError` from V8 is therefore a bug in these numbers; the hypervisor
  * still maps it to `stack overflow`, and reports it as a determinism hazard.
  *
  * For comparison: a simple recursive function with a few locals has an
- * estimate of ~200 bytes, so it may recurse ~3,700 times; the replica's 5 MiB
- * wasmtime stack allows roughly ten times that. Deep-recursion canisters
- * trap earlier here than on the IC, but always at the same depth.
+ * estimate of 100–150 bytes, so it may recurse ~5,000–7,000 times (Motoko's
+ * `func depth(n : Nat) : Nat { if (n == 0) 0 else 1 + depth(n - 1) }`:
+ * 5,602 levels, 128 bytes each); the replica's 5 MiB wasmtime stack allows
+ * several times that. Deep-recursion canisters trap earlier here than on
+ * the IC, but always at the same depth.
  */
 
 /** The V8 stack Wasm runs on, bytes (the smallest of the stacks it may run on). */

@@ -31,8 +31,12 @@
  *   order with the same traps. What it can change is the native stack a call
  *   chain occupies, and that is not observable here: canisters get a
  *   deterministic stack budget whose frame estimates bound V8's frames
- *   (`instrument/stack.ts`; an inlined callee's frame is part of its
- *   caller's, and the caller's estimate plus the callee's still covers it).
+ *   (`instrument/stack.ts`; the functions charged to it are sealed, too
+ *   large for V8 to inline into anything or anything into them, and an
+ *   uncharged function's estimate in the headroom includes what V8 may
+ *   inline into it: the header of `instrument.ts`). The sealing relies on
+ *   V8's `--wasm-inlining-max-size` (500 bytes) and on Liftoff-first
+ *   tiering, V8's defaults, which this file leaves alone.
  *
  * Checked: the corpus test (plain and instrumented runs give the same
  * replies, traps, heap, globals and counts) passes with each flag alone

@@ -4,9 +4,12 @@ import { Worker } from 'node:worker_threads';
 import wabt from 'wabt';
 import { watToWasm } from '../../test/corpus/wat.ts';
 import { decodeModule } from './decode.ts';
+import { configureEngine } from './engine.ts';
 import { EXPORTS, INJECTED_IMPORTS, InstrumentationError, InternalTrapCode, instrument } from './instrument.ts';
 import type { InstrumentOptions, InstrumentationOutput } from './instrument.ts';
 import { GOLDEN } from './instrument.golden.ts';
+import { INLINING_MAX_BODY_BYTES, bodyBytes } from './instrument/stack.ts';
+import { OperatorReader } from './operators.ts';
 import { SectionId } from './types.ts';
 
 const BUDGET = 1n << 40n;
@@ -489,21 +492,117 @@ describe('deterministic stack depth', () => {
     assert.deepEqual(result, { ticks: here.ticks, code: 0 });
   });
 
-  test('frame estimates exceed V8’s frames: a budget of 1.5 MiB runs out before V8’s ~1 MiB stack', async () => {
-    // At least 2.4× Liftoff's frames measured for these shapes (scalar, v128, empty), so the budget trap comes first.
-    const shapes = [
-      '(func (export "f") call $tick i32.const 1 call $g drop) (func $g (param i32) (result i32) call $tick local.get 0 call $g)',
-      `(func (export "f") i64.const 1 call $g drop) (func $g (param i64) (result i64) (local i64 i64 i64 i64 i64 i64 i64)
-        call $tick local.get 0 local.get 1 local.get 2 local.get 3 local.get 4 local.get 5 local.get 6 local.get 7
-        local.get 0 call $g i64.add i64.add i64.add i64.add i64.add i64.add i64.add i64.add)`,
-      `(func (export "f") v128.const i64x2 1 2 call $g drop) (func $g (param v128) (result v128) (local v128 v128 v128)
-        call $tick local.get 0 local.get 1 local.get 2 local.get 3 local.get 0 call $g v128.xor v128.xor v128.xor v128.xor)`,
-    ];
-    for (const shape of shapes) {
-      const bytes = await watToWasm(`(module (import "env" "tick" (func $tick)) ${shape})`);
-      const result = await depth(bytes, 'f', 1536 * 1024);
-      assert.equal(result.code, InternalTrapCode.StackOverflow, shape);
+  // V8's stack is 984 KiB, the test runner's frames below it; the host's budget is 728 KiB minus the headroom. A budget
+  // of 896 KiB runs out first if every charged frame covers V8's, in Liftoff and in TurboFan, with what V8 inlines.
+  test('frame estimates cover V8’s frames: a budget of 896 KiB runs out before V8’s stack, after tier-up too', async () => {
+    const L = (n: number, t: string) => Array.from({ length: n }, () => t).join(' ');
+    const gets = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `(local.get ${from + i})`).join(' ');
+    const fold = (op: string, items: string[]) => items.reduce((a, b) => `(${op} ${a} ${b})`);
+    const locals = (n: number, from: number) => Array.from({ length: n }, (_, i) => `(local.get ${from + i})`);
+    const products = (k: number, op: string) => Array.from({ length: k }, (_, i) => `(i64.mul (local.get 1) (i64.const ${2 * i + 3}))`)
+      .reduce((a, b) => `(${op} ${a} ${b})`);
+    // $g recurses n levels and returns (returns make V8 tier a function up; a throw does not).
+    const rec = (locals: string, before: string, call: string, after: string) => `(func $g (export "f") (param i32) (result i32) ${locals}
+      (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0)) (else ${before} (drop ${call}) ${after})))`;
+    const down = '(call $g (i32.sub (local.get 0) (i32.const 1)))';
+    const shapes: Record<string, string> = {
+      scalar: rec('', '', down, '(i32.const 1)'),
+      'i64 locals': rec(`(local ${L(8, 'i64')})`, `${L(8, '(call $rnd)')} ${Array.from({ length: 8 }, (_, i) => `local.set ${8 - i}`).join(' ')}`,
+        down, `(i32.wrap_i64 ${fold('i64.add', locals(8, 1))})`),
+      v128: rec(`(local ${L(4, 'v128')})`, '', `(i32x4.extract_lane 0 ${fold('v128.xor', [...locals(4, 1), `(i32x4.splat ${down})`])})`, '(i32.const 1)'),
+      '20 locals': rec(`(local ${L(20, 'i64')})`, '', down, '(i32.const 1)'),
+      '10 parameters': `(func (export "f") (param i32) (result i32) local.get 0 ${L(9, 'i64.const 1')} call $g)
+        (func $g (param i32 ${L(9, 'i64')}) (result i32) (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+          (else (call $g (i32.sub (local.get 0) (i32.const 1)) ${gets(9, 1)}))))`,
+      // A small callee keeping 30 call results live across its last call, which V8 would merge into the charged frame
+      // if it could; $g itself is too large to be inlined into itself (a never-taken branch).
+      'an inlinable callee': `(func $h (param i64) (result i64) ${L(30, '(call $rnd)')} (call $rnd)
+          ${Array.from({ length: 30 }, (_, i) => ['i64.sub', 'i64.xor', 'i64.mul', 'i64.rotl'][i % 4]).join(' ')} local.get 0 i64.add)
+        (func $g (export "f") (param i32) (result i32)
+          (if (i32.eq (local.get 0) (i32.const -7)) (then ${L(200, '(drop (call $rnd))')}))
+          (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+            (else (i32.add (i32.wrap_i64 (call $h (i64.extend_i32_u (local.get 0)))) ${down}))))`,
+      // Pure subexpressions computed before the recursive call and again after it: value numbering keeps them live across it.
+      'values numbered across the call': rec('(local i64)', `(local.set 1 (i64.extend_i32_u (local.get 0))) (global.set $x ${products(40, 'i64.xor')})`,
+        down, `(global.set $x (i64.add (global.get $x) ${products(40, 'i64.add')})) (i32.const 1)`),
+    };
+    configureEngine(); // the product's inlining flags
+    for (const [name, shape] of Object.entries(shapes)) {
+      const bytes = await watToWasm(`(module (import "env" "rnd" (func $rnd (result i64))) (global $x (mut i64) (i64.const 0)) ${shape})`);
+      const r = start(instrument(decodeModule(bytes)), { env: { rnd: () => 1n } });
+      for (let i = 0; i < 1000; i++) { // tier up: V8 compiles hot functions with TurboFan (in the background), inlining what it can
+        r.exports.__stack_budget.value = 1 << 30;
+        fn(r, 'f')(100);
+        if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      r.exports.__stack_budget.value = 896 * 1024;
+      let code = -1;
+      try { fn(r, 'f')(1 << 30); } catch (e) { code = e instanceof InternalTrap ? e.code : -2; assert.ok(code !== -2, `${name}: ${e}`); }
+      assert.equal(code, InternalTrapCode.StackOverflow, name);
     }
+  });
+
+  test('a recursive function is charged its own frame; the frames it calls are counted once, in the headroom', async () => {
+    const bytes = await watToWasm(`(module (import "env" "tick" (func $tick))
+      (func $heavy (param i64) (result i64) (local ${Array.from({ length: 64 }, () => 'i64').join(' ')}) local.get 0 call $leaf)
+      (func $leaf (param i64) (result i64) (local i64 i64 i64 i64) local.get 0)
+      (func $rec (export "deep") call $tick (drop (call $heavy (i64.const 1))) call $rec)
+      (func $lone (export "lone") call $rec))`);
+    const out = instrument(decodeModule(bytes));
+    const a = await depth(bytes, 'deep', 64 * 1024);
+    const b = await depth(bytes, 'lone', 64 * 1024);
+    assert.equal(a.code, InternalTrapCode.StackOverflow);
+    assert.ok(a.charge < 200, `charge ${a.charge}`);
+    assert.equal(a.ticks, Math.floor(64 * 1024 / a.charge));
+    assert.deepEqual(b, a, 'an uncharged caller takes nothing either');
+    assert.ok(out.stackHeadroomBytes >= 32 + 8 * 66, `headroom ${out.stackHeadroomBytes} covers $heavy`);
+  });
+
+  test('the headroom covers uncharged frames below and above a recursion', async () => {
+    const L = (n: number) => Array.from({ length: n }, () => 'i64').join(' ');
+    const frames = async (below: number, above: number) => instrument(decodeModule(await watToWasm(`(module
+      (func $entry (export "go") (local ${L(below)}) call $rec)
+      (func $rec call $above call $rec)
+      (func $above (local ${L(above)}) nop))`))).stackHeadroomBytes;
+    const base = await frames(1, 1);
+    assert.equal(await frames(101, 1), base + 800, 'below');
+    assert.equal(await frames(1, 101), base + 800, 'above');
+    assert.equal(await frames(101, 101), base + 1600, 'both, on one stack');
+  });
+
+  test('charged functions, their direct callees and the helpers are sealed: too large for V8 to inline', async () => {
+    const out = instrument(decodeModule(await watToWasm(`(module (memory 1)
+      (func $small (param i32) (result i32) (if (result i32) (local.get 0) (then (i32.const 1)) (else (i32.const 2))))
+      (func $straight (param i32) (result i32) local.get 0 i32.const 1 i32.add)
+      (func $rec (export "rec") (param i32) (result i32)
+        (memory.fill (i32.const 0) (i32.const 0) (local.get 0))
+        (call $small (local.get 0)) (call $straight) call $rec)
+      (func $plain (export "plain") (param i32) (result i32) (call $small (local.get 0)) call $straight))`)));
+    const m = decodeModule(out.binary);
+    const size = (f: number) => bodyBytes(m.code[f - m.importedFuncs].locals, m.code[f - m.importedFuncs].code.length);
+    const callsOf = (f: number) => {
+      const r = new OperatorReader(m.code[f - m.importedFuncs].code);
+      const to: number[] = [];
+      while (r.next()) if (r.prefix === 0 && r.code === 0x10) to.push(r.a);
+      return to;
+    };
+    const first = m.importedFuncs; // $small, $straight, $rec, $plain, then the twin of $straight, helpers, sealed copies
+    const [small, straight, rec, plain] = [first, first + 1, first + 2, first + 3];
+    assert.ok(size(rec) > INLINING_MAX_BODY_BYTES, 'the charged function');
+    assert.ok(size(small) <= INLINING_MAX_BODY_BYTES && size(straight) <= INLINING_MAX_BODY_BYTES, 'the originals stay inlinable');
+    const fromRec = callsOf(rec).filter((f) => f >= m.importedFuncs);
+    assert.ok(fromRec.length >= 4, `calls ${fromRec}`);
+    for (const f of fromRec) assert.ok(f === rec || size(f) > INLINING_MAX_BODY_BYTES, `$rec calls ${f}, of ${size(f)} bytes`);
+    const fromPlain = callsOf(plain).filter((f) => f >= m.importedFuncs);
+    assert.ok(fromPlain.includes(small), 'an uncharged caller calls the original');
+    const copyOfSmall = fromRec.find((f) => f > plain && m.code[f - first].code.length === m.code[small - first].code.length);
+    assert.ok(copyOfSmall !== undefined, 'a sealed copy of $small');
+    assert.deepEqual(m.code[copyOfSmall - first].code, m.code[small - first].code, 'the copy runs the same code');
+    const twin = fromPlain.find((f) => f !== small)!;
+    assert.ok(twin > plain && size(twin) <= INLINING_MAX_BODY_BYTES, '$plain calls the twin of $straight');
+    assert.ok(fromRec.every((f) => f !== twin), '$rec calls a sealed copy of the twin');
+    const helpers = callsOf(rec).filter((f) => f > twin && f !== copyOfSmall && callsOf(f).length > 0);
+    assert.ok(helpers.length > 0 && helpers.every((f) => size(f) > INLINING_MAX_BODY_BYTES), 'the helpers');
   });
 
   test('functions off call cycles take nothing from the budget; the headroom covers their chains', async () => {

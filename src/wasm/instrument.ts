@@ -30,7 +30,8 @@
  *   apply at install; a segment must fit the initial memory (replica rule).
  * - Unmetered twins of the straight-line functions called directly
  *   (below), appended after the module's functions, then the injected
- *   helpers (`instrument/helpers.ts`).
+ *   helpers (`instrument/helpers.ts`), then the sealed copies that
+ *   charged functions call (below).
  * - A `metadata.code.branch_hint` section marking every injected check
  *   unlikely (used by V8 with `--experimental-wasm-branch-hinting`, which
  *   `engine.ts` sets); the module's own branch hints are dropped (they
@@ -128,14 +129,78 @@
  * canonical NaN, unmetered. V8 would leave the CPU's (negative on x86-64).
  *
  * ## Deterministic stack depth (`stack.ts`, `callgraph.ts`)
- * Only functions on a call cycle (direct, or through `call_indirect` to any
- * function of the same type named by an element segment or `ref.func`) take
- * from `__stack_budget`: their frame estimate plus the heaviest chain of
- * uncharged frames they call; below 0 they call `internal_trap(0)` before
- * running; every exit gives it back. Uncharged functions form a DAG, so the
- * stack in use is at most the budget plus {@link InstrumentationOutput.stackHeadroomBytes},
- * and an overflow happens at the same depth on every machine. The host sets
- * the budget before each execution (a trap skips the restores).
+ * V8's own stack overflow comes at a depth that depends on the tier, on
+ * what V8 inlined and on the host, so the instrumentation bounds the Wasm
+ * stack itself. The call graph has an edge per direct call and, for a
+ * `call_indirect` of type t, to every function of type t that an element
+ * segment or a `ref.func` names. A function on a cycle of it (its strongly
+ * connected component has a cycle) is *charged*: on entry it checks that
+ * `__stack_budget` ≥ F, its own frame estimate (`stack.ts`), calls
+ * `internal_trap(0)` if not, else takes F; every exit gives F back (a trap
+ * discards the stack). Nothing else takes from the budget. The host sets
+ * the budget B before each execution and keeps
+ * {@link InstrumentationOutput.stackHeadroomBytes} H free beyond it:
+ *
+ *     H = U + max(2 × helper frame, largest charged frame)
+ *
+ * where U is the heaviest path of the component graph (a DAG) in which a
+ * charged component weighs 0 and an uncharged function its frame estimate
+ * plus the heaviest chain of direct callees V8 may inline into it.
+ *
+ * Sealing. V8 inlines direct calls (not `call_indirect`:
+ * `--wasm-inlining-call-indirect` is off) to functions whose body is at
+ * most 500 bytes, merging the callee's frame into the caller's. So nothing
+ * is inlined into a charged function, nor a charged function into
+ * anything: charged functions and the injected helpers get empty local
+ * declarations up to 501 bytes (`sealBody`: no local, no slot, no code),
+ * and a charged function's direct calls to an uncharged function or a
+ * twin of at most 500 bytes go to a *sealed copy* of it (the same code,
+ * padded). Uncharged callers keep calling the originals, which V8 may
+ * inline into them.
+ *
+ * Claim: the Wasm frames on V8's stack never take more than B + H bytes.
+ * Premises about V8 (measured, `stack.ts`; tested, `instrument.test.ts`):
+ * (V1) a function's frame without inlined callees, in either tier, is at
+ * most its estimate, its stack-passed parameters and results included;
+ * (V2) V8 inlines only as said above, and an inlined callee adds at most
+ * its own frame to its caller's: along a chain of inlined calls the frames
+ * add up, callees inlined side by side share spill slots (V8's register
+ * allocator merges spill ranges that do not overlap); (V3) V8 tiers up
+ * from Liftoff, its default. Proof: take the stack at any moment, Wasm
+ * activations a1 … ak, bottom to top, each calling the next (an edge of
+ * the graph; through a table, a path).
+ * 1. Each charged activation whose entry check passed is sealed, so its
+ *    frame is its own function's, at most its F (V1); each took its F and
+ *    the budget never goes below 0, so together they take at most B.
+ * 2. At most one charged activation holds its frame without its charge:
+ *    the top one, during its entry check.
+ * 3. An uncharged function lies on no cycle, so it is at most once on the
+ *    stack, and the components of a1 … ak, bottom to top, follow a path of
+ *    the component graph. An uncharged activation's frame, with what V8
+ *    inlined into it (never a sealed function), is at most its weight
+ *    (V1, V2), so together they take at most U.
+ * 4. Helpers call nothing but each other (`fill`, `copy`, `init` → `mark`):
+ *    at most two, sealed, on top of the stack, where the activation of 2
+ *    is too: never both.
+ * So the Wasm frames take at most B + U + max(2 × helper frame, largest
+ * charged frame) = B + H. ∎ The host's budget
+ * (`src/hypervisor/stack-budget.ts`) is 984 KiB − 256 KiB − H, so V8's
+ * own overflow never comes first, and the depth at which a recursion
+ * traps depends only on the module and these constants: the same on every
+ * machine, tier, path and run.
+ *
+ * Motoko's `func depth(n : Nat) : Nat { if (n == 0) 0 else 1 + depth(n - 1) }`
+ * (an update calling it, `test/hypervisor/hostile.test.ts`) reaches 5,602
+ * levels (EOP; classic persistence 5,633): 128 bytes a level. Before, each
+ * charge also carried the heaviest chain of uncharged frames its function
+ * could call, which V8's inlining made necessary without sealing: 4,896
+ * bytes a level, 149 levels (classic: 210). A WAT recursion with two i64
+ * locals: 4,657 levels (2,740 before). Costs: recursive functions run
+ * without inlining (wat/fib 2.6× → 3.35× slower than uninstrumented, the
+ * suite median unchanged, see below); sealing adds 81 KB of empty local
+ * declarations to the Motoko EOP bench module (61 sealed copies, 204
+ * sealed bodies in all); the headroom of a Motoko module is 28–33 KiB
+ * (8–12 KiB before: heavier estimates of fewer frames).
  *
  * ## Measured (Node 24.21 / V8 13.6, x64 AMD EPYC, 2 vCPUs shared with other jobs)
  * Slowdown, instrumented ÷ plain, on the test host (`test/corpus`), the
@@ -159,6 +224,12 @@
  * suite medians of 1.22–1.35× over its runs (memcopy 1.0–1.3×, mapInsert
  * 1.1–1.5×). Variants (flags, ratios of one interleaved run; the machine
  * was loaded, so ±10%):
+ * - sealing (the stack plan above) / the charges before it (own frame plus
+ *   the heaviest uncharged chain below, nothing sealed), medians of 5 runs
+ *   of the benchmark each, alternating, on the loaded machine: suite median
+ *   1.28 / 1.32, fib 3.35 / 2.6, mapInsert 1.28 / 1.32, sieve, hash and
+ *   memcopy unchanged; the median over all corpus workloads 1.38 / 1.30
+ *   (recursive code loses V8's inlining into itself).
  * - twins / no twins (the design before them) / twins with entry checks:
  *   hash 1.12 / 1.48 / 1.35, sieve 1.57 / 1.64 / 1.57, mapInsert 1.32 /
  *   1.22 / 1.27 (noise: its batch minimum was 0.7), fib 2.30 / 2.31 / 2.27.
@@ -190,14 +261,15 @@
  * 1.31 / 1.59. Float code pays little for NaN canonicalization:
  * wat/floats integrate(10⁶) 1.04×.
  *
- * Frames: V8 used 24 + 8·slots bytes per Liftoff frame (16 per v128) and
- * about half under TurboFan; the estimates are ≥ 2.4× Liftoff's on the
- * shapes tested, so a budget trap comes before V8's own stack overflow.
+ * Frames: `stack.ts` (V8's frames and the estimates).
  * Instrumentation time, Motoko modules of 213–282 KB: 8–14 ms warm (decode
  * 1.3–2 ms more), 65–130 ms for the first module in a process (JIT warm-up);
  * on the loaded machine of the table above, 21–31 ms for the EOP bench
- * module, twins (30 of its 716 functions) adding 1–4 ms.
- * Code grows ~2.2× (Motoko EOP bench: a 282 KB module → 571 KB, twins included).
+ * module, twins (30 of its 716 functions) adding 1–4 ms; sealing and the
+ * pure-value count add ~3 ms (~25%: 15–17 ms warm instead of 12–13).
+ * Code grows ~2.3× (Motoko EOP bench: a 282 KB module → 655 KB, twins,
+ * sealed copies and empty local declarations included; 558 KB before
+ * sealing).
  */
 import { COST_TO_COMPILE_WASM_INSTRUCTION, MAX_WASM64_MEMORY_IN_BYTES, MAX_WASM_MEMORY_IN_BYTES } from '../config/index.ts';
 import type { NumInstructions } from '../types/index.ts';
@@ -212,7 +284,8 @@ import { buildHelper } from './instrument/helpers.ts';
 import { BranchHints, capMemory, exportedMethods, extractData, InstrumentationError, planModuleStack } from './instrument/module.ts';
 import type { DataSegmentInit, ExportedMethods } from './instrument/module.ts';
 import { remapNameSection } from './instrument/names.ts';
-import { frameEstimate } from './instrument/stack.ts';
+import { stackHeadroom } from './instrument/callgraph.ts';
+import { bodyBytes, frameEstimate, INLINING_MAX_BODY_BYTES, sealBody } from './instrument/stack.ts';
 
 export type { BarrierMode, CounterMode } from './instrument/context.ts';
 export type { DataSegmentInit, ExportedMethods } from './instrument/module.ts';
@@ -383,7 +456,8 @@ export function instrument(module: WasmModule, options: InstrumentOptions = {}):
     blockTypeFor: (results) => typeIndex({ params: [], results }),
   };
 
-  // Function bodies: scan all, plan the stack budget, rewrite; then the helpers.
+  // Function bodies: scan all, plan the stack budget; rewrite the uncharged ones and the twins, then the charged
+  // ones (their direct calls go to sealed copies, decided by the sizes of the rest); then the helpers and the copies.
   const scans = m.code.map((body, i) => {
     try {
       return scanBody(layout, body, types[m.functions[i]]);
@@ -407,35 +481,68 @@ export function instrument(module: WasmModule, options: InstrumentOptions = {}):
   for (const scan of scans) resolveCalls(scan, layout.twin, layout.twinEntryChecks);
   const frames = m.code.map((body, i) => frameOf(layout, body, types[m.functions[i]], scans[i]));
   const plan = planModuleStack(m, types, scans, frames);
-  const code: FunctionBody[] = [];
-  const functions = [...m.functions];
-  const charged = new Set<number>();
-  const hints = new BranchHints();
+  const n = m.code.length;
+  const bodies: FunctionBody[] = new Array(n + twinOf.length); // module functions, then twins
+  const cold: number[][] = new Array(n).fill([]);
+  const rewrite = (i: number, l: Layout): FunctionBody => {
+    const out = rewriteBody(l, m.code[i], types[m.functions[i]], scans[i], plan.charge[i]);
+    cold[i] = out.cold;
+    return { locals: out.locals, localCount: out.locals.reduce((k, r) => k + r.count, 0), code: out.code, offset: m.code[i].offset };
+  };
   let replicaOps = 0;
-  m.code.forEach((body, i) => {
-    const scan = scans[i];
-    replicaOps += scan.ops + scan.replicaInjected;
-    const out = rewriteBody(layout, body, types[m.functions[i]], scan, plan.charge[i]);
-    const index = m.importedFuncs + K + i;
-    if (plan.charge[i] > 0) charged.add(index);
-    const rewritten = { locals: out.locals, localCount: out.locals.reduce((n, r) => n + r.count, 0), code: out.code, offset: body.offset };
-    hints.add(index, rewritten, out.cold);
-    code.push(rewritten);
-  });
-  for (const f of twinOf) {
+  for (let i = 0; i < n; i++) {
+    replicaOps += scans[i].ops + scans[i].replicaInjected;
+    if (plan.charge[i] === 0) bodies[i] = rewrite(i, layout);
+  }
+  twinOf.forEach((f, k) => {
     const i = f - m.importedFuncs;
     const out = rewriteBody(layout, m.code[i], types[m.functions[i]], scans[i], 0, false);
-    functions.push(m.functions[i]);
-    code.push({ locals: out.locals, localCount: out.locals.reduce((n, r) => n + r.count, 0), code: out.code, offset: m.code[i].offset });
-  }
+    bodies[n + k] = { locals: out.locals, localCount: out.locals.reduce((c, r) => c + r.count, 0), code: out.code, offset: m.code[i].offset };
+  });
+  // What a direct call to defined function f runs (new index), and where that body is in `bodies`.
+  const targetOf = (f: number): number => twins.get(f)?.index ?? shiftFunc(layout, f);
+  const bodyOf = (index: number): FunctionBody => bodies[index >= firstTwin ? n + index - firstTwin : index - m.importedFuncs - K];
+  const small = new Int8Array(n).fill(-1); // whether V8 may inline a direct call to ordinal f: unknown (-1), no, yes
+  const inlinable = (f: number): boolean => {
+    if (small[f] < 0) {
+      const body = bodyOf(targetOf(m.importedFuncs + f));
+      small[f] = plan.charge[f] === 0 && bodyBytes(body.locals, body.code.length) <= INLINING_MAX_BODY_BYTES ? 1 : 0;
+    }
+    return small[f] === 1;
+  };
+  const sealedTargets = [...new Set(scans.flatMap((s, i) => (plan.charge[i] > 0 ? s.callees : [])))]
+    .filter((f) => inlinable(f - m.importedFuncs)).map(targetOf).sort((a, b) => a - b);
+  // The helpers (charged bodies may need more: a first rewrite registers them), then the copies after them.
+  for (let i = 0; i < n; i++) if (plan.charge[i] > 0 && scans[i].helpers) rewriteBody(layout, m.code[i], types[m.functions[i]], scans[i], plan.charge[i]);
   const v128Helpers = v128Globals.length > 0 ? [layout.helper({ kind: 'v128save' }), layout.helper({ kind: 'v128restore' })] : [];
+  const helpers: Array<{ type: number; body: FunctionBody }> = [];
   let helperFrame = 0;
   for (let h = 0; h < helperKinds.length; h++) { // a helper may add another (fill → mark)
     const f = buildHelper(layout, helperKinds[h], m.importedFuncs + 1);
-    functions.push(typeIndex(f.type));
-    code.push(f.body);
-    helperFrame = Math.max(helperFrame, frameEstimate(f.type.params.length + f.body.localCount, 8, false));
+    helpers.push({ type: typeIndex(f.type), body: sealBody(f.body) });
+    helperFrame = Math.max(helperFrame, frameEstimate(f.type.params.length + f.body.localCount, 8, false, f.type));
   }
+  const firstSealed = firstHelper + helpers.length;
+  const sealed = new Map(sealedTargets.map((t, k) => [t, firstSealed + k]));
+  const helperCount = helperKinds.length;
+  const charged = new Set<number>();
+  for (let i = 0; i < n; i++) {
+    if (plan.charge[i] === 0) continue;
+    bodies[i] = sealBody(rewrite(i, { ...layout, sealed }));
+    charged.add(m.importedFuncs + K + i);
+  }
+  if (helperKinds.length !== helperCount) throw new Error('a charged body needed a helper its first rewrite did not');
+  const hints = new BranchHints();
+  for (let i = 0; i < n; i++) hints.add(m.importedFuncs + K + i, bodies[i], cold[i]);
+  const copies = sealedTargets.map((t, k) => {
+    const body = sealBody(bodyOf(t));
+    if (t < firstTwin) hints.add(firstSealed + k, body, cold[t - m.importedFuncs - K]);
+    return body;
+  });
+  const functions = [...m.functions, ...twinOf.map((f) => m.functions[f - m.importedFuncs]), ...helpers.map((h) => h.type),
+    ...sealedTargets.map((t) => m.functions[(t < firstTwin ? t - K : twinOf[t - firstTwin]) - m.importedFuncs])];
+  const code = [...bodies, ...helpers.map((h) => h.body), ...copies];
+  const headroom = stackHeadroom(plan.unchargedPath(inlinable), plan.entering, 2 * helperFrame);
 
   // Globals, exports, elements, data.
   const mapConst = (e: ConstExpr): ConstExpr => ({ ops: e.ops.map((o) => (o.op === 'ref.func' ? { op: 'ref.func', func: shiftFunc(layout, o.func) } : o)) });
@@ -491,7 +598,11 @@ export function instrument(module: WasmModule, options: InstrumentOptions = {}):
       func: (i) => shiftFunc(layout, i),
       injected: [...INJECTED_IMPORTS.map((n, i): [number, string] => [m.importedFuncs + i, `${INJECTED_MODULE}.${n}`]),
         ...helperKinds.map((h, i): [number, string] => [firstHelper + i, `__${h.kind}${h.kind === 'init' ? h.segment : ''}`])],
-      copies: twinOf.map((f, k): [number, number] => [firstTwin + k, shiftFunc(layout, f)]),
+      copies: [
+        ...twinOf.map((f, k): [number, number, string] => [firstTwin + k, shiftFunc(layout, f), '.unmetered']),
+        ...sealedTargets.map((t, k): [number, number, string] => (t < firstTwin ? [firstSealed + k, t, '.sealed']
+          : [firstSealed + k, shiftFunc(layout, twinOf[t - firstTwin]), '.unmetered.sealed'])),
+      ],
       labelShift: (i) => (charged.has(i) ? 1 : 0),
     });
     if (remapped !== undefined) sections.push({ id: SectionId.custom, offset: s.offset, custom: { name: 'name', data: remapped } });
@@ -511,7 +622,7 @@ export function instrument(module: WasmModule, options: InstrumentOptions = {}):
     exportedMethods: exportedMethods(exports),
     isWasm64: wasm64,
     compilationCost: numInstructions(perInstruction * BigInt(counted)),
-    stackHeadroomBytes: plan.headroom + 2 * helperFrame,
+    stackHeadroomBytes: headroom,
     hasStart: m.start !== undefined,
     bytemapBytes,
     persistentGlobals,

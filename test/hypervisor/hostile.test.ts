@@ -120,6 +120,48 @@ describe('hostile canisters', () => {
     });
   }
 
+  it('a Motoko recursion goes thousands of levels deep and overflows at the same depth on every path and run', async (t) => {
+    const wasm = await compileMotoko(`
+persistent actor Deep {
+  func depth(n : Nat) : Nat { if (n == 0) 0 else 1 + depth(n - 1) };
+  public func go(n : Nat) : async Nat { depth(n) };
+};`);
+    const canister = async (slice?: bigint) => {
+      const b = new ExecutionTestBuilder();
+      const test = (slice === undefined ? b : b.withSliceLimit(slice)).build();
+      const id = await test.canisterFromWasm(wasm);
+      return async (n: number): Promise<boolean> => { // whether depth(n) returns; else it traps with a stack overflow
+        const r = await test.ingress(id, 'go', candidNat(n));
+        assert.equal(r.result.hazard, undefined, 'V8 never ran out of stack');
+        if (r.error === undefined) {
+          assert.deepEqual(r.reply, candidNat(n));
+          return true;
+        }
+        assert.equal(r.error.code, ErrorCode.CanisterTrapped, r.error.description);
+        assert.match(r.error.description, /Canister trapped: stack overflow/);
+        return false;
+      };
+    };
+    const reaches = await canister();
+    let lo = 5_000;
+    let hi = 100_000;
+    assert.ok(await reaches(lo), `depth(${lo}) returns`);
+    assert.equal(await reaches(hi), false);
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (await reaches(mid)) lo = mid;
+      else hi = mid;
+    }
+    for (const slice of [undefined, 1_000_000n]) {
+      const again = await canister(slice);
+      for (let run = 0; run < 2; run++) { // fresh, then reused instance
+        assert.equal(await again(hi), false, `depth(${hi}) overflows`);
+        assert.equal(await again(lo), true, `depth(${lo}) returns`);
+      }
+    }
+    t.diagnostic(`deepest Motoko recursion: ${lo} levels`);
+  });
+
   it('unbounded recursion in Motoko traps deterministically', async () => {
     const wasm = await compileMotoko(`
 persistent actor Deep {

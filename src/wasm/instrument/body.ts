@@ -31,7 +31,7 @@ import { ByteWriter } from '../writer.ts';
 import type { FuncType, FunctionBody, ValType } from '../types.ts';
 import { EFFECT, EFFECT_FC, EFFECT_FD, SPECIAL } from './arity.ts';
 import { emitBarrieredStore, storeCanSucceed, storeValueType } from './barrier.ts';
-import { shiftFunc } from './context.ts';
+import { callTarget, shiftFunc } from './context.ts';
 import type { Layout, Twin } from './context.ts';
 import { emitDynamic, emitPoint, emitReload, emitStore } from './metering.ts';
 import { canonicalType, emitCanonicalize } from './nan.ts';
@@ -92,6 +92,16 @@ export interface BodyScan {
   stores: boolean;
   maxStack: number;
   simd: boolean;
+  /**
+   * Pure operators whose operands all derive from locals, constants and
+   * globals, plus the barrier and NaN checks on such values: values
+   * TurboFan may keep live across a call beyond the Wasm-level slots
+   * (value numbering reuses them after it, code motion hoists them), for
+   * the frame estimate (`stack.ts`).
+   */
+  pureValues: number;
+  /** The body has `memory.grow` or bulk memory operations: its rewrite calls helpers. */
+  helpers: boolean;
 }
 
 const VALTYPE_BLOCK: Record<number, number> = { [-1]: 1, [-2]: 1, [-3]: 1, [-4]: 1, [-5]: 1, [-16]: 1, [-17]: 1 };
@@ -143,13 +153,15 @@ export function scanBody(l: Layout, body: FunctionBody, type: FuncType): BodySca
   const s: BodyScan = {
     costs: [], reentrant: [], observed: [], ops: 0, replicaInjected: 0, calls: false, callees: [], calleePoints: [], callObservedBefore: [], callStores: [], callCharges: [],
     straight: true, traps: false, indirectTypes: [], refs: [], storeTypes: new Set(), canonicalTypes: new Set(), stores: false,
-    maxStack: 0, simd: false,
+    maxStack: 0, simd: false, pureValues: 0, helpers: false,
   };
   const r = new OperatorReader(body.code);
   const base: number[] = [0];
   const results: number[] = [type.results.length];
   const params: number[] = [0];
   let height = 0;
+  const derived: boolean[] = []; // per operand-stack position: derives from locals, constants and globals only
+  const derive = (from: number, to: number) => { for (let i = from; i < to; i++) derived[i] = true; };
   let cost = 1;
   let reentrant = true;
   let observed = false;
@@ -182,15 +194,18 @@ export function scanBody(l: Layout, body: FunctionBody, type: FuncType): BodySca
           if (r.code === 0x04) height--;
           const [p, res] = blockArity(l, r.a);
           base.push(height - p); params.push(p); results.push(res);
+          if (r.code === 0x03) derive(height - p, height); // loop parameters are phis
           if (r.code !== 0x02) close(r.code === 0x03);
           continue;
         }
         case 0x05:
           height = base[base.length - 1] + params[params.length - 1];
+          derive(base[base.length - 1], height);
           close(false);
           continue;
         case 0x0b:
           if (r.depth < 0) { close(false); continue; }
+          derive(base[base.length - 1], base[base.length - 1] + results[results.length - 1]); // results are phis
           height = base.pop()! + results.pop()!;
           params.pop();
           close(false);
@@ -215,11 +230,13 @@ export function scanBody(l: Layout, body: FunctionBody, type: FuncType): BodySca
           }
           const t = l.types[r.code === 0x10 ? l.funcTypes[r.a] : r.a];
           height = Math.max(height - t.params.length - (r.code === 0x11 ? 1 : 0), base[base.length - 1]) + t.results.length;
+          for (let i = height - t.results.length; i < height; i++) derived[i] = false;
           s.maxStack = Math.max(s.maxStack, height);
           continue;
         }
         case 0x40:
           s.replicaInjected += 3;
+          s.helpers = true;
           break;
         case 0xd2:
           s.refs.push(r.a);
@@ -228,6 +245,7 @@ export function scanBody(l: Layout, body: FunctionBody, type: FuncType): BodySca
     } else if (r.prefix === 0xfc) {
       effect = EFFECT_FC[r.code];
       if (isBulk(r.prefix, r.code)) s.replicaInjected += bulkSize64(l, r.code, r.a) ? 1 : 3;
+      if (isBulk(r.prefix, r.code) || r.code === 8 || r.code === 10 || r.code === 11) s.helpers = true;
     } else {
       effect = EFFECT_FD[r.code];
       s.simd = true;
@@ -239,13 +257,36 @@ export function scanBody(l: Layout, body: FunctionBody, type: FuncType): BodySca
     }
     const canonical = canonicalType(r.prefix, r.code);
     if (canonical !== 0) s.canonicalTypes.add(canonical);
-    height = Math.max(height - (effect >> 2), base[base.length - 1]) + (effect & 3);
+    const pops = effect >> 2;
+    const pushes = effect & 3;
+    const floor = base[base.length - 1];
+    let args = true; // operands below the block's base are unreachable code's: taken as derived
+    for (let i = Math.max(height - pops, floor); i < height; i++) args &&= derived[i];
+    if (op.isStore && (height - 2 < floor || derived[height - 2])) s.pureValues += 2; // the barrier's page numbers
+    height = Math.max(height - pops, floor) + pushes;
+    if (pushes > 0) {
+      const value = derivedResult(r, args);
+      if (value && pops > 0 && !(r.prefix === 0 && r.code === 0x22)) s.pureValues += canonical !== 0 ? 2 : 1; // a NaN check adds one
+      for (let i = height - pushes; i < height; i++) derived[i] = value;
+    }
     if (height > s.maxStack) s.maxStack = height;
   }
   for (let i = 0; i < s.costs.length; i++) {
     s.replicaInjected += s.reentrant[i] ? 10 : s.costs[i] > 0 ? 4 : 0;
   }
   return s;
+}
+
+/** Whether the result of a non-control operator derives from locals, constants and globals only (`args`: its operands do). */
+function derivedResult(r: OperatorReader, args: boolean): boolean {
+  if (r.op.accessBytes > 0) return false; // loads: memory may change across a call
+  if (r.prefix === 0xfc) return r.code <= 7 && args; // trunc_sat; table and bulk operations are effects
+  if (r.prefix !== 0) return args; // SIMD lane and arithmetic operators
+  switch (r.code) {
+    case 0x20: case 0x23: case 0x41: case 0x42: case 0x43: case 0x44: case 0xd0: case 0xd2: return true; // local.get, global.get, constants, ref.null, ref.func
+    case 0x25: case 0x3f: case 0x40: return false; // table.get, memory.size, memory.grow
+    default: return args;
+  }
 }
 
 /** Whether an operator keeps a body one basic block (see {@link BodyScan.straight}). */
@@ -335,7 +376,7 @@ function planLocals(l: Layout, body: FunctionBody, type: FuncType, s: BodyScan, 
   let slots = next;
   for (const p of type.params) if (p === 0x7b) slots++;
   for (const run of locals) if (run.type === 0x7b) slots += run.count;
-  return { locals, counterLocal, budgetLocal, addrLocal, valueLocal, barrier, frame: frameEstimate(slots, s.maxStack, s.simd) };
+  return { locals, counterLocal, budgetLocal, addrLocal, valueLocal, barrier, frame: frameEstimate(slots, s.maxStack, s.simd, type, s.pureValues) };
 }
 
 /** The frame estimate of a body once instrumented, in bytes. */
@@ -425,13 +466,13 @@ export function rewriteBody(l: Layout, body: FunctionBody, type: FuncType, s: Bo
           const twin = r.a >= l.importedFuncs ? l.twin(r.a) : undefined;
           const k = r.a >= l.importedFuncs ? site++ : -1;
           if (twin === undefined) {
-            w.u8(0x10).u32(shiftFunc(l, r.a));
+            w.u8(0x10).u32(callTarget(l, shiftFunc(l, r.a)));
             emitReload(w, l, counterLocal);
             break;
           }
           // The callee's entry charge on the caller's counter, unless its point took it; with entry checks, its check too.
           if (s.callCharges[k] > 0) emitPoint(w, l, s.callCharges[k], l.twinEntryChecks, false, counterLocal, s.callStores[k], cold);
-          w.u8(0x10).u32(twin.index);
+          w.u8(0x10).u32(callTarget(l, twin.index));
           break;
         }
         case 0x11:

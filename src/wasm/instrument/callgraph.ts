@@ -1,17 +1,21 @@
 /**
- * Which functions take from the stack budget, and how much (see the header
- * of `../instrument.ts`, "Deterministic stack depth").
+ * Which functions take from the stack budget, and the headroom for the
+ * rest (see the header of `../instrument.ts`, "Deterministic stack depth",
+ * for the soundness argument).
  *
- * Only functions on a call cycle can make the stack grow without bound, so
- * only they are charged. The call graph has an edge for every direct call,
- * and an edge from a `call_indirect` of type `t` to every function of type
- * `t` that may be in a table (listed in an element segment or named by
- * `ref.func`), through one virtual node per type. A function is charged
- * when its strongly connected component has a cycle; it is charged its own
- * frame plus the heaviest chain of uncharged frames it can call directly
- * (uncharged functions form a DAG, so chains are finite). Then the stack in
- * use is at most the sum of the charges on it plus the heaviest uncharged
- * chain from an entry point, which the host keeps as headroom.
+ * The call graph has an edge for every direct call, and an edge from a
+ * `call_indirect` of type `t` to every function of type `t` that may be in
+ * a table (listed in an element segment or named by `ref.func`), through
+ * one virtual node per type. A function is *charged* when its strongly
+ * connected component has a cycle, and it is charged its own frame
+ * estimate only. Uncharged functions lie on no cycle, so each appears at
+ * most once on a call stack, and the components of the functions on a
+ * stack, bottom to top, follow a path of the component graph (a DAG): the
+ * uncharged frames on any stack weigh at most the heaviest such path, with
+ * charged components weighing 0 and an uncharged function its frame plus
+ * the heaviest chain of callees V8 may inline into it. That path, plus the
+ * larger of the helpers' frames and a charged frame being entered, is the
+ * headroom the host keeps beyond the budget.
  */
 
 /** A function's calls and frame, as the planner needs them. */
@@ -24,11 +28,19 @@ export interface CallInfo {
   indirect: number[];
 }
 
-/** The stack plan: per defined function its charge (0: uncharged), and the headroom for uncharged chains. */
+/** The stack plan. */
 export interface StackPlan {
+  /** Per defined function: the bytes its entry takes from the budget (its frame estimate), 0 for uncharged functions. */
   charge: number[];
-  /** Heaviest chain of uncharged frames that may start a call stack, in bytes. */
-  headroom: number;
+  /** The largest frame of a charged function (on the stack, not yet charged, during its entry check), bytes. */
+  entering: number;
+  /**
+   * The heaviest path of uncharged frames through the component graph, in
+   * bytes, each frame with the heaviest chain of its direct callees that V8
+   * may inline into it (`inlinable(f)`: a direct call to ordinal f may be
+   * inlined; never true of a charged function, which is sealed).
+   */
+  unchargedPath(inlinable: (f: number) => boolean): number;
 }
 
 /**
@@ -50,39 +62,46 @@ export function planStack(funcs: CallInfo[], targets: Map<number, number[]>): St
   typeIds.forEach((t, i) => { succ[n + i] = targets.get(t)!; });
 
   const { comp, order } = tarjan(succ);
-  const cyclic = new Uint8Array(total);
-  const size = new Map<number, number>();
-  for (let v = 0; v < total; v++) size.set(comp[v], (size.get(comp[v]) ?? 0) + 1);
-  for (let v = 0; v < total; v++) {
-    if (size.get(comp[v])! > 1 || succ[v].includes(v)) cyclic[v] = 1;
-  }
-  // U(v): heaviest chain of uncharged frames starting at v (0 for charged functions).
-  const chain = new Float64Array(total);
   const charge = new Array<number>(n).fill(0);
-  const contrib = (s: number, v: number): number => (s < n && cyclic[s] && comp[s] === comp[v] ? 0 : chain[s]);
-  let headroom = 0;
+  let entering = 0;
   for (const group of order) {
-    // Virtual nodes first: their chains feed the functions of the same component.
     for (const v of group) {
-      if (v < n) continue;
-      let best = 0;
-      for (const s of succ[v]) best = Math.max(best, contrib(s, v));
-      chain[v] = best;
-    }
-    for (const v of group) {
-      if (v >= n) continue;
-      let best = 0;
-      for (const s of succ[v]) best = Math.max(best, contrib(s, v));
-      if (cyclic[v]) {
-        charge[v] = funcs[v].frame + best;
-        chain[v] = 0;
-      } else {
-        chain[v] = funcs[v].frame + best;
-        headroom = Math.max(headroom, chain[v]);
+      if (v < n && (group.length > 1 || succ[v].includes(v))) {
+        charge[v] = funcs[v].frame;
+        entering = Math.max(entering, funcs[v].frame);
       }
     }
   }
-  return { charge, headroom };
+  const unchargedPath = (inlinable: (f: number) => boolean): number => {
+    // inlined[f]: the heaviest chain of callees V8 may inline into uncharged f (uncharged callees form a DAG).
+    // below[c]: the heaviest path of uncharged weight from component c down. Components come callees first.
+    const inlined = new Float64Array(n);
+    const below = new Float64Array(order.length);
+    let heaviest = 0;
+    order.forEach((group, c) => {
+      let next = 0;
+      for (const v of group) for (const s of succ[v]) if (comp[s] !== c) next = Math.max(next, below[comp[s]]);
+      let weight = 0;
+      const v = group[0];
+      if (group.length === 1 && v < n && charge[v] === 0) {
+        for (const g of funcs[v].callees) if (charge[g] === 0 && inlinable(g)) inlined[v] = Math.max(inlined[v], funcs[g].frame + inlined[g]);
+        weight = funcs[v].frame + inlined[v];
+      }
+      below[c] = next + weight;
+      heaviest = Math.max(heaviest, below[c]);
+    });
+    return heaviest;
+  };
+  return { charge, entering, unchargedPath };
+}
+
+/**
+ * Stack the host must keep free beyond the budget, in bytes: the heaviest
+ * uncharged path, and on top of the stack either `helperFrames` bytes of
+ * injected helpers or a charged frame being entered.
+ */
+export function stackHeadroom(uncharged: number, entering: number, helperFrames: number): number {
+  return uncharged + Math.max(helperFrames, entering);
 }
 
 /** Tarjan's strongly connected components, iteratively; `order` lists components callees first. */

@@ -63,12 +63,22 @@ export interface Layout {
   readonly barrier: BarrierMode;
   /** Whether a call to a twin is preceded by the callee's entry check (the replica's exact `out_of_instructions` points). */
   readonly twinEntryChecks: boolean;
+  /**
+   * Charged functions only: sealed copies (never inlined by V8) that their
+   * direct calls go to instead of the function with this (new) index.
+   */
+  readonly sealed?: ReadonlyMap<number, number>;
   /** The unmetered twin that direct calls to this original function index go to, if any. */
   twin(index: number): Twin | undefined;
   /** Returns the function index of a helper, creating it on first use. */
   helper(h: HelperKind): number;
   /** Returns a type index for `[] -> results` (for a multi-value function-body block). */
   blockTypeFor(results: ValType[]): number;
+}
+
+/** Where a direct call to the function with this new index goes: its sealed copy in charged functions, else itself. */
+export function callTarget(layout: Layout, index: number): number {
+  return layout.sealed?.get(index) ?? index;
 }
 
 /** The new index of an original function index. */

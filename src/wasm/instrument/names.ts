@@ -5,8 +5,9 @@
  * keyed by function index: their keys move like the functions, the injected
  * functions get names (`__.out_of_instructions`, …) when subsection 1
  * exists, and label indices of functions whose body gained a wrapping block
- * move up by one. A copy of a function (an unmetered twin) gets the
- * original's name with the suffix `.unmetered` and its local names.
+ * move up by one. A copy of a function (an unmetered twin, a sealed copy)
+ * gets the original's name with the copy's suffix (`.unmetered`,
+ * `.sealed`) and its local names.
  * Every other subsection is copied. A section that does not
  * parse is dropped (`undefined`), never an error: names are debug data.
  */
@@ -21,19 +22,17 @@ export interface NameRemap {
   injected: ReadonlyArray<readonly [number, string]>;
   /** Label indices of the function with this new index move up by this much. */
   labelShift(newIndex: number): number;
-  /** Functions that copy another: [new index of the copy, new index of the original], in ascending order of copies. */
-  copies?: ReadonlyArray<readonly [number, number]>;
+  /** Functions that copy another: [new index of the copy, new index of the original, name suffix], in ascending order of copies. */
+  copies?: ReadonlyArray<readonly [number, number, string]>;
 }
 
-const COPY_SUFFIX = new TextEncoder().encode('.unmetered');
-
 /** Adds an entry for every copy whose original has one; keeps the map sorted by index. */
-function addCopies<T>(map: Array<[number, T]>, remap: NameRemap, value: (original: T) => T): void {
+function addCopies<T>(map: Array<[number, T]>, remap: NameRemap, value: (original: T, suffix: string) => T): void {
   if (remap.copies === undefined || remap.copies.length === 0) return;
   const byIndex = new Map(map);
-  for (const [copy, original] of remap.copies) {
+  for (const [copy, original, suffix] of remap.copies) {
     const v = byIndex.get(original);
-    if (v !== undefined) map.push([copy, value(v)]);
+    if (v !== undefined) map.push([copy, value(v, suffix)]);
   }
   map.sort((a, b) => a[0] - b[0]);
 }
@@ -61,7 +60,7 @@ function functionNames(r: ByteReader, remap: NameRemap): ByteWriter {
   const enc = new TextEncoder();
   for (const [i, name] of remap.injected) map.push([i, enc.encode(name)]);
   map.sort((a, b) => a[0] - b[0]);
-  addCopies(map, remap, (name) => Uint8Array.from([...name, ...COPY_SUFFIX]));
+  addCopies(map, remap, (name, suffix) => Uint8Array.from([...name, ...enc.encode(suffix)]));
   const w = new ByteWriter();
   writeNameMap(w, map);
   return w;
@@ -74,7 +73,7 @@ function indirectNames(r: ByteReader, remap: NameRemap, labels: boolean): ByteWr
     const f = remap.func(r.u32());
     entries.push([f, readNameMap(r)]);
   }
-  if (!labels) addCopies(entries, remap, (names) => names); // a twin has no labels (it has no blocks)
+  if (!labels) addCopies(entries, remap, (names) => names); // copies get no label names (a twin has no blocks)
   const w = new ByteWriter();
   w.u32(entries.length);
   for (const [f, names] of entries) writeNameMap(w.u32(f), names, labels ? remap.labelShift(f) : 0);
