@@ -15,6 +15,7 @@ import type { CorpusEntry, Workload } from '../test/corpus/index.ts';
 import { instantiateCanister } from '../test/corpus/host.ts';
 import type { CallResult, TestCanister } from '../test/corpus/host.ts';
 import { CompileCache, configureEngine, ENGINE_FLAGS, INSTRUMENTED_EXPORTS, prepareModule } from '../src/wasm/index.ts';
+import { stackBudget } from '../src/hypervisor/index.ts';
 import { median, timeInterleaved, timeIt } from './lib.ts';
 import type { BenchReport } from './lib.ts';
 
@@ -37,26 +38,27 @@ const hostImports: WebAssembly.Imports = {
 
 const BUDGET = 1n << 60n;
 
-function refill(instance: WebAssembly.Instance): void {
+function refill(instance: WebAssembly.Instance, headroom: number): void {
   const ex = instance.exports;
   (ex[INSTRUMENTED_EXPORTS.instructionCounter] as WebAssembly.Global).value = BUDGET;
-  (ex[INSTRUMENTED_EXPORTS.stackBudget] as WebAssembly.Global).value = 4 << 20; // as the corpus test: estimates are ≥ 2.4× V8's real frames
+  (ex[INSTRUMENTED_EXPORTS.stackBudget] as WebAssembly.Global).value = stackBudget(headroom); // as the hypervisor sets it
 }
 
 /** The instrumented module on the test host, set up as the hypervisor does: counter, stack budget, data segments. */
-function instrumented(entry: CorpusEntry): TestCanister {
+function instrumented(entry: CorpusEntry): { canister: TestCanister; headroom: number } {
   const prepared = prepareModule(entry.bytes);
   if (!prepared.ok) throw new Error(`${entry.name}: ${prepared.error.description}`);
   const out = prepared.output;
-  return instantiateCanister(out.binary, {
+  const canister = instantiateCanister(out.binary, {
     ...entry.hostOptions,
     extraImports: hostImports,
     onInstance(instance) {
-      refill(instance);
+      refill(instance, out.stackHeadroomBytes);
       const heap = new Uint8Array((instance.exports[INSTRUMENTED_EXPORTS.memory] as WebAssembly.Memory).buffer);
       for (const s of out.dataSegments) heap.set(s.bytes, Number(s.offset));
     },
   });
+  return { canister, headroom: out.stackHeadroomBytes };
 }
 
 /** What a workload must give (the corpus's reference reply, trap or reject). */
@@ -68,13 +70,13 @@ interface Row { workload: string; plainMs: number; instrumentedMs: number; ratio
 
 function measure(entry: CorpusEntry, w: Workload): Row {
   const plain = instantiateCanister(entry.bytes, entry.hostOptions);
-  const inst = instrumented(entry);
+  const { canister: inst, headroom } = instrumented(entry);
   let used = 0n;
   const same = (a: CallResult, b: CallResult) => JSON.stringify([a.reply, a.reject, a.trap !== undefined]) === JSON.stringify([b.reply, b.reject, b.trap !== undefined]);
   const times = timeInterleaved({
     plain: () => { runWorkload(plain, w); },
     instrumented: () => {
-      refill(inst.instance);
+      refill(inst.instance, headroom);
       const r = runWorkload(inst, w);
       if (!same(r, runWorkloadExpected(w))) throw new Error(`${entry.name} ${w.method}: instrumented result differs`);
       used = BUDGET - ((inst.instance.exports[INSTRUMENTED_EXPORTS.instructionCounter] as WebAssembly.Global).value as bigint);

@@ -56,6 +56,9 @@ export const ENGINE_FLAGS: readonly string[] = [
   '--experimental-wasm-branch-hinting',
   '--wasm-inlining-budget=50000',
   '--wasm-inlining-factor=30',
+  '--liftoff',
+  '--wasm-inlining-max-size=500',
+  '--no-wasm-inlining-call-indirect',
 ];
 
 let configured = false;

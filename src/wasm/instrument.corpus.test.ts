@@ -41,7 +41,7 @@ function instantiateInstrumented(out: InstrumentationOutput, entry: CorpusEntry,
     onInstance(instance) {
       const exports = instance.exports as Record<string, WebAssembly.Global | WebAssembly.Memory>;
       (exports[EXPORTS.instructionCounter] as WebAssembly.Global).value = BUDGET;
-      (exports[EXPORTS.stackBudget] as WebAssembly.Global).value = 4 << 20; // recursion in the corpus stays far below V8's own limit
+      (exports[EXPORTS.stackBudget] as WebAssembly.Global).value = 4 << 20; // generous: the corpus recursions are shallow, and a deep one would end in V8's RangeError, failing the test
       const heap = new Uint8Array((exports[EXPORTS.memory] as WebAssembly.Memory).buffer);
       for (const s of out.dataSegments) heap.set(s.bytes, Number(s.offset));
       initialHeap?.push(heap.slice());
