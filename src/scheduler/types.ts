@@ -7,34 +7,11 @@
  */
 import type { SchedulerConfig } from '../config/index.ts';
 import type { CyclesAccountManager } from '../cycles/index.ts';
-import type { CanisterMessage, CanisterState, Ingress, IngressHistoryState, ReplicatedState, Request, Response } from '../state/index.ts';
-import type { CanisterId, NumInstructions, Time } from '../types/index.ts';
-
-/** The round a message executes in (the execution environment's `RoundContext`). */
-export interface RoundContext {
-  /** The batch time. */
-  readonly time: Time;
-  /** This execution thread's randomness (derived from the batch's). */
-  readonly randomness: Uint8Array;
-  /** Ingress statuses are written here. */
-  readonly ingressHistory: IngressHistoryState;
-  /** Instructions left in this round on this thread; executions decrease it. */
-  readonly roundInstructionsLeft: { value: bigint };
-}
-
-/** A message taken from a canister's input queues. */
-export type CanisterInput =
-  | { readonly kind: 'ingress'; readonly ingress: Ingress }
-  | { readonly kind: 'request'; readonly request: Request }
-  | { readonly kind: 'response'; readonly response: Response };
-
-/** What (a slice of) an execution did; `canister` is the canister passed in, updated in place. */
-export type ExecuteMessageOutcome =
-  | { readonly kind: 'finished'; readonly canister: CanisterState; readonly instructionsUsed: NumInstructions; readonly heapDeltaBytes: bigint }
-  | { readonly kind: 'paused'; readonly canister: CanisterState; readonly instructionsUsed: NumInstructions };
-
-/** A system task. */
-export type SystemTask = 'heartbeat' | 'globalTimer' | 'onLowWasmMemory';
+import type { CanisterMessage, CanisterState, ReplicatedState } from '../state/index.ts';
+import type { CanisterId } from '../types/index.ts';
+// The execution environment's round and message types, used as they are.
+import type { CanisterInput, ExecuteMessageOutcome, RoundContext, SystemTaskKind as SystemTask } from '../execution/index.ts';
+export type { CanisterInput, ExecuteMessageOutcome, RoundContext, SystemTask };
 
 /** Runs canister executions (implemented by `ExecutionEnvironment`). */
 export interface CanisterExecutor {
