@@ -12,16 +12,17 @@
  *    system tasks or pre-upgrade). Exceeding it traps with
  *    `WasmMemoryLimitExceeded` (IC0539).
  * 3. The new bytes are allocated as the replica's `allocate_execution_memory`
- *    does: the freezing threshold is checked for updates and system tasks
- *    (`InsufficientCyclesInMemoryGrow`), and subnet memory is taken in
- *    updates, system tasks and response callbacks (`OutOfMemory` when the
- *    subnet has none left). The canister's memory usage grows by the new
- *    bytes either way, so later stable-memory growth sees it.
+ *    does, by the same rule as stable-memory growth (`reserveMemoryGrowth`
+ *    in src/system-api): the freezing threshold is checked for updates and
+ *    system tasks (`InsufficientCyclesInMemoryGrow`), and subnet memory is
+ *    taken in updates, system tasks, response callbacks and cleanup
+ *    (`OutOfMemory` when the subnet has none left). The canister's memory
+ *    usage grows by the new bytes, so later stable-memory growth sees it.
  *
  * Returns 0 to let the grow happen. Traps throw `HostTrap`.
  */
-import { cycles, numBytes } from '../types/index.ts';
-import { HostTrap } from '../system-api/index.ts';
+import { numBytes } from '../types/index.ts';
+import { HostTrap, reserveMemoryGrowth } from '../system-api/index.ts';
 import type { SystemApi } from '../system-api/index.ts';
 
 /** Bytes in a Wasm page. */
@@ -54,29 +55,6 @@ export function tryGrowWasmMemory(ctx: GrowContext, delta: bigint): number {
   if (limit !== 0n && (kind === 'start' || kind === 'init' || kind === 'update') && newBytes > limit) {
     throw new HostTrap({ kind: 'WasmMemoryLimitExceeded', bytes: numBytes(newBytes), limit: numBytes(limit) });
   }
-  const grownBytes = delta * BigInt(WASM_PAGE_BYTES);
-  const exec = api.exec;
-  const state = api.systemState;
-  const allocation = state.memoryAllocation;
-  const oldUsage = exec.memoryUsage;
-  const newUsage = oldUsage + grownBytes;
-  const oldAllocated = allocation > oldUsage ? allocation : oldUsage;
-  const newAllocated = allocation > newUsage ? allocation : newUsage;
-  if ((kind === 'update' || kind === 'systemTask') && newAllocated > oldAllocated) {
-    const threshold = state.freezeThreshold(newUsage);
-    if (state.balance < threshold) {
-      const caller = 'caller' in api.apiType ? api.apiType.caller : undefined;
-      throw new HostTrap({
-        kind: 'InsufficientCyclesInMemoryGrow',
-        bytes: numBytes(newAllocated - oldAllocated),
-        available: cycles(state.balance),
-        threshold: cycles(threshold),
-        revealTopUp: caller !== undefined && state.isController(caller),
-      });
-    }
-  }
-  const takesSubnetMemory = kind === 'update' || kind === 'systemTask' || kind === 'replyCallback' || kind === 'rejectCallback' || kind === 'cleanup';
-  if (takesSubnetMemory && !state.allocateSubnetMemory(newAllocated - oldAllocated)) throw new HostTrap({ kind: 'OutOfMemory' });
-  exec.memoryUsage = newUsage;
+  if (!reserveMemoryGrowth(api, delta * BigInt(WASM_PAGE_BYTES))) throw new HostTrap({ kind: 'OutOfMemory' });
   return 0;
 }

@@ -55,33 +55,26 @@ function size32(api: SystemApi): number {
 }
 
 /** Whether growth checks the freezing threshold and takes subnet memory (`should_check…`, `should_update…`). */
-function growthPolicy(api: SystemApi): { freezing: boolean; subnet: boolean } {
+/**
+ * Accounts for `bytes` more memory (Wasm heap or stable) before it is grown,
+ * as the replica does for both: in updates and system tasks the balance must
+ * stay above the freezing threshold of the new usage (else the trap
+ * `InsufficientCyclesInMemoryGrow`, IC0532); in updates, system tasks,
+ * callbacks and cleanup the growth beyond the memory allocation takes subnet
+ * memory. Returns false, changing nothing, when the subnet has no memory
+ * left (the caller fails the grow); on success the execution's memory usage
+ * grows by `bytes`.
+ * @throws {HostTrap} when the canister cannot afford the new usage.
+ */
+export function reserveMemoryGrowth(api: SystemApi, bytes: bigint): boolean {
   const k = api.apiType.kind;
-  return {
-    freezing: k === 'update' || k === 'systemTask',
-    subnet: k === 'update' || k === 'systemTask' || k === 'replyCallback' || k === 'rejectCallback' || k === 'cleanup',
-  };
-}
-
-/** `try_grow_stable_memory`: the old size in pages, or -1. */
-function grow(api: SystemApi, additional: bigint, api32: boolean): bigint {
-  const mem = api.stableMemory;
-  const current = BigInt(mem.sizePages);
-  const resulting = current + additional;
-  if (api32) {
-    if (current > BigInt(MAX_32_BIT_STABLE_MEMORY_IN_PAGES)) throw trapped(TrapCode.StableMemoryTooBigFor32Bit);
-    if (resulting > BigInt(MAX_32_BIT_STABLE_MEMORY_IN_PAGES)) return -1n;
-  }
-  if (resulting > BigInt(MAX_STABLE_MEMORY_PAGES)) return -1n;
-  const bytes = additional * BigInt(WASM_PAGE_BYTES);
   const exec = api.exec;
   const state = api.systemState;
   const allocation = state.memoryAllocation;
   const oldAllocated = allocation > exec.memoryUsage ? allocation : exec.memoryUsage;
   const newUsage = exec.memoryUsage + bytes;
   const newAllocated = allocation > newUsage ? allocation : newUsage;
-  const policy = growthPolicy(api);
-  if (policy.freezing && newAllocated > oldAllocated) {
+  if ((k === 'update' || k === 'systemTask') && newAllocated > oldAllocated) {
     const threshold = state.freezeThreshold(newUsage);
     if (state.balance < threshold) {
       const caller = 'caller' in api.apiType ? api.apiType.caller : undefined;
@@ -94,8 +87,23 @@ function grow(api: SystemApi, additional: bigint, api32: boolean): bigint {
       });
     }
   }
-  if (policy.subnet && !state.allocateSubnetMemory(newAllocated - oldAllocated)) return -1n;
+  const takesSubnetMemory = k === 'update' || k === 'systemTask' || k === 'replyCallback' || k === 'rejectCallback' || k === 'cleanup';
+  if (takesSubnetMemory && !state.allocateSubnetMemory(newAllocated - oldAllocated)) return false;
   exec.memoryUsage = newUsage;
+  return true;
+}
+
+/** `try_grow_stable_memory`: the old size in pages, or -1. */
+function grow(api: SystemApi, additional: bigint, api32: boolean): bigint {
+  const mem = api.stableMemory;
+  const current = BigInt(mem.sizePages);
+  const resulting = current + additional;
+  if (api32) {
+    if (current > BigInt(MAX_32_BIT_STABLE_MEMORY_IN_PAGES)) throw trapped(TrapCode.StableMemoryTooBigFor32Bit);
+    if (resulting > BigInt(MAX_32_BIT_STABLE_MEMORY_IN_PAGES)) return -1n;
+  }
+  if (resulting > BigInt(MAX_STABLE_MEMORY_PAGES)) return -1n;
+  if (!reserveMemoryGrowth(api, additional * BigInt(WASM_PAGE_BYTES))) return -1n;
   mem.grow(Number(additional));
   return current;
 }

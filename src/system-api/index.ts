@@ -8,6 +8,7 @@ export type { SystemApiParams } from './system-api.ts';
 export { createIc0Imports, ic0Signature } from './imports.ts';
 export type { Ic0ImportOptions } from './imports.ts';
 export { HostTrap } from './host-trap.ts';
+export { reserveMemoryGrowth } from './api-stable.ts';
 export type { ApiType, ApiTypeKind, RejectCode, SystemTask } from './api-type.ts';
 export { API_TYPE_KINDS, modeName, isReplicated } from './api-type.ts';
 export { AVAILABILITY, CONTEXT_CODE, isAvailable, wrongModeError } from './availability.ts';
