@@ -10,6 +10,7 @@ import { compileMotoko } from '../corpus/motoko.ts';
 import { candidNat, candidUnit } from '../corpus/candid.ts';
 import { ErrorCode } from '../../src/errors/index.ts';
 import type { CanisterId } from '../../src/types/index.ts';
+import { LOOP_WAT } from './wat-canisters.ts';
 
 const WORK = `
 import VarArray "mo:core/VarArray";
@@ -27,26 +28,7 @@ persistent actor Work {
   public query func get() : async Nat { total };
 };`;
 
-const LOOP_WAT = `(module
-  (import "ic0" "msg_reply_data_append" (func $append (param i32 i32)))
-  (import "ic0" "msg_reply" (func $reply))
-  (import "ic0" "debug_print" (func $print (param i32 i32)))
-  (import "ic0" "performance_counter" (func $perf (param i32) (result i64)))
-  (memory 4)
-  (global $runs (mut i64) (i64.const 0))
-  (func (export "canister_update work") (local $i i32) (local $h i64)
-    (local.set $h (i64.const 1469598103934665603))
-    (loop $l
-      (local.set $h (i64.mul (i64.xor (local.get $h) (i64.extend_i32_u (local.get $i))) (i64.const 1099511628211)))
-      (i64.store (i32.and (i32.mul (local.get $i) (i32.const 8)) (i32.const 0x3fff8)) (local.get $h))
-      (if (i32.eqz (i32.and (local.get $i) (i32.const 0x3ffff))) (then (call $print (i32.const 0) (i32.const 8))))
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $l (i32.lt_u (local.get $i) (i32.const 1000000))))
-    (global.set $runs (i64.add (global.get $runs) (i64.const 1)))
-    (i64.store (i32.const 0) (local.get $h))
-    (i64.store (i32.const 8) (call $perf (i32.const 0)))
-    (call $append (i32.const 0) (i32.const 16))
-    (call $reply)))`;
+// LOOP_WAT (a long update for DTS) is shared with the other hypervisor suites.
 
 async function run(test: ExecutionTest, id: CanisterId, method: string, arg: Uint8Array): Promise<{ reply: Uint8Array | undefined; instructions: bigint; slices: number }> {
   const r = await test.ingress(id, method, arg);
