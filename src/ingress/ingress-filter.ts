@@ -93,8 +93,9 @@ export class IngressFilter {
   /**
    * Whether `content` (an envelope of `envelopeBytes` bytes) is accepted at
    * `now` against `state` (the latest state; see the module header).
+   * `messageId`, when the caller has it already, saves hashing the request id again.
    */
-  async check(state: ReplicatedState, content: HttpCallContent, envelopeBytes: number, now: bigint): Promise<IngressFilterResult> {
+  async check(state: ReplicatedState, content: HttpCallContent, envelopeBytes: number, now: bigint, messageId?: Uint8Array): Promise<IngressFilterResult> {
     const expiry = IngressFilter.checkExpiry(content.ingressExpiry, now);
     if (!expiry.ok) return expiry;
     const method = content.methodName;
@@ -131,7 +132,7 @@ export class IngressFilter {
     if (canister.systemState.status.kind === 'stopped') return rejected(userError(ErrorCode.CanisterStopped, `Canister ${id} is stopped`));
     const ingress = newIngress({
       source: content.sender, receiver: content.canisterId, methodName: method, methodPayload: content.arg,
-      messageId: requestIdOf(content), expiryTime: content.ingressExpiry,
+      messageId: messageId ?? requestIdOf(content), expiryTime: content.ingressExpiry,
     });
     const inspect = await this.#executor.executeInspectMessage(canister, ingress, state.time);
     return inspect === undefined ? { ok: true } : rejected(inspect);

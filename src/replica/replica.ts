@@ -185,7 +185,7 @@ export class Replica {
       sender: opts.sender ?? PrincipalId.anonymous(), canisterId, methodName: method, arg, ingressExpiry: time(now + INGRESS_EXPIRY_NANOS), nonce,
     };
     const signed = signedIngressOf(content);
-    const verdict = await this.#filter.check(this.#committed, content, signed.payload.length, now);
+    const verdict = await this.#filter.check(this.#committed, content, signed.payload.length, now, signed.messageId);
     if (!verdict.ok) {
       if (verdict.kind === 'rejected') throw new UserErrorException(verdict.error);
       throw new Error(verdict.message);
