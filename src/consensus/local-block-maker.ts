@@ -218,16 +218,19 @@ export class LocalBlockMaker implements BatchSource {
     const height = toHeight(last === undefined ? 1n : last.height + 1n);
     const now: bigint = this.#clock.nowNanos();
     const time = toTime(last === undefined || now > last.time ? now : last.time + 1n);
-    const randomness = this.#tape.randomnessOf(height);
     const ingress = this.#take(time);
     const atInterval = this.#checkpointInterval > 0n && height % this.#checkpointInterval === 0n;
-    const batch: Batch = Object.freeze({
+    // The randomness (a BLS signature, ~5 ms in JavaScript) is computed when
+    // first read, once: most rounds never read it (only `raw_rand` needs
+    // randomness), and its value does not depend on when it is computed.
+    const tape = this.#tape;
+    let randomness: Uint8Array | undefined;
+    const batch: Batch = Object.freeze(Object.defineProperty({
       height,
       time,
-      randomness,
       ingress: Object.freeze(ingress),
       requiresFullStateHash: atInterval || options.requiresFullStateHash === true,
-    });
+    }, 'randomness', { enumerable: true, get: () => (randomness ??= tape.randomnessOf(height)) }) as Batch);
     this.#last = { height, time };
     return batch;
   }

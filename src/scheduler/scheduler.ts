@@ -52,6 +52,19 @@ export function threadRandomness(randomness: Uint8Array, thread: number): Uint8A
   return withDomainSeparator('ic-exec-execution-thread', randomness, index);
 }
 
+/**
+ * A round context whose `randomness` (thread `thread`'s, from the batch's) is
+ * derived when first read: a batch's randomness may be expensive to produce
+ * (the local block maker signs it with BLS) and most rounds never need it.
+ */
+function roundContext(batch: Batch, thread: number, rest: Omit<RoundContext, 'randomness'>): RoundContext {
+  let randomness: Uint8Array | undefined;
+  return Object.defineProperty({ ...rest }, 'randomness', {
+    enumerable: true,
+    get: () => (randomness ??= threadRandomness(batch.randomness, thread)),
+  }) as RoundContext;
+}
+
 /** Runs `f` over `items` with at most `limit` running at once; results in item order. */
 async function mapLimited<T, R>(items: readonly T[], limit: number, f: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array<R>(items.length);
@@ -86,7 +99,7 @@ async function innerRound(state: ReplicatedState, batch: Batch, env: RoundEnviro
   for (let first = true; ; first = false) {
     if (env.subnetMessages !== undefined) {
       const left = { value: budget.subnet };
-      const ctx: RoundContext = { time: batch.time, randomness: threadRandomness(batch.randomness, cores), ingressHistory: state.metadata.ingressHistory, roundInstructionsLeft: left };
+      const ctx = roundContext(batch, cores, { time: batch.time, ingressHistory: state.metadata.ingressHistory, roundInstructionsLeft: left });
       await drainSubnetQueues(state, env.subnetMessages, ctx);
       budget.subnet = left.value;
     }
@@ -96,11 +109,11 @@ async function innerRound(state: ReplicatedState, batch: Batch, env: RoundEnviro
     if (budget.canisters <= 0n) break;
     const threads = active.partition().map((ids, core) => ({
       canisters: ids.map((id) => state.canisterMut(id) as CanisterState),
-      round: {
-        time: batch.time, randomness: threadRandomness(batch.randomness, core),
+      round: roundContext(batch, core, {
+        time: batch.time,
         ingressHistory: new IngressHistoryBuffer(state.metadata.ingressHistory),
         roundInstructionsLeft: { value: budget.canisters },
-      },
+      }),
     }));
     const results: ThreadResult[] = await mapLimited(threads, env.parallelism ?? 1, (t) =>
       executeCanistersOnThread(t.canisters, env.executor, cfg, t.round, batch.height, first, true));
@@ -177,7 +190,7 @@ export async function executeRound(state: ReplicatedState, batch: Batch, env: Ro
     for (const id of chargeForResources(state, env.cycles)) {
       const c = state.canisterMut(id) as CanisterState;
       if (uninstall === undefined) continue;
-      const round = { time: batch.time, randomness: threadRandomness(batch.randomness, cfg.schedulerCores), ingressHistory: state.metadata.ingressHistory, roundInstructionsLeft: { value: 0n } };
+      const round = roundContext(batch, cfg.schedulerCores, { time: batch.time, ingressHistory: state.metadata.ingressHistory, roundInstructionsLeft: { value: 0n } });
       const after = uninstall(c, { kind: 'outOfCycles' }, round);
       if (after !== c) state.putCanister(after);
     }
