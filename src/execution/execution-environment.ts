@@ -24,15 +24,16 @@ import { subnetConfigFor } from '../config/index.ts';
 import type { CyclesAccountManager } from '../cycles/index.ts';
 import { InternalBug } from '../errors/index.ts';
 import type { UserError } from '../errors/index.ts';
-import type { Hypervisor } from '../hypervisor/index.ts';
-import type { CanisterMessageOrTask, CanisterState, Ingress, Request } from '../state/index.ts';
+import type { EntryPoint, ExecutionResult, Hypervisor } from '../hypervisor/index.ts';
+import type { CanisterMessageOrTask, CanisterState, ExecutionState, Ingress, Request } from '../state/index.ts';
+import type { ApiType } from '../system-api/index.ts';
 import { exportsFunction } from '../state/index.ts';
 import type { SubnetId, Time } from '../types/index.ts';
 import type { Env } from './common.ts';
 import { executeInspectMessage } from './inspect-message.ts';
 import { executeInstallCode } from './install-code.ts';
 import { PausedExecutions } from './paused-executions.ts';
-import { executeQuery } from './query.ts';
+import { executeQuery, executeQueryEntry } from './query.ts';
 import { executeReplicatedQuery } from './replicated-query.ts';
 import { executeResponse } from './response.ts';
 import { executeSystemTask } from './system-task.ts';
@@ -136,6 +137,22 @@ export class ExecutionEnvironment {
     canister: CanisterState, query: QueryArgs, time: Time, opts?: { dataCertificate?: Uint8Array; replicated?: boolean },
   ): Promise<QueryResult> {
     return executeQuery(this.#env, canister, query, time, opts);
+  }
+
+  /** The instruction limit of one (composite) query execution. */
+  get maxInstructionsPerQuery(): bigint {
+    return this.#env.config.maxInstructionsPerQueryMessage;
+  }
+
+  /**
+   * One execution of a composite query's call graph (src/query/query-context.ts
+   * runs the graph): nothing is applied to `canister`; the result has the new
+   * heap (`state`) and the calls performed (`modifications.requests`).
+   */
+  executeQueryEntry(
+    canister: CanisterState, run: { state: ExecutionState; entryPoint: EntryPoint; apiType: ApiType; limit: bigint; lastCallbackId: bigint },
+  ): Promise<ExecutionResult> {
+    return executeQueryEntry(this.#env, canister, run);
   }
 
   #execute(canister: CanisterState, input: CanisterMessageOrTask, prepaid: bigint, round: RoundContext): Promise<ExecuteMessageOutcome> {

@@ -15,6 +15,8 @@
 //   await env.installCode(canister, { mode: 'install', wasmModule, arg, sender }, round);
 //   await env.executeInspectMessage(canister, ingress, time);   // undefined = accepted
 //   await env.executeQuery(canister, { sender, method, arg }, time);
+//   await env.executeQueryEntry(canister, { state, entryPoint, apiType, limit, lastCallbackId });
+//   // one execution of a composite query's call graph (src/query), nothing applied
 //
 // - `canister` is changed in place (get it with `ReplicatedState.canisterMut`)
 //   and returned as `outcome.canister`; nothing but the prepaid cycles changes
@@ -29,6 +31,8 @@
 //   `debugPrint` options; `hasPausedExecution(canister)`;
 //   `uninstallCanister(canister, { kind: 'outOfCycles' } | { kind: 'uninstallCode', origin }, round)`
 //   for a canister that cannot pay for its resources (and for uninstall_code).
+// - `executeQueryEntry` and `maxInstructionsPerQuery` (issue #4, composite
+//   queries): src/query/query-context.ts runs the call graph with them.
 export { ExecutionEnvironment } from './execution-environment.ts';
 export type {
   CanisterInput, ExecuteMessageOutcome, ExecutionEnvironmentOptions, InstallCodeArgs, InstallCodeMode, InstallCodeResult,

@@ -15,7 +15,8 @@
  * replicated-query.ts's.
  */
 import { ErrorCode, RejectCode, toUserError, userError } from '../errors/index.ts';
-import type { CanisterState } from '../state/index.ts';
+import type { EntryPoint, ExecutionResult } from '../hypervisor/index.ts';
+import type { CanisterState, ExecutionState } from '../state/index.ts';
 import { exportsFunction } from '../state/index.ts';
 import type { ApiType } from '../system-api/index.ts';
 import { cycles } from '../types/index.ts';
@@ -48,4 +49,21 @@ export async function executeQuery(
     return { error: userError(ErrorCode.CanisterDidNotReply, `Canister ${canister.canisterId.toText()} did not reply to the call`) };
   }
   return r.response.kind === 'reply' ? { reply: r.response.payload } : { reject: { code: RejectCode.CanisterReject, message: r.response.message } };
+}
+
+/**
+ * One execution inside a composite query's call graph (src/query runs the
+ * graph): `entryPoint` with `apiType` on `canister` from `state`, at most
+ * `limit` instructions, no slicing, no charge. Nothing is applied to the
+ * canister; the result carries the new heap and the calls performed
+ * (callback ids after `lastCallbackId`).
+ */
+export async function executeQueryEntry(
+  env: Env, canister: CanisterState,
+  run: { state: ExecutionState; entryPoint: EntryPoint; apiType: ApiType; limit: bigint; lastCallbackId: bigint },
+): Promise<ExecutionResult> {
+  const init = { ...systemStateInit(env, canister), lastCallbackId: run.lastCallbackId };
+  let out = await runEntry(env, canister, run.state, run.entryPoint, run.apiType, init, { message: run.limit, slice: run.limit });
+  while (out.kind === 'paused') out = await out.paused.resume();
+  return out.result;
 }

@@ -10,15 +10,18 @@
  *     everything else         the execution environment's answer (IC0537 empty,
  *                             IC0508/IC0509 not running, IC0536 no such method, traps, IC0506)
  *
- * Composite queries run their own method; the calls they make are not
- * executed yet — TODO(#4): the call graph (depth ≤ 6, 5B instructions in
- * total, 50M per call). A composite query that makes calls and waits for
- * them reports IC0506, as a query that never replies.
+ * A composite query runs with its call graph (query-context.ts: depth ≤ 6,
+ * 5B instructions in total, 50M per call) when the executor can run graph
+ * executions (`executeQueryEntry`); otherwise only its own method, and one
+ * that waits for calls reports IC0506.
  */
 import { ErrorCode, userError } from '../errors/index.ts';
 import type { RejectCode, UserError } from '../errors/index.ts';
 import type { CanisterState, ReplicatedState } from '../state/index.ts';
+import { exportsFunction } from '../state/index.ts';
 import type { CanisterId, PrincipalId, Time } from '../types/index.ts';
+import { runCompositeQuery } from './query-context.ts';
+import type { QueryGraphExecutor } from './query-context.ts';
 
 /** A query's answer (the execution environment's `QueryResult`). */
 export type QueryResult =
@@ -32,6 +35,9 @@ export interface QueryExecutor {
     canister: CanisterState, query: { sender: PrincipalId; method: string; arg: Uint8Array }, time: Time,
     opts?: { dataCertificate?: Uint8Array; replicated?: boolean },
   ): Promise<QueryResult>;
+  /** Composite queries' call graphs (optional; see {@link QueryGraphExecutor}). */
+  readonly maxInstructionsPerQuery?: bigint;
+  executeQueryEntry?: QueryGraphExecutor['executeQueryEntry'];
 }
 
 /** A user's query. */
@@ -65,6 +71,14 @@ export class QueryHandler {
     const canister = committed.canister(query.receiver);
     if (canister === undefined) return { error: userError(ErrorCode.CanisterNotFound, `Canister ${query.receiver.toText()} not found`) };
     const certificate = this.#dataCertificate?.(committed, query.receiver);
+    const state = canister.executionState;
+    const ex = this.#executor;
+    const entry = ex.executeQueryEntry?.bind(ex);
+    if (state !== undefined && canister.systemState.status.kind === 'running' && entry !== undefined
+      && ex.maxInstructionsPerQuery !== undefined && exportsFunction(state, `canister_composite_query ${query.methodName}`)) {
+      const graph: QueryGraphExecutor = { maxInstructionsPerQuery: ex.maxInstructionsPerQuery, executeQueryEntry: entry };
+      return runCompositeQuery(graph, committed, canister.clone(), { sender: query.sender, method: query.methodName, arg: query.arg }, certificate);
+    }
     // The execution environment discards what the query changes; a private
     // copy of the system state keeps even its bookkeeping off the snapshot.
     return this.#executor.executeQuery(canister.clone(), { sender: query.sender, method: query.methodName, arg: query.arg }, committed.time,
