@@ -10,6 +10,9 @@
  *     provisional_top_up_canister               cycles added
  *     install_code                              the execution environment's install_code
  *                                               (controllers only, IC0512)
+ *     raw_rand (canisters only)                 never here: the scheduler postpones it to
+ *                                               the next round and answers it from that
+ *                                               round's randomness (scheduler/raw-rand.ts)
  *     any other method of aaaaa-aa              IC0407 (not implemented by ic-exec yet)
  *     an unknown method                         IC0536 "Management canister has no method '<m>'"
  *

@@ -3,7 +3,8 @@
  * (`SchedulerImpl::execute_round`, `rs/execution_environment/src/scheduler.rs`
  * at 002d5530; execution_internals.md §1.3):
  *
- *     preparation   purge expired ingress; budgets: canisters R − S + 1 per
+ *     preparation   purge expired ingress; answer the raw_rand calls
+ *                   postponed in earlier rounds (raw-rand.ts); budgets: canisters R − S + 1 per
  *                   thread, subnet messages R / 16; skip the round if the heap
  *                   delta estimate is over the subnet's capacity
  *     scheduling    RoundSchedule.apply (accumulated priorities, compute allocation)
@@ -41,6 +42,7 @@ import {
   chargeForResources, garbageCollectQueues, initializeWasmMemoryLimit, processStoppingCanisters, purgeExpiredIngress,
 } from './round-maintenance.ts';
 import { RoundSchedule, applyPriorityCredit, orderCanisterRoundStates, roundStateOf } from './round-schedule.ts';
+import { answerPostponedRawRand } from './raw-rand.ts';
 import { drainSubnetQueues } from './subnet-queue.ts';
 import { initializeRoundTasks, removeRoundTasks } from './system-tasks.ts';
 import type { CanisterExecutor, RoundContext, RoundEnvironment, RoundSummary } from './types.ts';
@@ -100,7 +102,7 @@ async function innerRound(state: ReplicatedState, batch: Batch, env: RoundEnviro
     if (env.subnetMessages !== undefined) {
       const left = { value: budget.subnet };
       const ctx = roundContext(batch, cores, { time: batch.time, ingressHistory: state.metadata.ingressHistory, roundInstructionsLeft: left });
-      await drainSubnetQueues(state, env.subnetMessages, ctx);
+      await drainSubnetQueues(state, env.subnetMessages, ctx, batch.height);
       budget.subnet = left.value;
     }
     if (first) initializeRoundTasks(state, batch.time);
@@ -174,6 +176,7 @@ export async function executeRound(state: ReplicatedState, batch: Batch, env: Ro
   const capacity = env.ingressHistoryCapacity ?? INGRESS_HISTORY_MEMORY_CAPACITY;
   state.metadata.batchTime = batch.time;
   const expiredIngress = purgeExpiredIngress(state, capacity);
+  answerPostponedRawRand(state, () => batch.randomness);
   const budget = { canisters: canisterRoundInstructionBudget(cfg), subnet: subnetMessageInstructionBudget(cfg) };
   const initial = budget.canisters;
   if (state.metadata.heapDeltaEstimate >= cfg.subnetHeapDeltaCapacity) {

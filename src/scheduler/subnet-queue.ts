@@ -6,9 +6,12 @@
  * with a paused execution is skipped (it waits for the long execution to
  * end); the rest are not. Draining stops when the budget is used up, when a
  * message starts a long execution, or when every queued message was looked
- * at and none can run.
+ * at and none can run. A canister's `raw_rand` request is not executed
+ * but postponed to the next round (`raw-rand.ts`); it costs no instructions.
  */
 import type { CanisterMessage, ReplicatedState } from '../state/index.ts';
+import type { Height } from '../types/index.ts';
+import { isRawRandRequest, postponeRawRand } from './raw-rand.ts';
 import type { RoundContext, SubnetMessageExecutor } from './types.ts';
 
 function queuedMessages(state: ReplicatedState): number {
@@ -25,10 +28,10 @@ function canExecute(state: ReplicatedState, executor: SubnetMessageExecutor, msg
 }
 
 /**
- * Runs subnet messages (see the module header).
- * @returns how many ran.
+ * Runs subnet messages (see the module header) in the round at `height`.
+ * @returns how many ran (postponed `raw_rand` calls included).
  */
-export async function drainSubnetQueues(state: ReplicatedState, executor: SubnetMessageExecutor, round: RoundContext): Promise<number> {
+export async function drainSubnetQueues(state: ReplicatedState, executor: SubnetMessageExecutor, round: RoundContext, height: Height): Promise<number> {
   let executed = 0;
   for (;;) {
     if (round.roundInstructionsLeft.value <= 0n) break;
@@ -46,6 +49,10 @@ export async function drainSubnetQueues(state: ReplicatedState, executor: Subnet
     const msg = state.subnetQueues.popInput();
     if (msg === undefined || !isMessage(msg)) break;
     executed++;
+    if (isRawRandRequest(msg)) {
+      postponeRawRand(state, msg, height);
+      continue;
+    }
     const { paused } = await executor.executeSubnetMessage(state, msg, round);
     if (paused) break;
   }

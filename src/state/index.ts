@@ -50,5 +50,5 @@ export { CanisterState } from './canister-state.ts';
 export { IngressHistoryState, isValidTransition, statusString, ingressPayloadBytes } from './ingress-history.ts';
 export type { IngressState, IngressStatus } from './ingress-history.ts';
 export { ReplicatedState, SystemMetadata } from './replicated-state.ts';
-export type { CanisterIdRange } from './replicated-state.ts';
+export type { CanisterIdRange, RawRandContext } from './replicated-state.ts';
 export { stateHash, canisterStateHash } from './state-hash.ts';

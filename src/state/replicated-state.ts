@@ -3,7 +3,8 @@
  * `replicated_state.rs`, `metadata_state.rs`): every canister, the subnet's
  * own queues (messages to and from the management canister) and the
  * metadata — subnet id and type, batch time and height, ingress history,
- * canister id allocation, heap-delta estimate, expected compiled Wasms.
+ * canister id allocation, heap-delta estimate, expected compiled Wasms,
+ * and the postponed `raw_rand` calls (`RawRandContext`).
  *
  * Order: canisters are always visited in canister-id byte order (the
  * replica's `BTreeMap<CanisterId, CanisterState>`), never in insertion order.
@@ -22,6 +23,7 @@ import type { CanisterId, Height, SubnetId, Time } from '../types/index.ts';
 import { CanisterId as CanisterIdClass, height, time } from '../types/index.ts';
 import { CanisterQueues } from './canister-queues.ts';
 import type { CanisterState } from './canister-state.ts';
+import type { Request } from './messages.ts';
 import { IngressHistoryState } from './ingress-history.ts';
 import { hexOf } from './text.ts';
 
@@ -33,6 +35,19 @@ const u64Of = (id: CanisterId): bigint => {
   if (n === undefined) throw new InternalBug(`canister id ${id.toText()} is not of the u64 form`);
   return n;
 };
+
+/**
+ * A `raw_rand` call taken from the subnet queue and waiting for the next
+ * round's randomness (the replica's `RawRandContext`): answered, in the
+ * order postponed, at the start of the first round after `executionRound`.
+ */
+export interface RawRandContext {
+  readonly request: Request;
+  /** Height of the round that took the request from the subnet queue. */
+  readonly executionRound: Height;
+  /** Batch time of that round. */
+  readonly time: Time;
+}
 
 /** Subnet-wide replicated data (see the module header). */
 export class SystemMetadata {
@@ -53,6 +68,8 @@ export class SystemMetadata {
   heapDeltaEstimate = 0n;
   /** Hex module hashes expected in the compile cache (cleared at checkpoints). */
   expectedCompiledWasms = new Set<string>();
+  /** Postponed `raw_rand` calls, oldest first (`subnet_call_context_manager.raw_rand_contexts`). */
+  rawRandContexts: RawRandContext[] = [];
 
   constructor(ownSubnetId: SubnetId, ownSubnetType: SubnetType, ranges: readonly CanisterIdRange[]) {
     this.ownSubnetId = ownSubnetId;
@@ -70,6 +87,7 @@ export class SystemMetadata {
     m.lastGeneratedCanisterId = this.lastGeneratedCanisterId;
     m.heapDeltaEstimate = this.heapDeltaEstimate;
     m.expectedCompiledWasms = new Set(this.expectedCompiledWasms);
+    m.rawRandContexts = [...this.rawRandContexts];
     return m;
   }
 

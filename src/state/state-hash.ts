@@ -11,7 +11,8 @@
  * canisters, controllers, call contexts, callbacks, queue pairs, ingress
  * statuses and pruning times by id/key order; environment variables by
  * UTF-8 name. Where order is semantic it is kept: queue contents (FIFO),
- * the input schedules, stop contexts, log records, history. Left out, as
+ * the input schedules, stop contexts, log records, history, postponed
+ * `raw_rand` calls. Left out, as
  * the replica's manifest leaves them out or they are identities: ids of
  * paused executions (a registry key), internal sequence numbers, empty queue
  * pairs (garbage collected at the end of a round), derived counters.
@@ -199,6 +200,7 @@ function metadata(e: E, m: SystemMetadata): void {
   e.nat(m.generatedIdCounter).list(m.canisterAllocationRanges, (r) => { id(e, r.start); id(e, r.end); });
   e.opt(m.lastGeneratedCanisterId, (c) => id(e, c)).nat(m.heapDeltaEstimate);
   e.list([...m.expectedCompiledWasms].sort(), (h) => e.str(h));
+  e.list(m.rawRandContexts, (c) => { encodeMessage(e, c.request); e.nat(c.executionRound).nat(c.time); });
 }
 
 /** The full state hash (see the module header). */
