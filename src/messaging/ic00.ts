@@ -45,8 +45,17 @@ export type ParseIngressError = 'UnknownSubnetMethod' | 'SubnetMethodNotAllowed'
 /** The effective canister id (absent: none), or why there is none. */
 export type EffectiveCanisterIdResult = { readonly ok: true; readonly id?: CanisterId } | { readonly ok: false; readonly error: ParseIngressError };
 
+/**
+ * `IDL.decode` with a copy of `bytes`: `@dfinity/candid` reads a view's whole
+ * underlying `ArrayBuffer` (it fails on a `Buffer` from Node's pool with
+ * "Wrong magic number"), and payloads here are often such views.
+ */
+export function decodeCandid(types: IDL.Type[], bytes: Uint8Array): unknown[] {
+  return IDL.decode(types, new Uint8Array(bytes)) as unknown[];
+}
+
 function decodeField(arg: Uint8Array, field: string, type: IDL.Type): unknown {
-  const [record] = IDL.decode([IDL.Record({ [field]: type })], arg) as [Record<string, unknown>];
+  const [record] = decodeCandid([IDL.Record({ [field]: type })], arg) as [Record<string, unknown>];
   return record[field];
 }
 

@@ -8,6 +8,7 @@
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { CanisterId, PrincipalId } from '../types/index.ts';
+import { decodeCandid } from '../messaging/index.ts';
 
 const CanisterSettings = IDL.Record({
   controllers: IDL.Opt(IDL.Vec(IDL.Principal)),
@@ -80,7 +81,7 @@ export function encodeProvisionalCreateArgs(a: ProvisionalCreateCanisterArgs): U
 /** Decodes `provisional_create_canister_with_cycles`'s argument. @throws on bad Candid. */
 export function decodeProvisionalCreateArgs(bytes: Uint8Array): ProvisionalCreateCanisterArgs {
   type Raw = { amount: bigint[]; settings: { controllers: Principal[][]; compute_allocation: bigint[]; memory_allocation: bigint[]; freezing_threshold: bigint[]; wasm_memory_limit: bigint[] }[]; specified_id: Principal[] };
-  const [raw] = IDL.decode([ProvisionalCreateArgs], bytes) as unknown as [Raw];
+  const [raw] = decodeCandid([ProvisionalCreateArgs], bytes) as unknown as [Raw];
   const s = unopt(raw.settings);
   const controllers = s === undefined ? undefined : unopt(s.controllers);
   const settings: CanisterSettingsArgs | undefined = s === undefined ? undefined : {
@@ -105,7 +106,7 @@ export function encodeCreateResult(id: CanisterId): Uint8Array {
 
 /** Decodes `record { canister_id }`. @throws on bad Candid. */
 export function decodeCreateResult(bytes: Uint8Array): CanisterId {
-  const [r] = IDL.decode([CreateResult], bytes) as unknown as [{ canister_id: Principal }];
+  const [r] = decodeCandid([CreateResult], bytes) as unknown as [{ canister_id: Principal }];
   return canisterId(r.canister_id);
 }
 
@@ -124,7 +125,7 @@ export function encodeInstallCodeArgs(a: InstallCodeArgs): Uint8Array {
 export function decodeInstallCodeArgs(bytes: Uint8Array): InstallCodeArgs {
   type Up = { skip_pre_upgrade: boolean[]; wasm_memory_persistence: Record<string, null>[] };
   type Raw = { mode: { install?: null; reinstall?: null; upgrade?: Up[] }; canister_id: Principal; wasm_module: Uint8Array | number[]; arg: Uint8Array | number[] };
-  const [r] = IDL.decode([InstallCodeArgs], bytes) as unknown as [Raw];
+  const [r] = decodeCandid([InstallCodeArgs], bytes) as unknown as [Raw];
   let mode: InstallMode;
   if ('install' in r.mode) mode = 'install';
   else if ('reinstall' in r.mode) mode = 'reinstall';
@@ -147,7 +148,7 @@ export function encodeTopUpArgs(id: CanisterId, amount: bigint): Uint8Array {
 
 /** Decodes `provisional_top_up_canister`'s argument. @throws on bad Candid. */
 export function decodeTopUpArgs(bytes: Uint8Array): { canisterId: CanisterId; amount: bigint } {
-  const [r] = IDL.decode([TopUpArgs], bytes) as unknown as [{ canister_id: Principal; amount: bigint }];
+  const [r] = decodeCandid([TopUpArgs], bytes) as unknown as [{ canister_id: Principal; amount: bigint }];
   return { canisterId: canisterId(r.canister_id), amount: r.amount };
 }
 

@@ -25,7 +25,7 @@ import { ErrorCode, formatUserError, rejectCodeOf, userError } from '../errors/i
 import type { UserError } from '../errors/index.ts';
 import type { InstallCodeArgs as ExecInstallCodeArgs, InstallCodeResult } from '../execution/index.ts';
 import { notControllerError } from '../ingress/index.ts';
-import { IC00_METHOD_NAMES } from '../messaging/index.ts';
+import { IC00_METHOD_NAMES, decodeCandid } from '../messaging/index.ts';
 import type { RoundContext, SubnetMessageExecutor } from '../scheduler/index.ts';
 import { computeCapacityPercent } from '../scheduler/index.ts';
 import type { CanisterMessage, CanisterState, ReplicatedState } from '../state/index.ts';
@@ -70,7 +70,7 @@ export class ProvisionalManagement implements SubnetMessageExecutor {
     if (msg.kind === 'ingress') return msg.effectiveCanisterId;
     if (msg.kind !== 'request') return undefined;
     try {
-      const [r] = IDL.decode([IDL.Record({ canister_id: IDL.Principal })], msg.methodPayload) as unknown as [{ canister_id: { toUint8Array(): Uint8Array } }];
+      const [r] = decodeCandid([IDL.Record({ canister_id: IDL.Principal })], msg.methodPayload) as unknown as [{ canister_id: { toUint8Array(): Uint8Array } }];
       return CanisterIdClass.fromUint8Array(r.canister_id.toUint8Array());
     } catch {
       return undefined;

@@ -70,7 +70,7 @@ export function postponeRawRand(state: ReplicatedState, request: Request, round:
 function candidErrorOf(payload: Uint8Array): string | undefined {
   try {
     // A copy: the payload may be a Node `Buffer` view into a pool, and the decoder reads its whole underlying buffer.
-    IDL.decode([], Uint8Array.from(payload));
+    IDL.decode([], Uint8Array.from(payload)); // a copy: @dfinity/candid reads a view's whole buffer
     return undefined;
   } catch (e) {
     return (e as Error).message;
