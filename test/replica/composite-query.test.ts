@@ -9,6 +9,7 @@ import { IDL, dec, enc, p } from './support.ts';
 const COMPOSITE_MO = `
 import Error "mo:core/Error";
 import Array "mo:core/Array";
+import IC "mo:core/InternetComputer";
 
 persistent actor Composite {
   type Peer = actor {
@@ -42,6 +43,20 @@ persistent actor Composite {
   public composite query func catches(peer : Principal) : async Text {
     let other : Peer = actor (debug_show peer);
     try { ignore await other.fails(); "no reject" } catch (e) { "caught: " # Error.message(e) }
+  };
+
+  /** Runs until this message has executed \`target\` instructions. */
+  public query func burn(target : Nat64) : async Nat64 {
+    var x : Nat64 = 0;
+    while (IC.performanceCounter(0) < target) { var j = 0; while (j < 1000) { x +%= 1; j += 1 } };
+    x
+  };
+
+  /** Two peers each burn \`target\` instructions. */
+  public composite query func burnBoth(a : Principal, b : Principal, target : Nat64) : async Nat64 {
+    let pa : actor { burn : query Nat64 -> async Nat64 } = actor (debug_show a);
+    let pb : actor { burn : query Nat64 -> async Nat64 } = actor (debug_show b);
+    (await pa.burn(target)) +% (await pb.burn(target))
   };
 
   /** Calls itself. */
@@ -104,6 +119,16 @@ describe('composite queries', () => {
     const deep = enc([IDL.Vec(IDL.Principal), IDL.Nat], [rest.slice(0, 7).map(p), 0n]);
     assert.deepEqual(await queryError(a, 'chain', deep),
       { code: ErrorCode.QueryCallGraphTooDeep, description: 'Composite query calls exceeded the maximum call depth.' });
+  });
+
+  it('a call graph over 5B instructions in total fails with IC0526 and the replica\'s text', async () => {
+    const [a, b, c] = ids as [CanisterId, CanisterId, CanisterId];
+    // Each callee alone stays under the 5B per-query limit; together they pass the graph's 5B.
+    const small = enc([IDL.Principal, IDL.Principal, IDL.Nat64], [p(b), p(c), 1_000_000n]);
+    assert.ok(dec<bigint>(IDL.Nat64, await ic.query(a, 'burnBoth', small)) > 0n);
+    const big = enc([IDL.Principal, IDL.Principal, IDL.Nat64], [p(b), p(c), 3_000_000_000n]);
+    assert.deepEqual(await queryError(a, 'burnBoth', big),
+      { code: ErrorCode.QueryCallGraphTotalInstructionLimitExceeded, description: 'Composite query calls exceeded the instruction limit.' });
   });
 
   it('a canister calling itself fails with IC0517 (re-entry is not allowed)', async () => {
