@@ -10,25 +10,9 @@ import { compileMotoko } from '../corpus/motoko.ts';
 import { candidNat, candidUnit } from '../corpus/candid.ts';
 import { ErrorCode } from '../../src/errors/index.ts';
 import type { CanisterId } from '../../src/types/index.ts';
-import { LOOP_WAT } from './wat-canisters.ts';
+import { LOOP_WAT, WORK_MO as WORK } from './wat-canisters.ts';
 
-const WORK = `
-import VarArray "mo:core/VarArray";
-persistent actor Work {
-  var total : Nat = 0;
-  var table : [var Nat] = [var];
-  public func work(n : Nat) : async Nat {
-    table := VarArray.repeat<Nat>(0, n);
-    var i = 0;
-    var s = 0;
-    while (i < n) { table[i] := (i * i) % 1009; s += table[i]; i += 1 };
-    total += s;
-    total
-  };
-  public query func get() : async Nat { total };
-};`;
-
-// LOOP_WAT (a long update for DTS) is shared with the other hypervisor suites.
+// WORK_MO and LOOP_WAT (long updates for DTS) are shared with the other hypervisor suites.
 
 async function run(test: ExecutionTest, id: CanisterId, method: string, arg: Uint8Array): Promise<{ reply: Uint8Array | undefined; instructions: bigint; slices: number }> {
   const r = await test.ingress(id, method, arg);

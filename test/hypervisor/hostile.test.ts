@@ -8,6 +8,7 @@ import { ExecutionTestBuilder } from '../harness/execution-test.ts';
 import { compileMotoko } from '../corpus/motoko.ts';
 import { candidNat, candidUnit } from '../corpus/candid.ts';
 import { ErrorCode } from '../../src/errors/index.ts';
+import { RECURSION_WAT as RECURSION } from './wat-canisters.ts';
 
 const LOOPS = `(module
   (import "ic0" "msg_arg_data_size" (func $size (result i32)))
@@ -21,15 +22,7 @@ const BOMB = `(module
   (func (export "canister_update grow_one") (drop (memory.grow (i32.const 1))) (call $reply))
   (func (export "canister_query size") (if (i32.ne (memory.size) (i32.const 1)) (then unreachable)) (call $reply)))`;
 
-// Every level logs its depth (4 bytes LE); the log survives the trap, so its last record is the depth reached.
-const RECURSION = `(module
-  (import "ic0" "debug_print" (func $print (param i32 i32)))
-  (memory 1)
-  (func $rec (param $n i32) (result i32) (local $a i64) (local $b i64)
-    (i32.store (i32.const 0) (local.get $n))
-    (call $print (i32.const 0) (i32.const 4))
-    (i32.add (call $rec (i32.add (local.get $n) (i32.const 1))) (i32.const 1)))
-  (func (export "canister_update recurse") (drop (call $rec (i32.const 1)))))`;
+// RECURSION (wat-canisters.ts): every level logs its depth (4 bytes LE); the log survives the trap, so its last record is the depth reached.
 
 const expectedLimitText = (id: string, limit: bigint): string => `Error from Canister ${id}: Canister exceeded the limit of ${limit} instructions `
   + 'for single message execution.\nTry optimizing this method to consume fewer instructions or split the work across multiple messages. '

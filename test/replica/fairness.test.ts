@@ -15,21 +15,9 @@ import assert from 'node:assert/strict';
 import { Replica } from '../../src/index.ts';
 import type { CanisterId } from '../../src/index.ts';
 import { watToWasm } from '../corpus/wat.ts';
+import { heartbeatWat } from './workload.ts';
 
-const HEARTBEAT_WAT = `
-(module
-  (import "ic0" "msg_reply_data_append" (func $append (param i32 i32)))
-  (import "ic0" "msg_reply" (func $reply))
-  (memory 1)
-  (func (export "canister_heartbeat")
-    (local $i i32)
-    (i64.store (i32.const 64) (i64.add (i64.load (i32.const 64)) (i64.const 1)))
-    (loop $burn
-      (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $burn (i32.lt_u (local.get $i) (i32.const 75000)))))
-  (func (export "canister_query count")
-    (call $append (i32.const 64) (i32.const 8))
-    (call $reply)))`;
+const HEARTBEAT_WAT = heartbeatWat(75000);
 
 const M = 1_000_000n;
 const ROUNDS = 1000;

@@ -9,7 +9,8 @@ import { watToWasm } from '../corpus/wat.ts';
 import { nodeWasm } from './canisters.ts';
 import { IDL, NONE, enc, p } from './support.ts';
 
-const HEARTBEAT_WAT = `
+/** A canister whose heartbeat counts its runs at heap offset 64 and then loops `burn` times; `count` (query) replies the count. */
+export const heartbeatWat = (burn: number): string => `
 (module
   (import "ic0" "msg_reply_data_append" (func $append (param i32 i32)))
   (import "ic0" "msg_reply" (func $reply))
@@ -19,7 +20,7 @@ const HEARTBEAT_WAT = `
     (i64.store (i32.const 64) (i64.add (i64.load (i32.const 64)) (i64.const 1)))
     (loop $burn
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $burn (i32.lt_u (local.get $i) (i32.const 20000)))))
+      (br_if $burn (i32.lt_u (local.get $i) (i32.const ${burn})))))
   (func (export "canister_query count")
     (call $append (i32.const 64) (i32.const 8))
     (call $reply)))`;
@@ -66,7 +67,7 @@ export class WorkloadReplica {
       w.nodes.push(id);
     }
     const hb = await w.ic.createCanister();
-    await w.ic.installCode(hb, await watToWasm(HEARTBEAT_WAT));
+    await w.ic.installCode(hb, await watToWasm(heartbeatWat(20000)));
     return w;
   }
 
