@@ -11,18 +11,8 @@ import type { InstallCodeMode } from './index.ts';
 import type { CanisterState } from '../state/index.ts';
 import { USER, ingressTo, newCanister, newEnv, newRound, runIngress, statusOf, testCanister, testWasm, u64 } from './test-support.ts';
 import type { ExecutionEnvironment } from './index.ts';
+import { UPGRADE_COUNTER_MO as COUNTER } from '../../test/corpus/motoko-sources.ts';
 
-const COUNTER = `
-import Debug "mo:core/Debug";
-persistent actor Counter {
-  var count : Nat = 0;
-  var upgrades : Nat = 0;
-  public func inc() : async Nat { count += 1; count };
-  public query func get() : async Nat { count };
-  public query func getUpgrades() : async Nat { upgrades };
-  system func preupgrade() { Debug.print("pre " # debug_show count) };
-  system func postupgrade() { upgrades += 1 };
-};`;
 
 const TRAPS_IN = (hook: string): string => `(module (memory 1) (func (export "${hook}") unreachable)
   (func (export "canister_query get")))`;

@@ -121,27 +121,16 @@ export class StableMemoryBuffer implements StableMemory {
   }
 
   read(offset: number, dst: Uint8Array): void {
-    let done = 0;
-    while (done < dst.length) {
-      const at = offset + done;
-      const index = Math.floor(at / OS_PAGE_BYTES);
-      const inPage = at - index * OS_PAGE_BYTES;
-      const n = Math.min(OS_PAGE_BYTES - inPage, dst.length - done);
+    forEachPageSpan(offset, dst.length, (index, inPage, done, n) => {
       this.#accessed.add(index);
       const page = this.#dirty.get(index) ?? this.#committedPage(index);
       if (page === undefined) dst.fill(0, done, done + n);
       else dst.set(page.subarray(inPage, inPage + n), done);
-      done += n;
-    }
+    });
   }
 
   write(offset: number, src: Uint8Array): void {
-    let done = 0;
-    while (done < src.length) {
-      const at = offset + done;
-      const index = Math.floor(at / OS_PAGE_BYTES);
-      const inPage = at - index * OS_PAGE_BYTES;
-      const n = Math.min(OS_PAGE_BYTES - inPage, src.length - done);
+    forEachPageSpan(offset, src.length, (index, inPage, done, n) => {
       this.#accessed.add(index);
       let page = this.#dirty.get(index);
       if (page === undefined) {
@@ -150,8 +139,7 @@ export class StableMemoryBuffer implements StableMemory {
         this.#dirty.set(index, page);
       }
       page.set(src.subarray(done, done + n), inPage);
-      done += n;
-    }
+    });
   }
 
   #committedPage(index: number): Uint8Array | undefined {
@@ -191,5 +179,22 @@ export class StableMemoryBuffer implements StableMemory {
     this.#size = this.#committedSize;
     this.#dirty = new Map();
     this.#accessed = new Set();
+  }
+}
+
+/**
+ * Splits the byte range [offset, offset + length) at 4 KiB page boundaries
+ * and calls `span` for each piece: its page index, its offset in the page,
+ * how many bytes of the range came before it, and its length.
+ */
+function forEachPageSpan(offset: number, length: number, span: (index: number, inPage: number, done: number, n: number) => void): void {
+  let done = 0;
+  while (done < length) {
+    const at = offset + done;
+    const index = Math.floor(at / OS_PAGE_BYTES);
+    const inPage = at - index * OS_PAGE_BYTES;
+    const n = Math.min(OS_PAGE_BYTES - inPage, length - done);
+    span(index, inPage, done, n);
+    done += n;
   }
 }

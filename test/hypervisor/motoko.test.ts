@@ -7,18 +7,8 @@ import { ExecutionTestBuilder } from '../harness/execution-test.ts';
 import { compileMotoko } from '../corpus/motoko.ts';
 import { candidNat, candidUnit, candidText } from '../corpus/candid.ts';
 import { ErrorCode } from '../../src/errors/index.ts';
+import { UPGRADE_COUNTER_MO as COUNTER } from '../corpus/motoko-sources.ts';
 
-const COUNTER = `
-import Debug "mo:core/Debug";
-persistent actor Counter {
-  var count : Nat = 0;
-  var upgrades : Nat = 0;
-  public func inc() : async Nat { count += 1; count };
-  public query func get() : async Nat { count };
-  public query func getUpgrades() : async Nat { upgrades };
-  system func preupgrade() { Debug.print("pre " # debug_show count) };
-  system func postupgrade() { upgrades += 1 };
-};`;
 
 const CALLS = `
 import Runtime "mo:core/Runtime";
