@@ -28,6 +28,7 @@ import { extractEffectiveCanisterId, requestIdOf } from '../messaging/index.ts';
 import { isSubnetAddress } from '../scheduler/index.ts';
 import type { CanisterState, Ingress, ReplicatedState } from '../state/index.ts';
 import { newIngress } from '../state/index.ts';
+import { notController } from '../management/index.ts';
 import type { CanisterId, Time } from '../types/index.ts';
 
 /** How far past `now + 5 min` an expiry may be (`PERMITTED_DRIFT_AT_VALIDATOR`), nanoseconds. */
@@ -59,13 +60,6 @@ export function formatTime(nanos: bigint): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${(nanos % 1_000_000_000n).toString().padStart(9, '0')} UTC`;
 }
 
-/** The replica's IC0512 text. */
-export function notControllerError(canister: CanisterState, sender: { toText(): string }): UserError {
-  const id = canister.canisterId.toText();
-  const controllers = canister.systemState.controllers.map((c) => c.toText()).join(' ');
-  return userError(ErrorCode.CanisterInvalidController,
-    `Only the controllers of the canister ${id} can control it.\nCanister's controllers: ${controllers}\nSender's ID: ${sender.toText()}`);
-}
 
 const rejected = (error: UserError): IngressFilterResult => ({ ok: false, kind: 'rejected', error });
 
@@ -122,7 +116,7 @@ export class IngressFilter {
     }
     if (toSubnet) {
       if (payer !== undefined && CONTROLLER_ONLY.has(method) && !payer.systemState.isController(content.sender)) {
-        return rejected(notControllerError(payer, content.sender));
+        return rejected(notController(payer, content.sender));
       }
       return { ok: true };
     }

@@ -62,21 +62,28 @@ function decodeField(arg: Uint8Array, field: string, type: IDL.Type): unknown {
 const principalOf = (p: unknown): CanisterId => CanisterId.fromUint8Array((p as { toUint8Array(): Uint8Array }).toUint8Array());
 
 /**
- * The canister an ingress call to `aaaaa-aa` is about (see the module header):
+ * The canister a call to `aaaaa-aa` is about, from its Candid argument:
  * `specified_id` for `provisional_create_canister_with_cycles` (if any),
- * `target_canister` for `install_chunked_code`, else `canister_id`.
+ * `target_canister` for `install_chunked_code`, else `canister_id`;
+ * `undefined` for methods without one. Throws if the argument does not decode.
  */
+export function targetCanisterOf(methodName: string, arg: Uint8Array): CanisterId | undefined {
+  if (UNTARGETED.has(methodName)) return undefined;
+  if (methodName === 'provisional_create_canister_with_cycles') {
+    const id = decodeField(arg, 'specified_id', IDL.Opt(IDL.Principal)) as unknown[];
+    return id.length === 0 ? undefined : principalOf(id[0]);
+  }
+  const field = TARGET_CANISTER_FIELD.has(methodName) ? 'target_canister' : 'canister_id';
+  return principalOf(decodeField(arg, field, IDL.Principal));
+}
+
+/** The effective canister id of an ingress call to `aaaaa-aa` ({@link targetCanisterOf}), or why it cannot be inducted. */
 export function extractEffectiveCanisterId(methodName: string, arg: Uint8Array): EffectiveCanisterIdResult {
   if (!IC00_METHOD_NAMES.has(methodName)) return { ok: false, error: 'UnknownSubnetMethod' };
   if (IC00_CANISTER_ONLY_METHODS.has(methodName)) return { ok: false, error: 'SubnetMethodNotAllowed' };
-  if (UNTARGETED.has(methodName)) return { ok: true };
   try {
-    if (methodName === 'provisional_create_canister_with_cycles') {
-      const id = decodeField(arg, 'specified_id', IDL.Opt(IDL.Principal)) as unknown[];
-      return id.length === 0 ? { ok: true } : { ok: true, id: principalOf(id[0]) };
-    }
-    const field = TARGET_CANISTER_FIELD.has(methodName) ? 'target_canister' : 'canister_id';
-    return { ok: true, id: principalOf(decodeField(arg, field, IDL.Principal)) };
+    const id = targetCanisterOf(methodName, arg);
+    return id === undefined ? { ok: true } : { ok: true, id };
   } catch {
     return { ok: false, error: 'InvalidSubnetPayload' };
   }

@@ -13,5 +13,7 @@ export {
   requestIdOf, encodeCallEnvelope, decodeCallEnvelope, signedIngressOf, representationIndependentHash,
 } from './ingress-content.ts';
 export type { HttpCallContent, DecodeCallResult } from './ingress-content.ts';
-export { IC00_METHOD_NAMES, IC00_CANISTER_ONLY_METHODS, extractEffectiveCanisterId, parseIngressErrorMessage, decodeCandid } from './ic00.ts';
+export {
+  IC00_METHOD_NAMES, IC00_CANISTER_ONLY_METHODS, extractEffectiveCanisterId, parseIngressErrorMessage, decodeCandid, isManagementCanister, targetCanisterOf,
+} from './ic00.ts';
 export type { EffectiveCanisterIdResult, ParseIngressError } from './ic00.ts';

@@ -2,10 +2,5 @@
 // Candid encodings of the management calls it makes.
 export { Replica, DEFAULT_START_TIME } from './replica.ts';
 export type { ReplicaOptions, CallResult } from './replica.ts';
-export { ProvisionalManagement } from './provisional-management.ts';
-export type { InstallCodeExecutor } from './provisional-management.ts';
-export {
-  EMPTY_CANDID, encodeProvisionalCreateArgs, decodeProvisionalCreateArgs, encodeCreateResult, decodeCreateResult,
-  encodeInstallCodeArgs, decodeInstallCodeArgs, encodeTopUpArgs, decodeTopUpArgs,
-} from './ic00-candid.ts';
+export { EMPTY_CANDID, encodeProvisionalCreateArgs, decodeCreateResult, encodeInstallCodeArgs, encodeTopUpArgs } from './ic00-candid.ts';
 export type { CanisterSettingsArgs, InstallMode, InstallCodeArgs, ProvisionalCreateCanisterArgs } from './ic00-candid.ts';

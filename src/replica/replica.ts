@@ -37,6 +37,7 @@ import type { Clock } from '../env/index.ts';
 import { ErrorCode, UserErrorException, userError } from '../errors/index.ts';
 import { ExecutionEnvironment } from '../execution/index.ts';
 import { Hypervisor } from '../hypervisor/index.ts';
+import { ManagementCanister } from '../management/index.ts';
 import { IngressFilter, IngressHistoryReader } from '../ingress/index.ts';
 import type { IngressResult } from '../ingress/index.ts';
 import { processBatch, signedIngressOf } from '../messaging/index.ts';
@@ -50,7 +51,6 @@ import {
   EMPTY_CANDID, decodeCreateResult, encodeInstallCodeArgs, encodeProvisionalCreateArgs, encodeTopUpArgs,
 } from './ic00-candid.ts';
 import type { CanisterSettingsArgs, InstallMode } from './ic00-candid.ts';
-import { ProvisionalManagement } from './provisional-management.ts';
 
 /** 2025-01-01T00:00:00Z, the default start of a replica's `ManualClock`, nanoseconds. */
 export const DEFAULT_START_TIME = 1_735_689_600_000_000_000n;
@@ -118,7 +118,9 @@ export class Replica {
     });
     this.#env = {
       executor, config: this.config, parallelism: cores, cycles, induction: { cycles },
-      subnetMessages: new ProvisionalManagement({ executor, schedulerCores: this.config.schedulerCores }),
+      subnetMessages: new ManagementCanister({
+        execution: executor, cycles, ownSubnetId: this.subnetId, subnetType: this.subnetType, subnetSize: 13, schedulerCores: this.config.schedulerCores,
+      }),
     };
     this.#blockMaker = new LocalBlockMaker({
       key, clock: this.#clock, checkpointInterval: opts.checkpointInterval ?? 500n,

@@ -66,6 +66,6 @@ describe('reject paths', () => {
     await rejectsWith(ic.updateCall(MGMT, 'canister_status', status, { sender: PrincipalId.fromUint8Array(Uint8Array.of(9, 9)) }),
       ErrorCode.CanisterInvalidController, /^IC0512: Only the controllers of the canister .* can control it\./);
     await rejectsWith(ic.updateCall(MGMT, 'canister_status', status, { sender: stranger }), ErrorCode.UnknownManagementMessage,
-      "IC0407: Management canister method 'canister_status' is not implemented in ic-exec yet");
+      "IC0407: Management canister method 'canister_status' is not served by ic-exec");
   });
 });

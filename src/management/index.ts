@@ -1,0 +1,14 @@
+// Public face of src/management: the management canister `aaaaa-aa`.
+//
+//   const management = new ManagementCanister({ execution, cycles, ownSubnetId, subnetType, subnetSize, schedulerCores });
+//   // the scheduler runs subnet messages through it (`SubnetMessageExecutor`)
+//
+// The Candid types are exported for clients (the in-process library encodes its calls with them).
+export { ManagementCanister } from './management-canister.ts';
+export { answerManagementCall } from './answer.ts';
+export type { ManagementAnswer } from './answer.ts';
+export { notController, canisterNotFound } from './errors.ts';
+export type { Handler, ManagementCall, ManagementContext, ManagementEnvironment, ManagementOutcome } from './types.ts';
+export * as candid from './candid.ts';
+export { InstallCodeArgs } from './install-code.ts';
+export { CreateCanisterResult, ProvisionalCreateCanisterArgs, ProvisionalTopUpArgs } from './create-canister.ts';

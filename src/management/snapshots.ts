@@ -1,0 +1,7 @@
+/**
+ * Canister snapshots: take, load, list, delete; read and upload snapshot metadata and data.
+ * (Being written.)
+ */
+import type { Handler } from './types.ts';
+
+export const handlers: Readonly<Record<string, Handler>> = {};
