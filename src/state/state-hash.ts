@@ -140,8 +140,11 @@ function systemState(e: E, s: SystemState): void {
   e.bytes(s.certifiedData).nat(s.balance).nat(s.ingressInductionCyclesDebit).nat(s.reservedBalance)
     .opt(s.reservedBalanceLimit, (x) => e.nat(x)).nat(s.freezeThreshold).nat(s.memoryAllocation).nat(s.computeAllocation)
     .opt(s.wasmMemoryLimit, (x) => e.nat(x)).nat(s.wasmMemoryThreshold);
-  e.tag(s.logVisibility.kind);
-  if (s.logVisibility.kind === 'allowedViewers') e.list(s.logVisibility.principals, (p) => id(e, p));
+  for (const v of [s.logVisibility, s.snapshotVisibility, s.statusVisibility]) {
+    e.tag(v.kind);
+    if (v.kind === 'allowedViewers') e.list(v.principals, (p) => id(e, p));
+  }
+  e.nat(s.minimumIncomingCanisterCallCycles).nat(s.logMemoryLimit);
   e.nat(s.globalTimer).nat(s.canisterVersion).nat(s.nextSnapshotId);
   e.list([...s.environmentVariables].sort((a, b) => compareUtf8(a[0], b[0])), ([k, v]) => e.str(k).str(v));
   encodeQueues(e, s.queues);

@@ -112,4 +112,19 @@ describe('SystemState', () => {
     assert.equal(c.callContextManager?.callContexts().length, 0);
     assert.equal(c.environmentVariables.size, 0);
   });
+  it('clone copies the settings (visibilities, minimum call cycles, log memory limit) and stays independent', () => {
+    const s = newState();
+    s.snapshotVisibility = { kind: 'public' };
+    s.statusVisibility = { kind: 'allowedViewers', principals: [USER] };
+    s.minimumIncomingCanisterCallCycles = 7n;
+    s.logMemoryLimit = 8192n;
+    const c = s.clone();
+    assert.deepEqual([c.snapshotVisibility, c.statusVisibility, c.minimumIncomingCanisterCallCycles, c.logMemoryLimit],
+      [{ kind: 'public' }, { kind: 'allowedViewers', principals: [USER] }, 7n, 8192n]);
+    c.minimumIncomingCanisterCallCycles = 1n;
+    c.statusVisibility = { kind: 'controllers' };
+    assert.equal(s.minimumIncomingCanisterCallCycles, 7n);
+    assert.equal(s.statusVisibility.kind, 'allowedViewers');
+    assert.equal(new SystemState({ canisterId: A, controllers: [], cycles: 0n }).logMemoryLimit, 4096n);
+  });
 });

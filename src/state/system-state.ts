@@ -17,7 +17,7 @@
 import { InternalBug } from '../errors/index.ts';
 import type { CanisterId, PrincipalId, Time } from '../types/index.ts';
 import { compareIds } from '../types/index.ts';
-import { DEFAULT_FREEZE_THRESHOLD_SECONDS } from '../config/index.ts';
+import { DEFAULT_FREEZE_THRESHOLD_SECONDS, MAX_CANISTER_LOG_BUFFER_SIZE } from '../config/index.ts';
 import type { SystemStateInit, SystemStateModifications } from '../system-api/index.ts';
 import { CallContextManager } from './call-context-manager.ts';
 import type { CallOrigin } from './call-context-manager.ts';
@@ -89,6 +89,14 @@ export class SystemState {
   /** Bytes. */
   wasmMemoryThreshold = 0n;
   logVisibility: LogVisibility = { kind: 'controllers' };
+  /** Who may list and read snapshots besides the controllers (`snapshot_visibility`). */
+  snapshotVisibility: LogVisibility = { kind: 'controllers' };
+  /** Who may call `canister_status` besides the controllers (`status_visibility`). */
+  statusVisibility: LogVisibility = { kind: 'controllers' };
+  /** Cycles a canister's call must attach to be accepted (`minimum_incoming_canister_call_cycles`). */
+  minimumIncomingCanisterCallCycles = 0n;
+  /** Bytes of canister log kept (`log_memory_limit`). */
+  logMemoryLimit: bigint = MAX_CANISTER_LOG_BUFFER_SIZE;
   /** Nanoseconds; 0 = inactive. */
   globalTimer = 0n;
   canisterVersion = 0n;
@@ -120,6 +128,10 @@ export class SystemState {
     s.wasmMemoryLimit = this.wasmMemoryLimit;
     s.wasmMemoryThreshold = this.wasmMemoryThreshold;
     s.logVisibility = this.logVisibility;
+    s.snapshotVisibility = this.snapshotVisibility;
+    s.statusVisibility = this.statusVisibility;
+    s.minimumIncomingCanisterCallCycles = this.minimumIncomingCanisterCallCycles;
+    s.logMemoryLimit = this.logMemoryLimit;
     s.globalTimer = this.globalTimer;
     s.canisterVersion = this.canisterVersion;
     s.nextSnapshotId = this.nextSnapshotId;
