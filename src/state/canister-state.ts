@@ -6,7 +6,7 @@
  *     wasm memory       = heap size (Wasm pages × 64 KiB)
  *     stable memory     = stable size (Wasm pages × 64 KiB)
  *     execution memory  = wasm + stable + 8 bytes per persisted global + module binary
- *     memory usage      = execution memory + canister history
+ *     memory usage      = execution memory + canister history + Wasm chunk store (1 MiB per chunk)
  *     message memory    = guaranteed-response memory (reservations included) + best-effort messages
  *
  * The execution state is immutable (`PageMap`s share pages), so a copy of a
@@ -60,9 +60,14 @@ export class CanisterState {
       + BigInt(es.compiled.output.binary.length);
   }
 
+  /** The Wasm chunk store: 1 MiB per chunk, bytes. */
+  wasmChunkStoreMemoryUsage(): bigint {
+    return this.systemState.wasmChunkStore.memoryUsage;
+  }
+
   /** Memory charged for storage and counted in the freezing threshold, messages excluded, bytes. */
   memoryUsage(): bigint {
-    return this.executionMemoryUsage() + BigInt(this.systemState.canisterHistory.memoryUsage);
+    return this.executionMemoryUsage() + BigInt(this.systemState.canisterHistory.memoryUsage) + this.wasmChunkStoreMemoryUsage();
   }
 
   /** Message memory, bytes. */

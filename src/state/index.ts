@@ -46,6 +46,8 @@ export type { SubnetMessageMemory, PushInputOptions } from './system-state-messa
 export { newSchedulerState } from './scheduler-state.ts';
 export type { SchedulerState, LongExecutionMode, NextScheduledMethod } from './scheduler-state.ts';
 export { CanisterState } from './canister-state.ts';
+export { WasmChunkStore, CHUNK_SIZE } from './wasm-chunk-store.ts';
+export type { ChunkValidation } from './wasm-chunk-store.ts';
 
 export { IngressHistoryState, isValidTransition, statusString, ingressPayloadBytes } from './ingress-history.ts';
 export type { IngressState, IngressStatus } from './ingress-history.ts';

@@ -153,6 +153,7 @@ function systemState(e: E, s: SystemState): void {
   e.opt(t.pausedOrAborted, (x) => executionTask(e, x)).tag(t.hookStatus).list(t.roundTasks, (x) => executionTask(e, x));
   const log = s.canisterLog;
   e.nat(log.capacity).nat(log.nextIdx).list(log.records, (r) => e.nat(r.idx).nat(r.timestampNanos).bytes(r.content));
+  e.list(s.wasmChunkStore.entries(), ([hash, chunk]) => e.bytes(hash).nat(BigInt(chunk.length)));
   const h = s.canisterHistory;
   e.nat(h.totalNumChanges).list(h.changes, (c) => {
     e.nat(c.timestampNanos).nat(c.canisterVersion).tag(c.origin.kind);

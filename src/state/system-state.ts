@@ -27,6 +27,7 @@ import type { CanisterChangeDetails, CanisterChangeOrigin } from './canister-his
 import type { CallbackId, CallContextId, RequestMetadata } from './messages.ts';
 import type { StateError } from './state-error.ts';
 import { TaskQueue, isLowWasmMemoryHookConditionSatisfied } from './task-queue.ts';
+import { WasmChunkStore } from './wasm-chunk-store.ts';
 import { applyModifications, toSystemStateInit } from './system-state-changes.ts';
 import type { AppliedModifications, ApplyOptions, ExecutionEnvironmentInfo } from './system-state-changes.ts';
 
@@ -107,6 +108,8 @@ export class SystemState {
   #taskQueue = new TaskQueue();
   #log = new CanisterLog();
   #history = new CanisterHistory();
+  /** Chunks uploaded for `install_chunked_code` (wasm-chunk-store.ts). */
+  wasmChunkStore = new WasmChunkStore();
 
   constructor(opts: NewSystemStateOptions) {
     this.canisterId = opts.canisterId;
@@ -141,6 +144,7 @@ export class SystemState {
     s.#taskQueue = this.#taskQueue.clone();
     s.#log = this.#log.clone();
     s.#history = this.#history.clone();
+    s.wasmChunkStore = this.wasmChunkStore.clone();
     return s;
   }
 
