@@ -5,3 +5,4 @@ export * from './limits.ts';
 export * from './cost-schedule.ts';
 export * from './subnet-config.ts';
 export * from './ic0-imports.ts';
+export * from './canister-http.ts';

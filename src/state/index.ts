@@ -53,4 +53,8 @@ export { IngressHistoryState, isValidTransition, statusString, ingressPayloadByt
 export type { IngressState, IngressStatus } from './ingress-history.ts';
 export { ReplicatedState, SystemMetadata } from './replicated-state.ts';
 export type { CanisterIdRange, RawRandContext } from './replicated-state.ts';
+export { SubnetCallContextManager } from './subnet-call-context-manager.ts';
+export type {
+  CanisterHttpHeader, CanisterHttpMethod, CanisterHttpRequestContext, CanisterHttpTransform,
+} from './subnet-call-context-manager.ts';
 export { stateHash, canisterStateHash } from './state-hash.ts';

@@ -4,7 +4,8 @@
  * own queues (messages to and from the management canister) and the
  * metadata — subnet id and type, batch time and height, ingress history,
  * canister id allocation, heap-delta estimate, expected compiled Wasms,
- * and the postponed `raw_rand` calls (`RawRandContext`).
+ * the postponed `raw_rand` calls (`RawRandContext`), and the subnet call
+ * contexts waiting for consensus (`SubnetCallContextManager`: HTTPS outcalls).
  *
  * Order: canisters are always visited in canister-id byte order (the
  * replica's `BTreeMap<CanisterId, CanisterState>`), never in insertion order.
@@ -25,6 +26,7 @@ import { CanisterQueues } from './canister-queues.ts';
 import type { CanisterState } from './canister-state.ts';
 import type { Request } from './messages.ts';
 import { IngressHistoryState } from './ingress-history.ts';
+import { SubnetCallContextManager } from './subnet-call-context-manager.ts';
 import { hexOf } from './text.ts';
 
 /** An inclusive range of u64-form canister ids (`CanisterIdRange`). */
@@ -70,6 +72,8 @@ export class SystemMetadata {
   expectedCompiledWasms = new Set<string>();
   /** Postponed `raw_rand` calls, oldest first (`subnet_call_context_manager.raw_rand_contexts`). */
   rawRandContexts: RawRandContext[] = [];
+  /** Calls waiting for an answer from consensus (`subnet_call_context_manager`): HTTPS outcalls. */
+  subnetCallContextManager = new SubnetCallContextManager();
 
   constructor(ownSubnetId: SubnetId, ownSubnetType: SubnetType, ranges: readonly CanisterIdRange[]) {
     this.ownSubnetId = ownSubnetId;
@@ -88,6 +92,7 @@ export class SystemMetadata {
     m.heapDeltaEstimate = this.heapDeltaEstimate;
     m.expectedCompiledWasms = new Set(this.expectedCompiledWasms);
     m.rawRandContexts = [...this.rawRandContexts];
+    m.subnetCallContextManager = this.subnetCallContextManager.clone();
     return m;
   }
 

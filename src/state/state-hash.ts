@@ -33,6 +33,7 @@ import type { CanisterState } from './canister-state.ts';
 import type { IngressHistoryState, IngressState } from './ingress-history.ts';
 import type { CanisterMessage, Payload } from './messages.ts';
 import type { ReplicatedState, SystemMetadata } from './replicated-state.ts';
+import type { SubnetCallContextManager } from './subnet-call-context-manager.ts';
 import type { SystemState } from './system-state.ts';
 import type { CanisterMessageOrTask, ExecutionTask } from './task-queue.ts';
 import { compareUtf8 } from './text.ts';
@@ -205,6 +206,16 @@ function metadata(e: E, m: SystemMetadata): void {
   e.opt(m.lastGeneratedCanisterId, (c) => id(e, c)).nat(m.heapDeltaEstimate);
   e.list([...m.expectedCompiledWasms].sort(), (h) => e.str(h));
   e.list(m.rawRandContexts, (c) => { encodeMessage(e, c.request); e.nat(c.executionRound).nat(c.time); });
+  subnetCallContexts(e, m.subnetCallContextManager);
+}
+
+function subnetCallContexts(e: E, m: SubnetCallContextManager): void {
+  e.tag('subnet_call_contexts').nat(m.nextCallbackId);
+  e.list(m.canisterHttpRequestContexts, ([cb, c]) => {
+    e.nat(cb); encodeMessage(e, c.request); e.str(c.url).opt(c.maxResponseBytes, (n) => e.nat(n));
+    e.list(c.headers, (h) => e.str(h.name).str(h.value)).opt(c.body, (b) => e.bytes(b)).tag(c.method);
+    e.opt(c.transform, (t) => e.str(t.methodName).bytes(t.context)).nat(c.time).bool(c.replicated).nat(c.pricingVersion);
+  });
 }
 
 /** The full state hash (see the module header). */
