@@ -52,16 +52,21 @@ function answerStop(state: ReplicatedState, history: IngressHistoryState, ctx: S
     history.setStatus(ctx.messageId, status, now, capacity);
     return;
   }
+  // The cycles attached to the stop call go back with either answer (`reply_to_stop_context`).
   state.subnetQueues.pushOutputResponse(newResponse({
     originator: ctx.sender, respondent: MANAGEMENT_CANISTER_ID, originatorReplyCallback: ctx.replyCallback,
-    refund: error === undefined ? 0n : ctx.cycles, deadline: ctx.deadline,
+    refund: ctx.cycles, deadline: ctx.deadline,
     payload: error === undefined
       ? { kind: 'data', data: EMPTY_CANDID }
       : { kind: 'reject', reject: rejectContext(RejectCode.SysTransient, error.description) },
   }));
 }
 
-/** Moves stopping canisters without open call contexts to stopped and answers the stop calls (`process_stopping_canisters`). */
+/**
+ * Moves stopping canisters without open call contexts to stopped (the
+ * canister version goes up by one) and answers the stop calls; rejects stop
+ * calls older than 5 minutes (`process_stopping_canisters`).
+ */
 export function processStoppingCanisters(state: ReplicatedState, capacity: bigint = INGRESS_HISTORY_MEMORY_CAPACITY): void {
   const now = state.time;
   const expired = (ctx: StopCanisterContext): boolean => ctx.time + STOP_CANISTER_TIMEOUT_NANOS <= now;
@@ -69,6 +74,7 @@ export function processStoppingCanisters(state: ReplicatedState, capacity: bigin
     if (c.systemState.status.kind !== 'stopping') continue;
     const own = state.canisterMut(c.canisterId) as CanisterState;
     const { stopped, contexts } = own.systemState.tryStopCanister(expired);
+    if (stopped) own.systemState.canisterVersion += 1n;
     const error = stopped ? undefined : userError(ErrorCode.StopCanisterRequestTimeout, 'Stop canister request timed out');
     for (const ctx of contexts) answerStop(state, state.metadata.ingressHistory, ctx, error, capacity);
   }
