@@ -17,6 +17,12 @@ function batch(h: bigint, t: bigint, overrides: Partial<Batch> = {}): Batch {
 }
 
 describe('batchProblem', () => {
+  test('reports a callback id answered twice in one batch', () => {
+    const r = (callbackId: bigint) => ({ callbackId, payload: { kind: 'data' as const, data: new Uint8Array() } });
+    assert.equal(batchProblem(batch(1n, 10n, { consensusResponses: [r(1n), r(2n)] })), undefined);
+    assert.match(batchProblem(batch(1n, 10n, { consensusResponses: [r(1n), r(1n)] })) ?? '', /callback id 1 appears twice/);
+  });
+
   test('accepts a first batch at height 1 and a successor with a later time', () => {
     assert.equal(batchProblem(batch(1n, 10n)), undefined);
     assert.equal(batchProblem(batch(2n, 11n), { height: height(1n), time: time(10n) }), undefined);

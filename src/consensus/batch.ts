@@ -6,8 +6,9 @@
 // requests arrived) has already been decided and written into it.
 //
 // The IC's counterpart is `ic_types::batch::Batch` (batch number, time,
-// randomness, ingress payload, requires_full_state_hash, plus XNet and
-// consensus responses that ic-exec will add when it needs them).
+// randomness, ingress payload, requires_full_state_hash, consensus
+// responses — the answers to subnet call contexts such as HTTPS outcalls;
+// XNet payloads are not there yet).
 import type { CanisterId, Height, Time } from '../types/index.ts';
 
 /** Bytes of a message id (the request id, a SHA-256). */
@@ -33,6 +34,19 @@ export interface SignedIngress {
   readonly payload: Uint8Array;
 }
 
+/**
+ * An answer consensus agreed on for a subnet call context (the replica's
+ * `ConsensusResponse`): names the context by its callback id; the payload
+ * is the reply data or a reject (code and message). Message routing turns
+ * it into the response to the canister that made the call.
+ */
+export interface ConsensusResponse {
+  readonly callbackId: bigint;
+  readonly payload:
+    | { readonly kind: 'data'; readonly data: Uint8Array }
+    | { readonly kind: 'reject'; readonly reject: { readonly code: number; readonly message: string } };
+}
+
 /** The input of one round. */
 export interface Batch {
   /** The batch number: 1 for the first batch, then +1 each batch. Executing it yields the state at this height. */
@@ -50,6 +64,8 @@ export interface Batch {
   readonly ingress: readonly SignedIngress[];
   /** Whether the state after this batch is a checkpoint: written to disk with a full state hash (memory included). */
   readonly requiresFullStateHash: boolean;
+  /** Answers to subnet call contexts (HTTPS outcalls: responses and timeouts), inducted in this order; absent = none. */
+  readonly consensusResponses?: readonly ConsensusResponse[];
 }
 
 /** The height and time of the last batch, from which the next one follows. */
@@ -68,7 +84,8 @@ export function ingressPayloadBytes(messages: readonly SignedIngress[]): number 
 /**
  * Checks the invariants every {@link BatchSource} must keep: heights from 1
  * without gaps, strictly increasing time, 32 bytes of randomness, 32-byte
- * message ids, no message id twice in one batch. A consumer may call it on
+ * message ids, no message id twice in one batch, no callback id answered
+ * twice in one batch. A consumer may call it on
  * each batch it receives from a source it does not trust to be correct.
  * @param previous the position of the batch before (omit for the first batch).
  * @returns a description of the first violation, or `undefined` if there is none.
@@ -90,6 +107,11 @@ export function batchProblem(batch: Batch, previous?: BatchPosition): string | u
     const key = Buffer.from(m.messageId).toString('hex');
     if (seen.has(key)) return `ingress ${i}: message id ${key} appears twice in the batch`;
     seen.add(key);
+  }
+  const callbacks = new Set<bigint>();
+  for (const [i, r] of (batch.consensusResponses ?? []).entries()) {
+    if (callbacks.has(r.callbackId)) return `consensus response ${i}: callback id ${r.callbackId} appears twice in the batch`;
+    callbacks.add(r.callbackId);
   }
   return undefined;
 }

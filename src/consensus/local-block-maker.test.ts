@@ -247,3 +247,43 @@ describe('LocalBlockMaker: randomness', () => {
     assert.deepEqual(m.makeBatch().randomness, expected);
   });
 });
+
+describe('LocalBlockMaker: consensus responses', () => {
+  test('each batch carries what the outcall payload builder has for its time', () => {
+    const asked: Time[] = [];
+    let ready = true;
+    const m = maker({
+      canisterHttp: {
+        hasPayload: () => ready,
+        buildPayload: (t) => {
+          asked.push(t);
+          if (!ready) return [];
+          ready = false;
+          return [{ callbackId: 3n, payload: { kind: 'reject', reject: { code: 2, message: 'Canister http request timed out' } } }];
+        },
+      },
+    });
+    assert.equal(m.hasWork(), true, 'a ready answer is work');
+    const b1 = m.nextBatch() as Batch;
+    assert.deepEqual(b1.consensusResponses?.map((r) => r.callbackId), [3n]);
+    assert.equal(asked[0], b1.time, 'asked with the batch time');
+    assert.equal(m.hasWork(), false);
+    assert.equal(m.nextBatch(), undefined);
+    assert.deepEqual(m.makeBatch().consensusResponses, []);
+  });
+
+  test('without a payload builder batches carry no consensus responses', () => {
+    assert.deepEqual(maker().makeBatch().consensusResponses, []);
+  });
+
+  test('wake() resolves ready()', async () => {
+    const m = maker();
+    let woken = false;
+    const p = m.ready().then(() => { woken = true; });
+    await Promise.resolve();
+    assert.equal(woken, false);
+    m.wake();
+    await p;
+    assert.equal(woken, true);
+  });
+});

@@ -24,6 +24,10 @@
 //   (`random-tape.ts`, which also says how `raw_rand` is answered).
 // - Checkpoints: `requiresFullStateHash` at every `checkpointInterval`-th
 //   height (default 500, the IC's DKG interval) and whenever asked (shutdown).
+// - Consensus responses: the answers to HTTPS outcalls (and their timeouts)
+//   come from a `CanisterHttpPayloadBuilder` (the host's outcall pool), asked
+//   once per batch with the batch's time — the boundary where the network's
+//   answers enter, as data, like ingress.
 //
 // It makes a batch when there is work (`nextBatch`, the `BatchSource` side)
 // or whenever asked (`makeBatch`: PocketIC's `tick`, periodic empty rounds
@@ -33,7 +37,7 @@ import type { BlsKeyPair } from '../crypto/index.ts';
 import type { Clock } from '../env/index.ts';
 import type { Height, Time } from '../types/index.ts';
 import { height as toHeight, time as toTime } from '../types/index.ts';
-import type { Batch, BatchPosition, SignedIngress } from './batch.ts';
+import type { Batch, BatchPosition, ConsensusResponse, SignedIngress } from './batch.ts';
 import { MESSAGE_ID_BYTES } from './batch.ts';
 import type { BatchSource } from './batch-source.ts';
 import { RandomTape } from './random-tape.ts';
@@ -48,6 +52,19 @@ export const DEFAULT_MAX_POOL_MESSAGES = 100_000;
 export const DEFAULT_MAX_POOL_BYTES = 256 * 1024 * 1024;
 /** Default checkpoint interval in heights (the IC checkpoints every DKG interval, ≈500 rounds; execution_internals.md §9). */
 export const DEFAULT_CHECKPOINT_INTERVAL = 500n;
+
+/**
+ * Where a batch's answers to HTTPS outcalls come from (the replica's canister
+ * HTTP payload builder): responses the host has ready (transformed) and
+ * timeouts of contexts older than the timeout at `time`; each callback id at
+ * most once over all batches.
+ */
+export interface CanisterHttpPayloadBuilder {
+  /** The answers for the batch at `time`, in the order to induct them. */
+  buildPayload(time: Time): readonly ConsensusResponse[];
+  /** Whether an answer is ready (so {@link LocalBlockMaker.nextBatch} makes a batch). */
+  hasPayload(): boolean;
+}
 
 /** Options of {@link LocalBlockMaker}. */
 export interface LocalBlockMakerOptions {
@@ -69,6 +86,8 @@ export interface LocalBlockMakerOptions {
   readonly checkpointInterval?: bigint;
   /** Called, in pool order, for each message dropped because it expired before the batch time. */
   readonly onExpired?: (message: SignedIngress, batchTime: Time) => void;
+  /** The source of HTTPS-outcall answers. Default: none (batches carry no consensus responses). */
+  readonly canisterHttp?: CanisterHttpPayloadBuilder;
 }
 
 /** Why {@link LocalBlockMaker.submit} refused a message. */
@@ -115,6 +134,7 @@ export class LocalBlockMaker implements BatchSource {
   readonly #maxPoolBytes: number;
   readonly #checkpointInterval: bigint;
   readonly #onExpired: ((message: SignedIngress, batchTime: Time) => void) | undefined;
+  readonly #canisterHttp: CanisterHttpPayloadBuilder | undefined;
 
   #last: BatchPosition | undefined;
   // The pool: a FIFO as an array with a moving head, plus the ids it holds.
@@ -135,6 +155,7 @@ export class LocalBlockMaker implements BatchSource {
     if (interval < 0n) throw new RangeError(`checkpointInterval must be non-negative, got ${interval}`);
     this.#checkpointInterval = interval;
     this.#onExpired = options.onExpired;
+    this.#canisterHttp = options.canisterHttp;
     this.#last = options.resumeAfter === undefined
       ? undefined
       : { height: toHeight(options.resumeAfter.height), time: toTime(options.resumeAfter.time) };
@@ -155,9 +176,9 @@ export class LocalBlockMaker implements BatchSource {
     return this.#poolBytes;
   }
 
-  /** Whether the pool holds messages (so {@link nextBatch} would make a batch). */
+  /** Whether the pool holds messages or an outcall answer is ready (so {@link nextBatch} would make a batch). */
   hasWork(): boolean {
-    return this.poolSize > 0;
+    return this.poolSize > 0 || (this.#canisterHttp?.hasPayload() ?? false);
   }
 
   /**
@@ -179,10 +200,15 @@ export class LocalBlockMaker implements BatchSource {
     this.#pool.push(message);
     this.#poolIds.add(key);
     this.#poolBytes += size;
+    this.wake();
+    return { ok: true };
+  }
+
+  /** Resolves the pending {@link ready} waits (called on submit, and by the outcall pool when an answer is ready). */
+  wake(): void {
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const wake of waiters) wake();
-    return { ok: true };
   }
 
   /** {@link BatchSource.nextBatch}: a batch if the pool holds messages, else `undefined`. */
@@ -190,7 +216,7 @@ export class LocalBlockMaker implements BatchSource {
     return this.hasWork() ? this.makeBatch() : undefined;
   }
 
-  /** {@link BatchSource.ready}: resolves when the pool holds messages. */
+  /** {@link BatchSource.ready}: resolves when the pool holds messages (or {@link wake} is called). */
   ready(signal?: AbortSignal): Promise<void> {
     if (this.hasWork()) return Promise.resolve();
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -219,6 +245,7 @@ export class LocalBlockMaker implements BatchSource {
     const now: bigint = this.#clock.nowNanos();
     const time = toTime(last === undefined || now > last.time ? now : last.time + 1n);
     const ingress = this.#take(time);
+    const consensusResponses = Object.freeze([...(this.#canisterHttp?.buildPayload(time) ?? [])]);
     const atInterval = this.#checkpointInterval > 0n && height % this.#checkpointInterval === 0n;
     // The randomness (a BLS signature, ~5 ms in JavaScript) is computed when
     // first read, once: most rounds never read it (only `raw_rand` needs
@@ -230,6 +257,7 @@ export class LocalBlockMaker implements BatchSource {
       time,
       ingress: Object.freeze(ingress),
       requiresFullStateHash: atInterval || options.requiresFullStateHash === true,
+      consensusResponses,
     }, 'randomness', { enumerable: true, get: () => (randomness ??= tape.randomnessOf(height)) }) as Batch);
     this.#last = { height, time };
     return batch;
