@@ -6,6 +6,8 @@
 export { processBatch, induct, timeOutExpired } from './message-routing.ts';
 export type { BatchSummary, TimeOutStats } from './message-routing.ts';
 export { inductIngress, INGRESS_HISTORY_MAX_MESSAGES } from './induction.ts';
+export { inductConsensusResponses } from './consensus-responses.ts';
+export type { ConsensusResponseStats } from './consensus-responses.ts';
 export type { InductionContext, InductionStats } from './induction.ts';
 export { routeOutputs, rejectResponseFor, rejectReasonOf, LocalRouter } from './routing.ts';
 export type { RoutingStats } from './routing.ts';

@@ -3,7 +3,9 @@
  * (`rs/messaging/src/state_machine.rs`) on a single subnet:
  *
  *     1. induct    the batch time becomes the state's time; the batch's
- *                  ingress is inducted (induction.ts); expired messages and
+ *                  ingress is inducted (induction.ts), then its consensus
+ *                  responses answer their subnet call contexts
+ *                  (consensus-responses.ts); expired messages and
  *                  best-effort callbacks past their deadline are timed out
  *     2. execute   the scheduler runs one round (`executeRound`)
  *     3. route     output left in the output queues goes to its receivers
@@ -17,6 +19,8 @@ import { timeOutCallbacks, timeOutMessages } from '../state/index.ts';
 import type { CanisterId } from '../types/index.ts';
 import { executeRound, isSubnetAddress } from '../scheduler/index.ts';
 import type { RoundEnvironment, RoundSummary } from '../scheduler/index.ts';
+import { inductConsensusResponses } from './consensus-responses.ts';
+import type { ConsensusResponseStats } from './consensus-responses.ts';
 import { inductIngress } from './induction.ts';
 import type { InductionContext, InductionStats } from './induction.ts';
 import { routeOutputs } from './routing.ts';
@@ -60,16 +64,19 @@ export function timeOutExpired(state: ReplicatedState, now: bigint): TimeOutStat
 }
 
 /** Step 1 of a batch (see the module header). */
-export function induct(batch: Batch, state: ReplicatedState, ctx: InductionContext = {}): { ingress: InductionStats; timeOuts: TimeOutStats } {
+export function induct(
+  batch: Batch, state: ReplicatedState, ctx: InductionContext = {},
+): { ingress: InductionStats; consensusResponses: ConsensusResponseStats; timeOuts: TimeOutStats } {
   state.metadata.batchTime = batch.time;
   const ingress = inductIngress(state, batch.ingress, ctx);
+  const consensusResponses = inductConsensusResponses(state, batch.consensusResponses ?? []);
   const timeOuts = timeOutExpired(state, batch.time);
-  return { ingress, timeOuts };
+  return { ingress, consensusResponses, timeOuts };
 }
 
 /** What one batch did. */
 export interface BatchSummary {
-  readonly induction: { readonly ingress: InductionStats; readonly timeOuts: TimeOutStats };
+  readonly induction: { readonly ingress: InductionStats; readonly consensusResponses: ConsensusResponseStats; readonly timeOuts: TimeOutStats };
   readonly round: RoundSummary;
   readonly routing: RoutingStats;
 }
