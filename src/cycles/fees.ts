@@ -126,6 +126,35 @@ export function memoryCost(fees: CyclesFees, bytes: bigint, seconds: bigint, sub
   return scaleCost(fees, (bytes * fees.gibStoragePerSecondFee * seconds) / GIB, subnetSize);
 }
 
+/**
+ * The subnet's memory as storage reservation sees it (`ResourceSaturation`):
+ * bytes used, the threshold above which reservation starts, and the capacity.
+ */
+export interface ResourceSaturation {
+  readonly usage: bigint;
+  readonly threshold: bigint;
+  readonly capacity: bigint;
+}
+
+/** Cycles reserved for the memory from 0 to `s.usage` (`total_storage_reservation_cycles`). */
+function totalStorageReservationCycles(fees: CyclesFees, s: ResourceSaturation, subnetSize: bigint): bigint {
+  const above = s.usage > s.threshold ? s.usage - s.threshold : 0n;
+  const span = s.capacity > s.threshold ? s.capacity - s.threshold : 0n;
+  // `reservation_factor(max period)`: the period grows linearly from 0 at the threshold to the maximum at capacity.
+  const seconds = span === 0n ? 0n : (fees.maxStorageReservationPeriodSeconds * above) / span;
+  // The area of the triangle (usage above threshold × period × fee) / 2.
+  return memoryCost(fees, above, seconds / 2n, subnetSize);
+}
+
+/**
+ * Cycles moved to the reserved balance for allocating `bytes` more at
+ * saturation `s` (`storage_reservation_cycles`): 0 while the subnet stays
+ * below its threshold (750 GiB).
+ */
+export function storageReservationCycles(fees: CyclesFees, bytes: bigint, s: ResourceSaturation, subnetSize: bigint): bigint {
+  return totalStorageReservationCycles(fees, { ...s, usage: s.usage + bytes }, subnetSize) - totalStorageReservationCycles(fees, s, subnetSize);
+}
+
 /** Compute allocation for `seconds`: `scale(compute_percent_fee × seconds × percent)`. */
 export function computeAllocationCost(fees: CyclesFees, percent: bigint, seconds: bigint, subnetSize: bigint): bigint {
   return scaleCost(fees, fees.computePercentAllocatedPerSecondFee * seconds * percent, subnetSize);

@@ -14,6 +14,6 @@ export {
   scaleCost, instructionsToCycles, executionCost, prepaymentForResponseTransmission, prepaymentForResponseExecution,
   xnetTotalTransmissionFee, xnetCallTotalFee, canisterCreationFee, httpRequestFee, httpRequestFeeV2, memoryCost,
   computeAllocationCost, ingressInductionCostFromBytes, refundForResponseTransmission,
-  idleCyclesBurnedRateByResource, idleCyclesBurnedRatePerDay, freezeThresholdCycles,
+  idleCyclesBurnedRateByResource, idleCyclesBurnedRatePerDay, freezeThresholdCycles, storageReservationCycles,
 } from './fees.ts';
-export type { FreezingInputs, HttpRequestV2Params, IdleResource } from './fees.ts';
+export type { FreezingInputs, HttpRequestV2Params, IdleResource, ResourceSaturation } from './fees.ts';
