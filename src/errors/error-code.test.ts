@@ -27,7 +27,7 @@ const REJECT_OF: Record<keyof typeof RejectCode, ErrorCodeName[]> = {
   CanisterReject: [
     'InsufficientCyclesForCreateCanister', 'InsufficientMemoryAllocation', 'SubnetNotFound',
     'CanisterRejectedMessage', 'UnknownManagementMessage', 'InvalidManagementPayload',
-    'CanisterNotHostedBySubnet', 'CanisterSnapshotImmutable',
+    'CanisterNotHostedBySubnet', 'CanisterSnapshotImmutable', 'InvalidSubnetAdmin',
   ],
   CanisterError: [
     'CanisterInvalidController', 'CanisterFunctionNotFound', 'CanisterNonEmpty', 'CanisterTrapped',
@@ -41,7 +41,8 @@ const REJECT_OF: Record<keyof typeof RejectCode, ErrorCodeName[]> = {
     'InsufficientCyclesInMemoryGrow', 'ReservedCyclesLimitExceededInMemoryAllocation',
     'ReservedCyclesLimitExceededInMemoryGrow', 'ReservedCyclesLimitIsTooLow',
     'InsufficientCyclesInMessageMemoryGrow', 'CanisterMethodNotFound', 'CanisterWasmModuleNotFound',
-    'CanisterAlreadyInstalled', 'CanisterWasmMemoryLimitExceeded',
+    'CanisterAlreadyInstalled', 'CanisterWasmMemoryLimitExceeded', 'CanisterInvalidControllerOrSubnetAdmin',
+    'CanisterStatusAccessDenied',
   ],
   SysUnknown: ['DeadlineExpired', 'ResponseDropped'],
 };
@@ -52,10 +53,10 @@ describe('ErrorCode', () => {
       101, 102,
       201, 202, 203, 204, 205, 206, 207, 208, 209, 210,
       301, 305,
-      402, 403, 404, 405, 406, 407, 408, 409,
+      402, 403, 404, 405, 406, 407, 408, 409, 410,
       502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514,
       517, 520, 521, 522, 524, 525, 526, 527, 528, 529, 530, 531, 532,
-      533, 534, 535, 536, 537, 538, 539, 540,
+      533, 534, 535, 536, 537, 538, 539, 540, 541, 542,
       601, 602,
     ]);
   });

@@ -56,6 +56,7 @@ export const ErrorCode = {
   UnknownManagementMessage: 407,
   InvalidManagementPayload: 408,
   CanisterSnapshotImmutable: 409,
+  InvalidSubnetAdmin: 410,
   // 5xx — CanisterError
   // 501 retired: CanisterOutOfCycles, now 207.
   CanisterTrapped: 502,
@@ -97,6 +98,9 @@ export const ErrorCode = {
   CanisterAlreadyInstalled: 538,
   CanisterWasmMemoryLimitExceeded: 539,
   ReservedCyclesLimitIsTooLow: 540,
+  CanisterInvalidControllerOrSubnetAdmin: 541,
+  /** `canister_status` denied by the canister's `status_visibility`. */
+  CanisterStatusAccessDenied: 542,
   // 6xx — SysUnknown
   DeadlineExpired: 601,
   ResponseDropped: 602,
