@@ -124,6 +124,11 @@ export const SUBNET_CALLBACK_SOFT_LIMIT = 1_000_000;
 
 /** Max controllers. Count. `MAX_ALLOWED_CONTROLLERS_COUNT`. */
 export const MAX_CONTROLLERS = 10;
+/** Max `allowed_viewers` of a log, snapshot or status visibility. Count. `MAX_ALLOWED_LOG_VIEWERS_COUNT`. */
+export const MAX_ALLOWED_VIEWERS = 10;
+/** `log_memory_limit` bounds: a non-zero limit at least 4 KiB (one ring-buffer page), at most 2 MiB; default 4 KiB. `MIN/MAX/DEFAULT_AGGREGATE_LOG_MEMORY_LIMIT`. */
+export const MIN_LOG_MEMORY_LIMIT: NumBytes = numBytes(4n * KiB);
+export const MAX_LOG_MEMORY_LIMIT: NumBytes = numBytes(2n * MiB);
 /** Max snapshots per canister. Count. `MAX_NUMBER_OF_SNAPSHOTS_PER_CANISTER`. */
 export const MAX_NUMBER_OF_SNAPSHOTS_PER_CANISTER = 10;
 /** Max environment variables per canister. Count. `MAX_ENVIRONMENT_VARIABLES`. */
