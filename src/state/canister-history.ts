@@ -77,7 +77,13 @@ export type CanisterChangeDetails =
   | { readonly kind: 'codeUninstall' }
   | { readonly kind: 'codeDeployment'; readonly mode: 'install' | 'reinstall' | 'upgrade'; readonly moduleHash: Uint8Array }
   | { readonly kind: 'controllersChange'; readonly controllers: readonly PrincipalId[] }
-  | { readonly kind: 'loadSnapshot'; readonly canisterVersion: bigint; readonly snapshotId: Uint8Array; readonly takenAtTimestamp: bigint };
+  | {
+    readonly kind: 'loadSnapshot'; readonly canisterVersion: bigint; readonly snapshotId: Uint8Array; readonly takenAtTimestamp: bigint;
+    /** How the snapshot came about (`source`). */
+    readonly source: 'takenFromCanister' | 'metadataUpload';
+    /** The canister the snapshot belongs to, when not the one it was loaded onto. */
+    readonly fromCanisterId?: CanisterId;
+  };
 
 /** One entry of the canister history (`CanisterChange`). */
 export interface CanisterChange {
@@ -101,7 +107,7 @@ export function canisterChangeBytes(change: CanisterChange): number {
   let bytes = 64;
   if (d.kind === 'creation' || d.kind === 'controllersChange') for (const c of d.controllers) bytes += c.byteLength;
   if (d.kind === 'codeDeployment') bytes += d.moduleHash.length;
-  if (d.kind === 'loadSnapshot') bytes += d.snapshotId.length;
+  if (d.kind === 'loadSnapshot') bytes += d.snapshotId.length + (d.fromCanisterId?.byteLength ?? 0);
   return bytes;
 }
 

@@ -6,13 +6,15 @@
  *     wasm memory       = heap size (Wasm pages × 64 KiB)
  *     stable memory     = stable size (Wasm pages × 64 KiB)
  *     execution memory  = wasm + stable + 8 bytes per persisted global + module binary
- *     memory usage      = execution memory + canister history + Wasm chunk store (1 MiB per chunk)
+ *     memory usage      = execution memory + canister history + chunk store + snapshots + Wasm chunk store (1 MiB per chunk)
  *     message memory    = guaranteed-response memory (reservations included) + best-effort messages
  *
- * The execution state is immutable (`PageMap`s share pages), so a copy of a
- * `CanisterState` (`clone`) copies only the system and scheduler state.
+ * The execution state and the snapshots are immutable (`PageMap`s share
+ * pages), so a copy of a `CanisterState` (`clone`) copies only the system
+ * and scheduler state.
  */
 import { WASM_PAGE_SIZE_BYTES } from '../types/index.ts';
+import { CanisterSnapshots } from './canister-snapshots.ts';
 import type { ExecutionState } from './execution-state.ts';
 import type { SchedulerState } from './scheduler-state.ts';
 import type { SystemState } from './system-state.ts';
@@ -26,11 +28,17 @@ export class CanisterState {
   /** `undefined` for an empty canister (no code installed). */
   executionState: ExecutionState | undefined;
   schedulerState: SchedulerState;
+  /** The canister's snapshots (immutable; replace it to change them). */
+  snapshots: CanisterSnapshots;
 
-  constructor(systemState: SystemState, executionState: ExecutionState | undefined, schedulerState: SchedulerState) {
+  constructor(
+    systemState: SystemState, executionState: ExecutionState | undefined, schedulerState: SchedulerState,
+    snapshots: CanisterSnapshots = CanisterSnapshots.EMPTY,
+  ) {
     this.systemState = systemState;
     this.executionState = executionState;
     this.schedulerState = schedulerState;
+    this.snapshots = snapshots;
   }
 
   get canisterId(): SystemState['canisterId'] {
@@ -39,7 +47,7 @@ export class CanisterState {
 
   /** A copy whose mutable parts are its own (see the module header). */
   clone(): CanisterState {
-    return new CanisterState(this.systemState.clone(), this.executionState, { ...this.schedulerState });
+    return new CanisterState(this.systemState.clone(), this.executionState, { ...this.schedulerState }, this.snapshots);
   }
 
   /** Heap bytes. */
@@ -67,7 +75,13 @@ export class CanisterState {
 
   /** Memory charged for storage and counted in the freezing threshold, messages excluded, bytes. */
   memoryUsage(): bigint {
-    return this.executionMemoryUsage() + BigInt(this.systemState.canisterHistory.memoryUsage) + this.wasmChunkStoreMemoryUsage();
+    return this.executionMemoryUsage() + BigInt(this.systemState.canisterHistory.memoryUsage) + this.wasmChunkStoreMemoryUsage()
+      + this.snapshots.memoryUsage;
+  }
+
+  /** The canister's snapshots (`snapshots_memory_usage`), bytes. */
+  snapshotsMemoryUsage(): bigint {
+    return this.snapshots.memoryUsage;
   }
 
   /** Message memory, bytes. */

@@ -46,6 +46,11 @@ export type { SubnetMessageMemory, PushInputOptions } from './system-state-messa
 export { newSchedulerState } from './scheduler-state.ts';
 export type { SchedulerState, LongExecutionMode, NextScheduledMethod } from './scheduler-state.ts';
 export { CanisterState } from './canister-state.ts';
+export {
+  CanisterSnapshots, snapshotId, parseSnapshotId, snapshotIdText, snapshotModuleBytes, snapshotModuleSize, snapshotSize, memoryBytes,
+  snapshotFromCanister, snapshotSizeOfCanister, readPageBytes, writePageBytes, SNAPSHOT_GLOBAL_BYTES,
+} from './canister-snapshots.ts';
+export type { CanisterSnapshot, SnapshotGlobal, SnapshotId, SnapshotMemory, SnapshotModule, SnapshotSource } from './canister-snapshots.ts';
 export { WasmChunkStore, CHUNK_SIZE } from './wasm-chunk-store.ts';
 export type { ChunkValidation } from './wasm-chunk-store.ts';
 

@@ -1,8 +1,8 @@
 /**
  * The full state hash: SHA-256 over a canonical encoding
  * (`canonical-encoder.ts`) of every field of the replicated state — each
- * canister's system, execution and scheduler state (memory pages by their
- * cached Merkle hash, `PageMap.contentHash`), its queues and call contexts,
+ * canister's system, execution and scheduler state and its snapshots (memory
+ * pages by their cached Merkle hash, `PageMap.contentHash`), its queues and call contexts,
  * the subnet queues and the metadata with the ingress history.
  *
  *     stateHash = SHA-256(ds("ic-exec-state") ‖ metadata ‖ subnet queues ‖ (canister id ‖ canisterHash)* in id order)
@@ -29,6 +29,7 @@ import type { WasmClosure, WasmResponse } from '../system-api/index.ts';
 import { CanonicalEncoder } from './canonical-encoder.ts';
 import type { CallContextManager, CallOrigin } from './call-context-manager.ts';
 import type { CanisterQueues } from './canister-queues.ts';
+import type { CanisterSnapshot } from './canister-snapshots.ts';
 import type { CanisterState } from './canister-state.ts';
 import type { IngressHistoryState, IngressState } from './ingress-history.ts';
 import type { CanisterMessage, Payload } from './messages.ts';
@@ -164,8 +165,22 @@ function systemState(e: E, s: SystemState): void {
     e.tag(d.kind);
     if (d.kind === 'creation' || d.kind === 'controllersChange') e.list(d.controllers, (p) => id(e, p));
     else if (d.kind === 'codeDeployment') e.tag(d.mode).bytes(d.moduleHash);
-    else if (d.kind === 'loadSnapshot') e.nat(d.canisterVersion).bytes(d.snapshotId).nat(d.takenAtTimestamp);
+    else if (d.kind === 'loadSnapshot') {
+      e.nat(d.canisterVersion).bytes(d.snapshotId).nat(d.takenAtTimestamp).tag(d.source).opt(d.fromCanisterId, (c) => id(e, c));
+    }
   });
+}
+
+/** Encodes a canister snapshot: memories by their page hashes, an installed module by its hash. */
+function snapshot(e: E, x: CanisterSnapshot): void {
+  e.bytes(x.id.bytes).tag(x.source).nat(x.takenAtTimestamp).nat(x.canisterVersion).nat(x.size);
+  const m = x.module;
+  if (m.kind === 'installed') e.tag('installed').str(m.compiled.hash);
+  else e.tag('uploaded').nat(m.size).raw(m.pages.contentHash());
+  e.list(x.globals, (g) => (typeof g.value === 'bigint' ? e.tag(g.kind).int(g.value) : e.tag(g.kind).f64(g.value)));
+  e.nat(x.heap.sizePages).raw(x.heap.pages.contentHash()).nat(x.stable.sizePages).raw(x.stable.pages.contentHash());
+  e.bytes(x.certifiedData).list(x.chunkStore.entries(), ([hash, chunk]) => e.bytes(hash).nat(BigInt(chunk.length)));
+  e.opt(x.globalTimer, (t) => e.nat(t)).opt(x.onLowWasmMemoryHookStatus, (h) => e.tag(h));
 }
 
 /** The hash of one canister's whole state. */
@@ -181,6 +196,7 @@ export function canisterStateHash(c: CanisterState): Uint8Array {
   e.tag('scheduler_state').nat(s.lastFullExecutionRound).int(s.accumulatedPriority).int(s.priorityCredit)
     .tag(s.longExecutionMode).nat(s.heapDeltaDebit).nat(s.installCodeDebit).nat(s.timeOfLastAllocationCharge)
     .tag(s.nextScheduledMethod);
+  e.tag('snapshots').list(c.snapshots.list(), (x) => snapshot(e, x));
   return domainSeparated('ic-exec-canister', e.bytesView());
 }
 

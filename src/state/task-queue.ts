@@ -115,6 +115,9 @@ export class TaskQueue {
 
   get hookStatus(): OnLowWasmMemoryHookStatus { return this.#hookStatus; }
 
+  /** Sets the hook status from a loaded snapshot (`set_on_low_wasm_memory_hook_status_from_snapshot`). */
+  setHookStatusFromSnapshot(status: OnLowWasmMemoryHookStatus): void { this.#hookStatus = status; }
+
   /** The paused or aborted task, if any. */
   get pausedOrAborted(): ExecutionTask | undefined { return this.#pausedOrAborted; }
 

@@ -33,6 +33,12 @@ export interface CompiledModule {
   readonly hash: string;
   readonly module: WebAssembly.Module;
   readonly output: InstrumentationOutput;
+  /**
+   * The module as installed (`hash` is its SHA-256), for canister snapshots.
+   * Set by the cache on the main thread; absent where only the compiled form
+   * travels (sandbox workers). Never mutated.
+   */
+  readonly wasm?: Uint8Array;
 }
 
 export type CacheLookup =
@@ -88,8 +94,8 @@ export class CompileCache {
     }
     const fromDisk = this.readDisk(key);
     if (fromDisk !== undefined) {
-      const compiled = { hash, module: new WebAssembly.Module(fromDisk.binary as Uint8Array<ArrayBuffer>), output: fromDisk };
-      this.remember(key, { ok: true, compiled, bytes: fromDisk.binary.length });
+      const compiled = { hash, module: new WebAssembly.Module(fromDisk.binary as Uint8Array<ArrayBuffer>), output: fromDisk, wasm: Uint8Array.from(bytes) };
+      this.remember(key, { ok: true, compiled, bytes: fromDisk.binary.length + bytes.length });
       this.stats.diskHits++;
       return { ok: true, compiled, source: 'disk' };
     }
@@ -100,8 +106,8 @@ export class CompileCache {
       return { ok: false, error: prepared.error, source: 'compiled' };
     }
     const output = prepared.output;
-    const compiled = { hash, module: new WebAssembly.Module(output.binary as Uint8Array<ArrayBuffer>), output };
-    this.remember(key, { ok: true, compiled, bytes: output.binary.length });
+    const compiled = { hash, module: new WebAssembly.Module(output.binary as Uint8Array<ArrayBuffer>), output, wasm: Uint8Array.from(bytes) };
+    this.remember(key, { ok: true, compiled, bytes: output.binary.length + bytes.length });
     this.writeDisk(key, output);
     return { ok: true, compiled, source: 'compiled' };
   }
