@@ -39,6 +39,8 @@ export interface Env {
   readonly config: SchedulerConfig;
   readonly rootKey?: Uint8Array;
   readonly debugPrint?: boolean;
+  /** install_code rate limiting (IC0209); default on. */
+  readonly rateLimitInstallCode?: boolean;
 }
 
 /** The canister's memory figures for the freezing threshold. */

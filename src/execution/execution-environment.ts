@@ -25,14 +25,15 @@ import type { CyclesAccountManager } from '../cycles/index.ts';
 import { InternalBug } from '../errors/index.ts';
 import type { UserError } from '../errors/index.ts';
 import type { EntryPoint, ExecutionResult, Hypervisor } from '../hypervisor/index.ts';
-import type { CanisterMessageOrTask, CanisterState, ExecutionState, Ingress, Request } from '../state/index.ts';
+import type { CanisterCall, CanisterMessageOrTask, CanisterState, ExecutionState, Ingress, Request } from '../state/index.ts';
 import type { ApiType } from '../system-api/index.ts';
 import { exportsFunction } from '../state/index.ts';
 import type { SubnetId, Time } from '../types/index.ts';
 import type { Env } from './common.ts';
 import { executeInspectMessage } from './inspect-message.ts';
-import { executeInstallCode } from './install-code.ts';
+import { executeInstallCode, resumeInstallCode } from './install-code.ts';
 import { PausedExecutions } from './paused-executions.ts';
+import { PausedInstallCodes } from './paused-install-code.ts';
 import { executeQuery, executeQueryEntry } from './query.ts';
 import { executeReplicatedQuery } from './replicated-query.ts';
 import { executeResponse } from './response.ts';
@@ -40,8 +41,8 @@ import { executeSystemTask } from './system-task.ts';
 import { uninstallCanister } from './uninstall.ts';
 import type { UninstallReason } from './uninstall.ts';
 import type {
-  CanisterInput, ExecuteMessageOutcome, ExecutionEnvironmentOptions, InstallCodeArgs, InstallCodeResult, QueryArgs, QueryResult,
-  RoundContext, SystemTaskKind,
+  CanisterInput, ExecuteMessageOutcome, ExecutionEnvironmentOptions, FinishedInstallCodeResult, InstallCodeArgs, InstallCodeResult,
+  QueryArgs, QueryResult, RoundContext, SystemTaskKind,
 } from './types.ts';
 import { executeUpdate } from './update.ts';
 
@@ -53,6 +54,7 @@ export class ExecutionEnvironment {
   readonly config: SchedulerConfig;
   readonly #env: Env;
   readonly #paused = new PausedExecutions();
+  readonly #installs = new PausedInstallCodes();
 
   /** @throws {InternalBug} if `subnetSize` differs from the cycles account manager's. */
   constructor(opts: ExecutionEnvironmentOptions) {
@@ -67,6 +69,7 @@ export class ExecutionEnvironment {
       hypervisor: opts.hypervisor, cycles: opts.cycles, subnetType: opts.subnetType, ownSubnetId: opts.ownSubnetId, config: this.config,
       ...(opts.rootKey === undefined ? {} : { rootKey: opts.rootKey }),
       ...(opts.debugPrint === undefined ? {} : { debugPrint: opts.debugPrint }),
+      ...(opts.rateLimitInstallCode === undefined ? {} : { rateLimitInstallCode: opts.rateLimitInstallCode }),
     };
   }
 
@@ -98,13 +101,14 @@ export class ExecutionEnvironment {
    * (execution_internals.md §2.4); nothing else of the canister changes.
    */
   abortPausedExecution(canister: CanisterState): CanisterState {
-    this.#paused.abort(canister);
+    if (canister.systemState.taskQueue.front()?.kind === 'pausedInstallCode') this.#installs.abort(canister);
+    else this.#paused.abort(canister);
     return canister;
   }
 
-  /** Whether the environment keeps a paused execution of `canister`. */
+  /** Whether the environment keeps a paused execution (or a paused install_code) of `canister`. */
   hasPausedExecution(canister: CanisterState): boolean {
-    return this.#paused.has(canister);
+    return this.#paused.has(canister) || this.#installs.has(canister);
   }
 
   /** Runs `canister_heartbeat`, `canister_global_timer` or `canister_on_low_wasm_memory` (first slice). */
@@ -117,14 +121,29 @@ export class ExecutionEnvironment {
    * or a canister that cannot pay for its resources; see uninstall.ts).
    */
   uninstallCanister(canister: CanisterState, reason: UninstallReason, round: RoundContext): CanisterState {
-    if (this.#paused.has(canister)) throw new InternalBug(`uninstalling canister ${canister.canisterId.toText()} during a paused execution`);
+    if (this.hasPausedExecution(canister)) throw new InternalBug(`uninstalling canister ${canister.canisterId.toText()} during a paused execution`);
     uninstallCanister(this.#env, canister, reason, round);
     return canister;
   }
 
-  /** install_code's execution: install, reinstall or upgrade, atomically. */
+  /**
+   * install_code's execution: install, reinstall or upgrade, atomically. With
+   * `args.message` a DTS slice that ends pauses it (`paused: true`; the task
+   * queue's front is then `pausedInstallCode`): continue it in a later round
+   * with {@link resumeInstallCode}, or abort it at a checkpoint with
+   * {@link abortPausedExecution} (then run it again with the prepaid cycles).
+   */
+  installCode(canister: CanisterState, args: InstallCodeArgs & { readonly message?: undefined }, round: RoundContext): Promise<FinishedInstallCodeResult>;
+  installCode(canister: CanisterState, args: InstallCodeArgs, round: RoundContext): Promise<InstallCodeResult>;
   installCode(canister: CanisterState, args: InstallCodeArgs, round: RoundContext): Promise<InstallCodeResult> {
-    return executeInstallCode(this.#env, canister, args, round);
+    return executeInstallCode(this.#env, this.#installs, canister, args, round);
+  }
+
+  /** Runs the next slice of the canister's paused install_code; `message` is the call to answer once it finishes. */
+  resumeInstallCode(
+    canister: CanisterState, round: RoundContext, opts: { readonly subnetAvailableMemory?: bigint } = {},
+  ): Promise<{ readonly result: InstallCodeResult; readonly message: CanisterCall }> {
+    return resumeInstallCode(this.#env, this.#installs, canister, round, opts);
   }
 
   /** `canister_inspect_message` for an ingress message (200M instructions, nothing kept); the rejection, if any. */

@@ -13,6 +13,8 @@
 //   //   checkpoint; then resumePausedExecution restarts it with the cycles it prepaid).
 //   await env.executeSystemTask(canister, 'heartbeat', round);
 //   await env.installCode(canister, { mode: 'install', wasmModule, arg, sender }, round);
+//   // with `message` set, a long install pauses between rounds ({ ok: false, paused: true }):
+//   // env.resumeInstallCode(canister, round) in a later round → { result, message } to answer
 //   await env.executeInspectMessage(canister, ingress, time);   // undefined = accepted
 //   await env.executeQuery(canister, { sender, method, arg }, time);
 //   await env.executeQueryEntry(canister, { state, entryPoint, apiType, limit, lastCallbackId });
@@ -26,7 +28,8 @@
 // - Answers follow the replica: an ingress that gets no reply fails with IC0506;
 //   a canister request that gets none is answered reject 5 "No response"; a
 //   trap answers a request with reject <code's first digit> "IC05xx: <text>".
-// - install_code runs all its slices within `installCode` (no paused install).
+// - install_code with `args.message` pauses between rounds (pausedInstallCode task); without it,
+//   all its slices run within `installCode`.
 // - Additions since the brief (all optional): `schedulerConfig`, `rootKey`,
 //   `debugPrint` options; `hasPausedExecution(canister)`;
 //   `uninstallCanister(canister, { kind: 'outOfCycles' } | { kind: 'uninstallCode', origin }, round)`
@@ -35,9 +38,15 @@
 //   queries): src/query/query-context.ts runs the call graph with them.
 export { ExecutionEnvironment } from './execution-environment.ts';
 export type {
-  CanisterInput, ExecuteMessageOutcome, ExecutionEnvironmentOptions, InstallCodeArgs, InstallCodeMode, InstallCodeResult,
+  CanisterInput, ChunkedWasm, CompilationInfo, ExecuteMessageOutcome, ExecutionEnvironmentOptions, FinishedInstallCodeResult,
+  InstallCodeArgs, InstallCodeMode, InstallCodeResult,
   QueryArgs, QueryResult, RoundContext, SystemTaskKind,
 } from './types.ts';
-export { ENHANCED_ORTHOGONAL_PERSISTENCE_SECTION, usesEnhancedOrthogonalPersistence } from './install-code.ts';
+export { ENHANCED_ORTHOGONAL_PERSISTENCE_SECTION, assembleChunks, usesEnhancedOrthogonalPersistence } from './install-code.ts';
 export { RESERVED_CLEANUP_INSTRUCTIONS_PERCENT } from './response.ts';
 export type { UninstallReason } from './uninstall.ts';
+// The canister manager's errors install_code shares with the chunk store (src/management).
+export {
+  insufficientCyclesInMemoryGrow as insufficientCyclesInMemoryGrowError, subnetMemoryOversubscribed as subnetMemoryOversubscribedError,
+  wasmChunkStoreError, displayBytes,
+} from './install-code-errors.ts';

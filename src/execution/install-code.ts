@@ -1,66 +1,53 @@
 /**
  * `install_code`'s execution in modes install, reinstall and upgrade (the
  * replica's `execution/install_code.rs`, `install.rs`, `upgrade.rs`; the
- * management canister's Candid and checks are src/management's):
+ * management canister's Candid and access checks are src/management's):
  *
- *   prepay execution_cost(install limit, 300B)  → IC0207 "Canister installation failed with `…`."
- *   install / reinstall                          upgrade
- *     install on a non-empty canister → IC0514     empty canister → IC0537
- *                                                  canister_pre_upgrade (old code) unless skipped
- *     compile (IC0505), charge its cost            compile (IC0505), charge its cost
- *                                                  EOP: `wasm_memory_persistence` rules
- *     new state (data segments)                    new state: stable memory kept, heap kept with `keep`
- *     clear certified data and the log
- *     deactivate the timer, bump the version, record the change in the canister history
- *     (start)                                      (start)
- *     canister_init(arg)                           canister_post_upgrade(arg)
- *   refund what was not used
+ *   prepay execution_cost(300B) for the new module's pointer width
+ *                                   → IC0207 "Canister installation failed with `…`."
+ *   the phases of the mode (install-code-phases.ts), on a working copy
+ *   finish: refund what was not used, apply postponed ingress charges; then
+ *     the Wasm memory limit (IC0539); memory growth: the freezing threshold
+ *     of the new usage (IC0532) and the subnet's memory (IC0101); commit
+ *   the instructions used are added to the canister's install-code debit
+ *   (IC0209 for the next install while it is not paid off)
  *
- * All steps share one instruction limit and run on a copy of the canister;
- * the copy replaces the canister at the commit point, so a trap anywhere
- * (or any error) leaves it as it was, but for the prepayment's per-message
- * fee, the instructions used, and the log records of the steps that ran.
- * The steps run every slice within this call (install_code is not paused
- * between rounds here); each slice counts against the round.
+ * Atomic: a failure anywhere leaves the canister as it was, but for the
+ * prepayment's per-message fee, the instructions used, and the log (the
+ * working copy's log, with the failed step's records).
+ *
+ * Deterministic time slicing: each Wasm step runs in slices of the install
+ * slice limit. Given the call's `message`, a slice that ends pauses the
+ * install between rounds (paused-install-code.ts): `resumeInstallCode`
+ * continues it in a later round, replaying its steps on the canister as it
+ * is then (install-code-job.ts). Without a message every slice runs within
+ * the call. Either way each slice counts against the round it runs in, and
+ * the instructions and the result are those of the same install in one
+ * slice.
  */
 import type { HypervisorError, UserError } from '../errors/index.ts';
-import { ErrorCode, docRef, toUserError, userError } from '../errors/index.ts';
-import { outOfCyclesMessage } from '../cycles/index.ts';
-import type { CanisterOutOfCyclesError } from '../cycles/index.ts';
-import type { EntryPoint } from '../hypervisor/index.ts';
-import type { CanisterChangeOrigin, CanisterState, ExecutionState } from '../state/index.ts';
-import type { ApiType, CanisterLogRecord } from '../system-api/index.ts';
+import { toUserError } from '../errors/index.ts';
+import type { ExecuteOutcome } from '../hypervisor/index.ts';
+import type { CanisterChangeOrigin, CanisterState } from '../state/index.ts';
+import { sha256 } from '../crypto/index.ts';
+import { CanisterId, numBytes } from '../types/index.ts';
 import type { PrincipalId } from '../types/index.ts';
-import type { CompiledModule } from '../wasm/index.ts';
-import { CanisterId } from '../types/index.ts';
-import { chargeRound, instructions, isWasm64, runEntry, systemStateInit, usageOf } from './common.ts';
+import { chargeRound, heapDeltaBytes, instructions, runEntry, systemStateInit, usageOf } from './common.ts';
 import type { Env } from './common.ts';
-import type { InstallCodeArgs, InstallCodeResult, RoundContext } from './types.ts';
+import {
+  debugBytes, insufficientCyclesInMemoryGrow, installNotEnoughCycles, subnetMemoryOversubscribed, wasmChunkStoreError,
+} from './install-code-errors.ts';
+import { addStep, reduceLeft, replay } from './install-code-job.ts';
+import type { InstallJob } from './install-code-job.ts';
+import { installPhases, upgradePhases } from './install-code-phases.ts';
+import type { Phase } from './install-code-phases.ts';
+import type { PausedInstallCodes } from './paused-install-code.ts';
+import type { CanisterCall } from '../state/index.ts';
+import type { ChunkedWasm, FinishedInstallCodeResult, InstallCodeArgs, InstallCodeResult, RoundContext } from './types.ts';
 
-/** The custom section that marks a module using enhanced orthogonal persistence. */
-export const ENHANCED_ORTHOGONAL_PERSISTENCE_SECTION = 'icp:private enhanced-orthogonal-persistence';
+export { ENHANCED_ORTHOGONAL_PERSISTENCE_SECTION, usesEnhancedOrthogonalPersistence } from './install-code-phases.ts';
 
-/** Whether a module uses enhanced orthogonal persistence (Motoko's default): it has the EOP custom section. */
-export function usesEnhancedOrthogonalPersistence(compiled: CompiledModule): boolean {
-  return WebAssembly.Module.customSections(compiled.module, ENHANCED_ORTHOGONAL_PERSISTENCE_SECTION).length > 0;
-}
-
-function withHelp(code: ErrorCode, text: string, suggestion: string, anchor: string): UserError {
-  return userError(code, `${text}\n${suggestion} See documentation: ${docRef(anchor)}`);
-}
-
-function notEnoughCycles(e: CanisterOutOfCyclesError): UserError {
-  return withHelp(ErrorCode.CanisterOutOfCycles, `Canister installation failed with \`${outOfCyclesMessage(e)}\`.`,
-    'Top up the canister with more cycles.', 'install-code-not-enough-cycles');
-}
-
-function nonEmpty(id: CanisterId): UserError {
-  return withHelp(ErrorCode.CanisterNonEmpty,
-    `Canister ${id.toText()} cannot be installed because the canister is not empty. Try installing with mode='reinstall' instead.`,
-    "Check that you want to overwrite the canister and, if so, use mode='reinstall'.", 'canister-not-empty');
-}
-
-/** Who made the change: a canister (opaque 10-byte id ending in 0x01) or a user. */
+/** Who made the change, when the caller does not say: a canister (opaque 10-byte id ending in 0x01) or a user. */
 function originOf(sender: PrincipalId): CanisterChangeOrigin {
   const b = sender.bytesView();
   return b.length === 10 && b[9] === 0x01
@@ -68,145 +55,173 @@ function originOf(sender: PrincipalId): CanisterChangeOrigin {
     : { kind: 'fromUser', userId: sender };
 }
 
-/** One install_code: the copy it works on and what it used so far. */
-class InstallRun {
-  readonly helper: CanisterState;
-  left: bigint;
-  readonly logs: CanisterLogRecord[] = [];
-  readonly #env: Env;
-  readonly #round: RoundContext;
-  readonly #slice: bigint;
-  readonly #limit: bigint;
-
-  constructor(env: Env, canister: CanisterState, round: RoundContext) {
-    this.#env = env;
-    this.#round = round;
-    this.#limit = env.config.maxInstructionsPerInstallCode;
-    this.#slice = env.config.maxInstructionsPerInstallCodeSlice;
-    this.helper = canister.clone();
-    this.left = this.#limit;
+/** Concatenates the chunks and checks their hash (`WasmSource::into_canister_module`). */
+export function assembleChunks(src: ChunkedWasm): Uint8Array | { readonly error: UserError } {
+  const parts: Uint8Array[] = [];
+  for (const hash of src.hashes) {
+    if (hash.length !== 32) return { error: wasmChunkStoreError('Chunk hash is invalid. The length is not 32') };
+    const chunk = src.store.get(hash);
+    if (chunk === undefined) return { error: wasmChunkStoreError(`Chunk hash ${debugBytes(hash)} was not found`) };
+    parts.push(chunk);
   }
-
-  /** Charges instructions (compilation) to this install_code and the round. */
-  charge(n: bigint): void {
-    this.left = this.left > n ? this.left - n : 0n;
-    chargeRound(this.#round, n);
+  const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    bytes.set(p, at);
+    at += p.length;
   }
-
-  /** The batch time. */
-  get time(): RoundContext['time'] {
-    return this.#round.time;
+  const got = sha256(bytes);
+  if (Buffer.compare(got, src.moduleHash) !== 0) {
+    return { error: wasmChunkStoreError(`Wasm module hash ${debugBytes(got)} does not match given hash WasmHash(${debugBytes(src.moduleHash)})`) };
   }
+  return bytes;
+}
 
-  /** Runs one step to the end on the copy and keeps its changes; its error otherwise. */
-  async step(entryPoint: EntryPoint, apiType: ApiType): Promise<HypervisorError | undefined> {
-    const state = this.helper.executionState as ExecutionState;
-    let out = await runEntry(this.#env, this.helper, state, entryPoint, apiType, systemStateInit(this.#env, this.helper),
-      { message: this.left, slice: this.#slice < this.left ? this.#slice : this.left, reported: this.#limit });
-    let counted = 0n;
-    while (out.kind === 'paused') {
-      chargeRound(this.#round, out.paused.sliceInstructions);
-      counted += out.paused.sliceInstructions;
-      out = await out.paused.resume();
-    }
-    const r = out.result;
-    chargeRound(this.#round, r.instructionsExecuted - counted);
-    this.left = this.left > r.instructionsExecuted ? this.left - r.instructionsExecuted : 0n;
-    this.logs.push(...r.modifications.canisterLog);
-    if (r.error !== undefined) return r.error;
-    this.helper.executionState = r.state;
-    this.helper.systemState.applyModifications(r.modifications, { time: this.#round.time, bumpCanisterVersion: false });
-    return undefined;
-  }
+function phasesOf(job: InstallJob): Phase[] {
+  const mode = job.args.mode;
+  return typeof mode === 'string' ? installPhases(mode) : upgradePhases(mode.upgrade);
 }
 
 /** Executes install_code (see the module header). */
-export async function executeInstallCode(env: Env, canister: CanisterState, args: InstallCodeArgs, round: RoundContext): Promise<InstallCodeResult> {
+export async function executeInstallCode(
+  env: Env, registry: PausedInstallCodes, canister: CanisterState, args: InstallCodeArgs, round: RoundContext,
+): Promise<InstallCodeResult> {
   const limit = env.config.maxInstructionsPerInstallCode;
-  const wasm64 = isWasm64(canister);
-  const sys = canister.systemState;
-  const prepay = env.cycles.prepayExecutionCycles(sys, usageOf(canister), limit, { revealTopUp: sys.isController(args.sender), wasm64 });
-  if (!prepay.ok) return { ok: false, error: notEnoughCycles(prepay.error), canister };
-  const run = new InstallRun(env, canister, round);
-
-  const fail = (error: UserError): InstallCodeResult => {
-    canister.systemState.canisterLog.append(run.logs);
-    canister.systemState.applyIngressInductionCyclesDebit();
-    env.cycles.refundUnusedExecutionCycles(canister.systemState, run.left, limit, prepay.prepaid, wasm64);
-    return { ok: false, error, canister };
+  const src = args.wasmModule;
+  const module = src instanceof Uint8Array ? src : assembleChunks(src);
+  const firstCompile = module instanceof Uint8Array ? env.hypervisor.compile(module, canister.canisterId) : undefined;
+  const wasm64 = firstCompile?.ok === true && firstCompile.compiled.output.isWasm64;
+  let prepaid = args.prepaid;
+  if (prepaid === undefined) {
+    const sys = canister.systemState;
+    const p = env.cycles.prepayExecutionCycles(sys, usageOf(canister), limit, { revealTopUp: sys.isController(args.sender), wasm64 });
+    if (!p.ok) return { ok: false, error: installNotEnoughCycles(p.error), canister, instructionsUsed: instructions(0n) };
+    prepaid = p.prepaid;
+  }
+  const job: InstallJob = {
+    args, time: round.time, origin: args.origin ?? originOf(args.sender), limit, slice: env.config.maxInstructionsPerInstallCodeSlice,
+    prepaid, wasm64, module, steps: [], next: 0, left: limit, heapDelta: 0n,
+    ...(firstCompile === undefined ? {} : { firstCompile }),
+    ...(args.subnetAvailableMemory === undefined ? {} : { subnetAvailableMemory: args.subnetAvailableMemory }),
   };
-  const failWith = (error: HypervisorError): InstallCodeResult => fail(toUserError(error, canister.canisterId));
+  return advance(env, registry, canister, job, round, undefined);
+}
 
-  const error = typeof args.mode === 'string' ? await install(env, run, canister, args, args.mode) : await upgrade(env, run, canister, args);
-  if (error !== undefined) return 'kind' in error ? failWith(error) : fail(error);
+/**
+ * Continues the canister's paused install with its next slice (in a later
+ * round); `message` is the call it answers when it finishes.
+ */
+export async function resumeInstallCode(
+  env: Env, registry: PausedInstallCodes, canister: CanisterState, round: RoundContext, opts: { readonly subnetAvailableMemory?: bigint } = {},
+): Promise<{ readonly result: InstallCodeResult; readonly message: CanisterCall }> {
+  const entry = registry.take(canister);
+  const job = entry.job;
+  if (opts.subnetAvailableMemory !== undefined) job.subnetAvailableMemory = opts.subnetAvailableMemory;
+  const out = await entry.paused.resume();
+  const result = await advance(env, registry, canister, job, round, { out, counted: entry.counted });
+  return { result, message: job.args.message as CanisterCall };
+}
 
-  // ---- commit point: every step succeeded; nothing below can fail ----
-  canister.systemState = run.helper.systemState;
-  canister.executionState = run.helper.executionState;
+/** Runs the job's phases from `job.next` until it finishes, fails or pauses. */
+async function advance(
+  env: Env, registry: PausedInstallCodes, canister: CanisterState, job: InstallJob, round: RoundContext,
+  pending: { out: ExecuteOutcome; counted: bigint } | undefined,
+): Promise<InstallCodeResult> {
+  const helper = replay(canister, job);
+  const phases = phasesOf(job);
+  let out = pending?.out;
+  let counted = pending?.counted ?? 0n;
+  for (;;) {
+    if (out === undefined) {
+      const phase = phases[job.next];
+      if (phase === undefined) return finish(env, canister, job, helper);
+      if (phase.kind === 'sync') {
+        const error = phase.run(job, helper, { env, round });
+        job.next++;
+        if (error !== undefined) return fail(env, canister, job, helper, error);
+        continue;
+      }
+      const state = helper.executionState;
+      if (state === undefined) return fail(env, canister, job, helper, { kind: 'WasmModuleNotFound' });
+      out = await runEntry(env, helper, state, phase.entryPoint, phase.apiType(job), systemStateInit(env, helper),
+        { message: job.left, slice: job.slice < job.left ? job.slice : job.left, reported: job.limit });
+      counted = 0n;
+    }
+    if (out.kind === 'paused') {
+      const slice = out.paused.sliceInstructions;
+      chargeRound(round, slice);
+      counted += slice;
+      if (job.args.message === undefined) {
+        out = await out.paused.resume();
+        continue;
+      }
+      registry.put(canister, { job, paused: out.paused, counted });
+      return { ok: false, paused: true, canister, instructionsUsed: instructions(slice) };
+    }
+    const r = out.result;
+    out = undefined;
+    chargeRound(round, r.instructionsExecuted - counted);
+    reduceLeft(job, r.instructionsExecuted);
+    if (r.error !== undefined) return fail(env, canister, job, helper, r.error, r.modifications.canisterLog);
+    job.heapDelta += heapDeltaBytes(r);
+    addStep(job, helper, { kind: 'wasm', result: r, time: job.time });
+    job.next++;
+  }
+}
+
+/**
+ * Ends the install with an error (`finish_err`): the canister keeps its
+ * state; its log becomes the working copy's plus the failed step's records;
+ * postponed ingress charges are applied; unused cycles refunded; the
+ * instructions used added to the install-code debit.
+ */
+function fail(
+  env: Env, canister: CanisterState, job: InstallJob, helper: CanisterState, error: UserError | HypervisorError,
+  failedLog: Parameters<CanisterState['systemState']['canisterLog']['append']>[0] = [],
+): FinishedInstallCodeResult {
+  const err = 'kind' in error ? toUserError(error, canister.canisterId) : error;
+  const log = canister.systemState.canisterLog;
+  log.clear();
+  log.append(helper.systemState.canisterLog.records);
+  log.append(failedLog);
   canister.systemState.applyIngressInductionCyclesDebit();
-  env.cycles.refundUnusedExecutionCycles(canister.systemState, run.left, limit, prepay.prepaid, wasm64);
-  return { ok: true, canister, instructionsUsed: instructions(limit - run.left) };
+  env.cycles.refundUnusedExecutionCycles(canister.systemState, job.left, job.limit, job.prepaid, job.wasm64);
+  const used = job.limit - job.left;
+  canister.schedulerState.installCodeDebit += used;
+  return { ok: false, error: err, canister, instructionsUsed: instructions(used), ...(job.compilation === undefined ? {} : { compilation: job.compilation }) };
 }
 
-/** Compiles the new module, charging its compilation cost. */
-function compile(env: Env, run: InstallRun, canister: CanisterState, wasm: Uint8Array): { compiled: CompiledModule } | UserError {
-  const r = env.hypervisor.compile(wasm, canister.canisterId);
-  if (!r.ok) return r.error;
-  run.charge(r.compiled.output.compilationCost);
-  return { compiled: r.compiled };
-}
-
-/** The bookkeeping of a new module: timer off, version bumped, the change recorded (and, for install, data and log cleared). */
-function recordDeployment(run: InstallRun, args: InstallCodeArgs, mode: 'install' | 'reinstall' | 'upgrade', hash: string, time: bigint): void {
-  const sys = run.helper.systemState;
-  if (mode !== 'upgrade') {
-    sys.certifiedData = new Uint8Array(0);
-    sys.canisterLog.clear();
+/** Ends a successful install (`InstallCodeHelper::finish`; see the module header). */
+function finish(env: Env, canister: CanisterState, job: InstallJob, helper: CanisterState): FinishedInstallCodeResult {
+  const sys = helper.systemState;
+  env.cycles.refundUnusedExecutionCycles(sys, job.left, job.limit, job.prepaid, job.wasm64);
+  sys.applyIngressInductionCyclesDebit();
+  const limit = sys.wasmMemoryLimit;
+  const heap = helper.wasmMemoryUsage();
+  if (limit !== undefined && limit !== 0n && heap > limit) {
+    return fail(env, canister, job, helper, { kind: 'WasmMemoryLimitExceeded', bytes: numBytes(heap), limit: numBytes(limit) });
   }
-  sys.globalTimer = 0n;
-  sys.canisterVersion += 1n;
-  sys.addCanisterChange(time, originOf(args.sender), { kind: 'codeDeployment', mode, moduleHash: Uint8Array.from(Buffer.from(hash, 'hex')) });
-}
-
-async function install(
-  env: Env, run: InstallRun, canister: CanisterState, args: InstallCodeArgs, mode: 'install' | 'reinstall',
-): Promise<UserError | HypervisorError | undefined> {
-  if (mode === 'install' && canister.executionState !== undefined) return nonEmpty(canister.canisterId);
-  const c = compile(env, run, canister, args.wasmModule);
-  if (!('compiled' in c)) return c;
-  run.helper.executionState = env.hypervisor.createExecutionState(canister.canisterId, c.compiled);
-  const time = run.time;
-  recordDeployment(run, args, mode, c.compiled.hash, time);
-  return await run.step({ kind: 'start' }, { kind: 'start', time })
-    ?? await run.step({ kind: 'init' }, { kind: 'init', time, caller: args.sender, arg: args.arg });
-}
-
-async function upgrade(env: Env, run: InstallRun, canister: CanisterState, args: InstallCodeArgs): Promise<UserError | HypervisorError | undefined> {
-  const options = typeof args.mode === 'string' ? {} : args.mode.upgrade;
-  const old = canister.executionState;
-  if (old === undefined) return { kind: 'WasmModuleNotFound' };
-  const time = run.time;
-  if (options.skipPreUpgrade !== true) {
-    const err = await run.step({ kind: 'preUpgrade' }, { kind: 'preUpgrade', time, caller: args.sender });
-    if (err !== undefined) return err;
+  const allocation = sys.memoryAllocation;
+  const before = canister.memoryUsage();
+  const after = helper.memoryUsage();
+  const oldAllocated = allocation > before ? allocation : before;
+  const newAllocated = allocation > after ? allocation : after;
+  if (newAllocated > oldAllocated) {
+    const bytes = newAllocated - oldAllocated;
+    const threshold = env.cycles.freezeThreshold(sys, usageOf(helper));
+    if (sys.balance < threshold) return fail(env, canister, job, helper, insufficientCyclesInMemoryGrow(bytes, sys.balance, threshold));
+    const available = job.subnetAvailableMemory;
+    if (available !== undefined && bytes > available) {
+      return fail(env, canister, job, helper, subnetMemoryOversubscribed(bytes, available > 0n ? available : 0n));
+    }
   }
-  const c = compile(env, run, canister, args.wasmModule);
-  if (!('compiled' in c)) return c;
-  const afterPreUpgrade = run.helper.executionState as ExecutionState;
-  const persistence = options.wasmMemoryPersistence;
-  if (persistence === undefined && usesEnhancedOrthogonalPersistence(old.compiled)) {
-    return userError(ErrorCode.CanisterContractViolation,
-      'Missing upgrade option: Enhanced orthogonal persistence requires the `wasm_memory_persistence` upgrade option.');
-  }
-  if (persistence === 'keep' && !usesEnhancedOrthogonalPersistence(c.compiled)) {
-    return userError(ErrorCode.CanisterContractViolation,
-      'Invalid upgrade option: The `wasm_memory_persistence: opt Keep` upgrade option requires that the new canister module supports enhanced orthogonal persistence.');
-  }
-  run.helper.executionState = env.hypervisor.createExecutionState(canister.canisterId, c.compiled, {
-    stable: afterPreUpgrade.stable,
-    ...(persistence === 'keep' ? { heap: { heap: afterPreUpgrade.heap, heapSizePages: afterPreUpgrade.heapSizePages } } : {}),
-  });
-  recordDeployment(run, args, 'upgrade', c.compiled.hash, time);
-  return await run.step({ kind: 'start' }, { kind: 'start', time })
-    ?? await run.step({ kind: 'postUpgrade' }, { kind: 'init', time, caller: args.sender, arg: args.arg });
+  // ---- commit point: every step succeeded and every check passed; nothing below can fail ----
+  canister.systemState = helper.systemState;
+  canister.executionState = helper.executionState;
+  const used = job.limit - job.left;
+  canister.schedulerState.installCodeDebit += used;
+  return {
+    ok: true, canister, instructionsUsed: instructions(used), moduleHash: job.compiled?.hash ?? '', heapDeltaBytes: job.heapDelta,
+    ...(job.compilation === undefined ? {} : { compilation: job.compilation }),
+  };
 }

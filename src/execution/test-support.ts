@@ -32,7 +32,7 @@ export function newEnv(overrides: { readonly sliceLimit?: bigint } = {}, subnetS
     : { ...APPLICATION_SUBNET_SCHEDULER_CONFIG, maxInstructionsPerSlice: numInstructions(overrides.sliceLimit) };
   return new ExecutionEnvironment({
     hypervisor: hypervisor(), cycles: new CyclesAccountManager({ subnetSize }), subnetType: 'application', ownSubnetId: SUBNET, subnetSize,
-    schedulerConfig: config,
+    schedulerConfig: config, rateLimitInstallCode: false,
   });
 }
 

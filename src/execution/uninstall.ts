@@ -3,9 +3,9 @@
  * `canister_manager::uninstall_canister`): used by `uninstall_code` and by
  * the scheduler when a canister cannot pay for its resources.
  *
- * - The Wasm module and memory are dropped, the log and certified data
- *   cleared, the global timer deactivated, the version bumped, and (for
- *   `uninstall_code`) a `codeUninstall` change recorded.
+ * - The Wasm module and memory are dropped, the log, the Wasm chunk store
+ *   and certified data cleared, the global timer deactivated, the version
+ *   bumped, and (for `uninstall_code`) a `codeUninstall` change recorded.
  * - Every call context is deleted: an unanswered ingress fails with IC0406
  *   `Canister has been uninstalled.`, an unanswered canister call is
  *   rejected (CANISTER_REJECT, the same text) with its unaccepted cycles;
@@ -17,6 +17,7 @@
  */
 import { ErrorCode, InternalBug, RejectCode, userError } from '../errors/index.ts';
 import type { CanisterChangeOrigin, CanisterState } from '../state/index.ts';
+import { WasmChunkStore } from '../state/index.ts';
 import { pushResponse, setIngressStatus } from './common.ts';
 import type { Env } from './common.ts';
 import type { RoundContext } from './types.ts';
@@ -36,6 +37,7 @@ export function uninstallCanister(env: Env, canister: CanisterState, reason: Uni
   canister.executionState = undefined;
   env.hypervisor.dropInstances(canister.canisterId);
   sys.canisterLog.clear();
+  sys.wasmChunkStore = new WasmChunkStore();
   sys.certifiedData = new Uint8Array(0);
   sys.globalTimer = 0n;
   sys.canisterVersion += 1n;

@@ -132,10 +132,16 @@ export class Hypervisor {
     return this.#local.stats;
   }
 
-  /** Decodes, validates, instruments and compiles a module (cached by hash), or the IC0505 error. */
-  compile(wasm: Uint8Array, canisterId?: CanisterId): { ok: true; compiled: CompiledModule } | { ok: false; error: UserError } {
+  /**
+   * Decodes, validates, instruments and compiles a module (cached by hash),
+   * or the IC0505 error. `cacheHit`: the compile cache already had it (in
+   * memory or on disk) — a speed fact of this process, never an input to
+   * replicated accounting.
+   */
+  compile(wasm: Uint8Array, canisterId?: CanisterId): { ok: true; compiled: CompiledModule; cacheHit: boolean } | { ok: false; error: UserError; cacheHit: boolean } {
     const r = this.compileCache.get(wasm, canisterId);
-    return r.ok ? { ok: true, compiled: r.compiled } : { ok: false, error: r.error };
+    const cacheHit = r.source !== 'compiled';
+    return r.ok ? { ok: true, compiled: r.compiled, cacheHit } : { ok: false, error: r.error, cacheHit };
   }
 
   /**

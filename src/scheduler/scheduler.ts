@@ -6,7 +6,8 @@
  *     preparation   purge expired ingress; answer the raw_rand calls
  *                   postponed in earlier rounds (raw-rand.ts); budgets: canisters R − S + 1 per
  *                   thread, subnet messages R / 16; skip the round if the heap
- *                   delta estimate is over the subnet's capacity
+ *                   delta estimate is over the subnet's capacity; continue the
+ *                   long-running install_code executions (subnet budget)
  *     scheduling    RoundSchedule.apply (accumulated priorities, compute allocation)
  *     inner round   repeat: drain the subnet queues; (first iteration) queue
  *                   heartbeats and due timers; partition the canisters with
@@ -43,7 +44,7 @@ import {
 } from './round-maintenance.ts';
 import { RoundSchedule, applyPriorityCredit, orderCanisterRoundStates, roundStateOf } from './round-schedule.ts';
 import { answerPostponedRawRand } from './raw-rand.ts';
-import { drainSubnetQueues } from './subnet-queue.ts';
+import { advanceLongRunningInstallCode, drainSubnetQueues } from './subnet-queue.ts';
 import { initializeRoundTasks, removeRoundTasks } from './system-tasks.ts';
 import type { CanisterExecutor, RoundContext, RoundEnvironment, RoundSummary } from './types.ts';
 
@@ -78,9 +79,13 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, f: (item: T,
   return out;
 }
 
-/** Aborts the paused executions beyond the `limit` highest-priority ones (`abort_paused_executions_above_limit`). */
+/**
+ * Aborts the paused executions beyond the `limit` highest-priority ones
+ * (`abort_paused_executions_above_limit`; paused install_code is not
+ * counted: it is aborted only at checkpoints, by {@link abortPausedInstallCode}).
+ */
 export function abortPausedExecutionsAboveLimit(state: ReplicatedState, executor: CanisterExecutor, limit: number): number {
-  const paused = state.canisters().filter((c) => c.systemState.taskQueue.hasPausedExecution()).map(roundStateOf);
+  const paused = state.canisters().filter((c) => c.systemState.taskQueue.pausedOrAborted?.kind === 'pausedExecution').map(roundStateOf);
   orderCanisterRoundStates(paused);
   for (const rs of paused.slice(limit)) {
     const c = state.canisterMut(rs.canisterId) as CanisterState;
@@ -89,6 +94,16 @@ export function abortPausedExecutionsAboveLimit(state: ReplicatedState, executor
     applyPriorityCredit(aborted);
   }
   return Math.max(0, paused.length - limit);
+}
+
+/** Aborts every paused install_code (a checkpoint); each restarts later with the cycles it prepaid. */
+export function abortPausedInstallCode(state: ReplicatedState, executor: CanisterExecutor): void {
+  for (const c of state.canisters()) {
+    if (c.systemState.taskQueue.pausedOrAborted?.kind !== 'pausedInstallCode') continue;
+    const own = state.canisterMut(c.canisterId) as CanisterState;
+    const aborted = executor.abortPausedExecution(own);
+    if (aborted !== own) state.putCanister(aborted);
+  }
 }
 
 interface InnerRoundResult { iterations: number; executions: number; executed: Set<string>; fullyExecuted: Set<string> }
@@ -159,6 +174,7 @@ function finishRound(state: ReplicatedState, batch: Batch, env: RoundEnvironment
     state.metadata.heapDeltaEstimate = 0n;
     state.metadata.expectedCompiledWasms.clear();
     abortPausedExecutionsAboveLimit(state, env.executor, 0);
+    abortPausedInstallCode(state, env.executor);
   } else {
     abortPausedExecutionsAboveLimit(state, env.executor, env.config.maxPausedExecutions);
   }
@@ -182,6 +198,12 @@ export async function executeRound(state: ReplicatedState, batch: Batch, env: Ro
   if (state.metadata.heapDeltaEstimate >= cfg.subnetHeapDeltaCapacity) {
     finishRound(state, batch, env);
     return { iterations: 0, executions: 0, executedCanisters: 0, roundInstructions: 0n, expiredIngress, skipped: true };
+  }
+  if (env.subnetMessages !== undefined) {
+    const left = { value: budget.subnet };
+    await advanceLongRunningInstallCode(state, env.subnetMessages,
+      roundContext(batch, cfg.schedulerCores, { time: batch.time, ingressHistory: state.metadata.ingressHistory, roundInstructionsLeft: left }));
+    budget.subnet = left.value;
   }
   const schedule = RoundSchedule.apply(state, cfg.schedulerCores, batch.height, cfg.accumulatedPriorityResetInterval);
   const inner = await innerRound(state, batch, env, schedule, budget);

@@ -35,6 +35,13 @@ export interface SubnetMessageExecutor {
    * @returns `paused` if it started a long execution.
    */
   executeSubnetMessage(state: ReplicatedState, msg: CanisterMessage, round: RoundContext): Promise<{ readonly paused: boolean }>;
+  /**
+   * Continues the long install_code of `canister` (the front of its task
+   * queue is `pausedInstallCode` or `abortedInstallCode`) and answers its
+   * call if it ends (`advance_long_running_install_code`).
+   * @returns `paused` if it paused again.
+   */
+  advanceInstallCode?(state: ReplicatedState, canister: CanisterId, round: RoundContext): Promise<{ readonly paused: boolean }>;
 }
 
 /** What a round runs with. */
