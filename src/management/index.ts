@@ -11,4 +11,5 @@ export { notController, canisterNotFound } from './errors.ts';
 export type { Handler, ManagementCall, ManagementContext, ManagementEnvironment, ManagementOutcome } from './types.ts';
 export * as candid from './candid.ts';
 export { InstallCodeArgs } from './install-code.ts';
-export { CreateCanisterResult, ProvisionalCreateCanisterArgs, ProvisionalTopUpArgs } from './create-canister.ts';
+export { CreateCanisterArgs, CreateCanisterResult, ProvisionalCreateCanisterArgs, ProvisionalTopUpArgs } from './create-canister.ts';
+export { UpdateSettingsArgs } from './update-settings.ts';
