@@ -8,3 +8,8 @@ export { ErrorCode, RejectCode, UserErrorException, formatUserError } from './er
 export type { UserError } from './errors/index.ts';
 export { ManualClock, SystemClock } from './env/index.ts';
 export type { Clock } from './env/index.ts';
+// HTTPS outcalls: the real adapter (`Replica.create({ httpOutcalls: new NodeHttpAdapter() })`) and the types of the mock API.
+export { NodeHttpAdapter, ManualHttpAdapter } from './http-outcalls/index.ts';
+export type {
+  CanisterHttpAdapter, CanisterHttpAdapterRequest, CanisterHttpAdapterResult, MockHttpOutcallAnswer, NodeHttpAdapterOptions,
+} from './http-outcalls/index.ts';

@@ -24,6 +24,13 @@
  * of the last committed round. `cores` sets how many scheduler partitions
  * run at once (each on its own sandbox worker when above 1); the state is
  * the same for every value.
+ *
+ * HTTPS outcalls (`http_request`) go to an adapter (src/http-outcalls): by
+ * default the manual one — an outcall waits, listed by
+ * `pendingHttpOutcalls()`, until the test answers it with
+ * `mockHttpOutcall(id, …)` (PocketIC's behaviour), so a test never reaches
+ * the network unless it asks to; `{ httpOutcalls: new NodeHttpAdapter() }`
+ * makes real requests. Answers enter the state only through a batch.
  */
 import { Principal } from '@dfinity/principal';
 import { subnetConfigFor } from '../config/index.ts';
@@ -37,6 +44,8 @@ import type { Clock } from '../env/index.ts';
 import { ErrorCode, UserErrorException, userError } from '../errors/index.ts';
 import { ExecutionEnvironment } from '../execution/index.ts';
 import { Hypervisor } from '../hypervisor/index.ts';
+import { CanisterHttpPool, ManualHttpAdapter } from '../http-outcalls/index.ts';
+import type { CanisterHttpAdapter, CanisterHttpAdapterRequest, MockHttpOutcallAnswer } from '../http-outcalls/index.ts';
 import { ManagementCanister } from '../management/index.ts';
 import { IngressFilter, IngressHistoryReader } from '../ingress/index.ts';
 import type { IngressResult } from '../ingress/index.ts';
@@ -75,6 +84,8 @@ export interface ReplicaOptions {
   readonly checkpointInterval?: bigint;
   /** A hypervisor to share (its compile cache); the replica does not close it. */
   readonly hypervisor?: Hypervisor;
+  /** The HTTPS-outcall adapter: `'manual'` (default: answered by `mockHttpOutcall`) or one to use (e.g. a `NodeHttpAdapter`). */
+  readonly httpOutcalls?: 'manual' | CanisterHttpAdapter;
 }
 
 /** The answer of an update call. */
@@ -91,6 +102,8 @@ export class Replica {
   readonly #hypervisor: Hypervisor;
   readonly #ownsHypervisor: boolean;
   readonly #blockMaker: LocalBlockMaker;
+  readonly #outcalls: CanisterHttpPool;
+  readonly #manualOutcalls: ManualHttpAdapter | undefined;
   readonly #filter: IngressFilter;
   readonly #queries: QueryHandler;
   readonly #history: IngressHistoryReader;
@@ -122,8 +135,14 @@ export class Replica {
         execution: executor, cycles, ownSubnetId: this.subnetId, subnetType: this.subnetType, subnetSize: 13, schedulerCores: this.config.schedulerCores,
       }),
     };
+    const adapter = opts.httpOutcalls === undefined || opts.httpOutcalls === 'manual' ? new ManualHttpAdapter() : opts.httpOutcalls;
+    this.#manualOutcalls = adapter instanceof ManualHttpAdapter ? adapter : undefined;
+    this.#outcalls = new CanisterHttpPool({
+      adapter, onArrival: () => this.#blockMaker.wake(),
+      transform: (q) => this.#queries.query(this.#committed, { receiver: q.canisterId, sender: MANAGEMENT_CANISTER_ID, methodName: q.methodName, arg: q.arg }),
+    });
     this.#blockMaker = new LocalBlockMaker({
-      key, clock: this.#clock, checkpointInterval: opts.checkpointInterval ?? 500n,
+      key, clock: this.#clock, canisterHttp: this.#outcalls, checkpointInterval: opts.checkpointInterval ?? 500n,
       onExpired: (m: SignedIngress) => { this.#expired.add(Buffer.from(m.messageId).toString('hex')); },
     });
     this.#state = ReplicatedState.empty(this.subnetId, this.subnetType, [{ start: CanisterId.fromU64(0n), end: CanisterId.fromU64(0xfffffn) }]);
@@ -150,9 +169,11 @@ export class Replica {
   /** Executes one batch (with the pooled ingress that fits) and commits it. */
   tick(): Promise<BatchSummary> {
     const run = this.#busy.then(async () => {
+      await this.#outcalls.prepare();
       const batch = this.#blockMaker.makeBatch();
       const summary = await processBatch(this.#state, batch, this.#env);
       this.#committed = this.#state.snapshot();
+      this.#outcalls.sync(this.#committed);
       return summary;
     });
     this.#busy = run.catch(() => undefined);
@@ -267,9 +288,32 @@ export class Replica {
     return c.systemState.balance;
   }
 
+  // ---- HTTPS outcalls (manual adapter) -------------------------------
+
+  /** The outcalls waiting for `mockHttpOutcall`, by id. @throws {TypeError} without the manual adapter. */
+  pendingHttpOutcalls(): CanisterHttpAdapterRequest[] {
+    return this.#manual().pending();
+  }
+
+  /**
+   * Answers a pending outcall with a response (`{ status, headers, body }`)
+   * or a reject (`{ reject: { code, message } }`); the transform runs and the
+   * answer goes into the next batch.
+   * @throws {RangeError} if `requestId` is not pending; {@link TypeError} without the manual adapter.
+   */
+  mockHttpOutcall(requestId: bigint, answer: MockHttpOutcallAnswer): void {
+    this.#manual().respond(requestId, answer);
+  }
+
+  #manual(): ManualHttpAdapter {
+    if (this.#manualOutcalls === undefined) throw new TypeError("HTTPS outcalls are mocked only with the manual adapter (httpOutcalls: 'manual')");
+    return this.#manualOutcalls;
+  }
+
   /** Stops the sandbox workers (if the replica made them). The replica is unusable afterwards. */
   async close(): Promise<void> {
     await this.#busy;
+    this.#outcalls.close();
     if (this.#ownsHypervisor) await this.#hypervisor.close();
   }
 }
