@@ -133,6 +133,21 @@ describe('NodeHttpAdapter', () => {
     assert.deepEqual(await quick.send(request(`${base}/hang`)), { kind: 'reject', code: RejectCode.SysFatal, message: 'Timeout expired' });
   });
 
+  it('poll() returns when a request settles, or after about a millisecond', async () => {
+    const a = new NodeHttpAdapter({ allowHttp: true });
+    const pending = a.send({ ...request(`${base}/echo`), id: 2000n });
+    let polls = 0;
+    let settled = false;
+    void pending.then(() => { settled = true; });
+    while (!settled && polls < 10_000) { await a.poll(); polls++; }
+    assert.equal(settled, true);
+    assert.equal((await pending).kind, 'response');
+    const hang = a.send({ ...request(`${base}/hang`), id: 2001n });
+    await a.poll(); // returns although nothing settles
+    a.close();
+    await hang;
+  });
+
   it('cancel() and close() abort what is in flight', async () => {
     const a = new NodeHttpAdapter({ allowHttp: true });
     const r1 = a.send({ ...request(`${base}/hang`), id: 1000n });

@@ -8,11 +8,12 @@ import type { UserError } from '../errors/index.ts';
 import type { RoundContext } from '../execution/index.ts';
 import type { Ingress, ReplicatedState, Request } from '../state/index.ts';
 import { newResponse, rejectContext } from '../state/index.ts';
+import type { CanisterReject } from './types.ts';
 
 /** The answer of a finished management call. */
 export type ManagementAnswer =
   | { readonly kind: 'reply'; readonly reply: Uint8Array; readonly cyclesUsed?: bigint }
-  | { readonly kind: 'reject'; readonly error: UserError; readonly cyclesUsed?: bigint };
+  | { readonly kind: 'reject'; readonly error: UserError; readonly cyclesUsed?: bigint; readonly canisterReject?: CanisterReject };
 
 /** Answers `message` (see the module header); `payment − cyclesUsed` goes back to a calling canister. */
 export function answerManagementCall(state: ReplicatedState, round: RoundContext, message: Ingress | Request, answer: ManagementAnswer): void {
@@ -32,6 +33,8 @@ export function answerManagementCall(state: ReplicatedState, round: RoundContext
     refund: message.payment > used ? message.payment - used : 0n, deadline: message.deadline,
     payload: answer.kind === 'reply'
       ? { kind: 'data', data: answer.reply }
-      : { kind: 'reject', reject: rejectContext(rejectCodeOf(answer.error.code), formatUserError(answer.error)) },
+      : { kind: 'reject', reject: answer.canisterReject === undefined
+        ? rejectContext(rejectCodeOf(answer.error.code), formatUserError(answer.error))
+        : rejectContext(answer.canisterReject.code, answer.canisterReject.message) },
   }));
 }

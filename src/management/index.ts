@@ -11,5 +11,8 @@ export { notController, canisterNotFound } from './errors.ts';
 export type { Handler, ManagementCall, ManagementContext, ManagementEnvironment, ManagementOutcome } from './types.ts';
 export * as candid from './candid.ts';
 export { InstallCodeArgs } from './install-code.ts';
+export { ManagementQueries } from './queries.ts';
+export type { ManagementQuery, ManagementQueryEnvironment, ManagementQueryResult } from './queries.ts';
+export { statusAccessError } from './read-access.ts';
 export { CreateCanisterArgs, CreateCanisterResult, ProvisionalCreateCanisterArgs, ProvisionalTopUpArgs } from './create-canister.ts';
 export { UpdateSettingsArgs } from './update-settings.ts';

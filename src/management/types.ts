@@ -2,12 +2,13 @@
 // what a method handler sees (`ManagementContext`) and what it answers
 // (`ManagementOutcome`). One handler per method (`Handler`), registered by
 // name in methods.ts.
-import type { UserError } from '../errors/index.ts';
+import type { RejectCode, UserError } from '../errors/index.ts';
 import type { CyclesAccountManager } from '../cycles/index.ts';
 import type { ExecutionEnvironment, RoundContext } from '../execution/index.ts';
 import type { Ingress, ReplicatedState, Request } from '../state/index.ts';
 import type { PrincipalId, SubnetId } from '../types/index.ts';
 import type { SubnetType } from '../config/index.ts';
+import type { ThresholdKeys } from './threshold/keys.ts';
 
 /** One call to `aaaaa-aa`: an ingress message from a user or a request from a canister. */
 export interface ManagementCall {
@@ -31,9 +32,20 @@ export interface ManagementCall {
  */
 export type ManagementOutcome =
   | { readonly kind: 'reply'; readonly reply: Uint8Array; readonly cyclesUsed?: bigint }
-  | { readonly kind: 'reject'; readonly error: UserError; readonly cyclesUsed?: bigint }
+  | { readonly kind: 'reject'; readonly error: UserError; readonly cyclesUsed?: bigint; readonly canisterReject?: CanisterReject }
   | { readonly kind: 'deferred' }
   | { readonly kind: 'paused' };
+
+/**
+ * The reject a calling canister gets when it is not `IC0xxx: <description>`
+ * of the outcome's error: the replica's routing errors (`Unable to route
+ * management canister request …`, reject code 3), which it raises before a
+ * request reaches the management canister.
+ */
+export interface CanisterReject {
+  readonly code: RejectCode;
+  readonly message: string;
+}
 
 /** What the management canister is set up with (one per subnet). */
 export interface ManagementEnvironment {
@@ -47,6 +59,8 @@ export interface ManagementEnvironment {
   readonly schedulerCores: number;
   /** Whether anyone may call the `provisional_*` methods (a local test network: yes). Default true. */
   readonly provisional?: boolean;
+  /** The threshold master keys the subnet holds (`ecdsa_*`, `schnorr_*`, `vetkd_*`); none if absent. */
+  readonly thresholdKeys?: ThresholdKeys;
 }
 
 /** What a handler sees. */

@@ -46,7 +46,7 @@ import { ExecutionEnvironment } from '../execution/index.ts';
 import { Hypervisor } from '../hypervisor/index.ts';
 import { CanisterHttpPool, ManualHttpAdapter } from '../http-outcalls/index.ts';
 import type { CanisterHttpAdapter, CanisterHttpAdapterRequest, MockHttpOutcallAnswer } from '../http-outcalls/index.ts';
-import { ManagementCanister } from '../management/index.ts';
+import { ManagementCanister, ManagementQueries } from '../management/index.ts';
 import { IngressFilter, IngressHistoryReader } from '../ingress/index.ts';
 import type { IngressResult } from '../ingress/index.ts';
 import { processBatch, signedIngressOf } from '../messaging/index.ts';
@@ -148,7 +148,7 @@ export class Replica {
     this.#state = ReplicatedState.empty(this.subnetId, this.subnetType, [{ start: CanisterId.fromU64(0n), end: CanisterId.fromU64(0xfffffn) }]);
     this.#committed = this.#state.snapshot();
     this.#filter = new IngressFilter({ executor, cycles });
-    this.#queries = new QueryHandler({ executor });
+    this.#queries = new QueryHandler({ executor, management: new ManagementQueries({ cycles }) });
     this.#history = new IngressHistoryReader(() => this.#committed);
   }
 
@@ -252,11 +252,18 @@ export class Replica {
   }
 
   /**
-   * A query on the last committed round.
+   * A query on the last committed round; to `MANAGEMENT_CANISTER_ID` for
+   * its query methods (`canister_status`, `fetch_canister_logs`, …), where
+   * `effectiveCanisterId` routes it as on the IC (one subnet here).
    * @throws {UserErrorException} with the error or reject (a canister's reject is IC0406).
    */
-  async query(canisterId: CanisterId, method: string, arg: Uint8Array, opts: { sender?: PrincipalId } = {}): Promise<Uint8Array> {
-    const r = await this.#queries.query(this.#committed, { receiver: canisterId, sender: opts.sender ?? PrincipalId.anonymous(), methodName: method, arg });
+  async query(
+    canisterId: CanisterId, method: string, arg: Uint8Array, opts: { sender?: PrincipalId; effectiveCanisterId?: CanisterId } = {},
+  ): Promise<Uint8Array> {
+    const r = await this.#queries.query(this.#committed, {
+      receiver: canisterId, sender: opts.sender ?? PrincipalId.anonymous(), methodName: method, arg,
+      ...(opts.effectiveCanisterId === undefined ? {} : { effectiveCanisterId: opts.effectiveCanisterId }),
+    });
     if ('reply' in r) return r.reply;
     if ('reject' in r) throw new UserErrorException(userError(ErrorCode.CanisterRejectedMessage, r.reject.message));
     throw new UserErrorException(r.error);
