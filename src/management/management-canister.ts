@@ -7,7 +7,8 @@
  * decode), checks the caller and the target, changes the state at its
  * commit point, and answers — at once, or later for `stop_canister` and
  * `http_request` (`deferred`), or when a long `install_code` finishes
- * (`paused`).
+ * (`paused`; the scheduler continues it with `advanceInstallCode` in later
+ * rounds).
  *
  *     a method of the IC that ic-exec does not serve   IC0407
  *     an unknown method                                IC0536 "Management canister has no method '<m>'"
@@ -22,6 +23,7 @@ import type { CanisterMessage, ReplicatedState } from '../state/index.ts';
 import type { CanisterId } from '../types/index.ts';
 import { answerManagementCall } from './answer.ts';
 import { rejectWith } from './errors.ts';
+import { advanceInstallCode } from './install-code.ts';
 import { HANDLERS } from './methods.ts';
 import type { ManagementCall, ManagementEnvironment, ManagementOutcome } from './types.ts';
 
@@ -54,6 +56,11 @@ export class ManagementCanister implements SubnetMessageExecutor {
     if (outcome.kind === 'paused') return { paused: true };
     if (outcome.kind !== 'deferred') answerManagementCall(state, round, msg, outcome);
     return { paused: false };
+  }
+
+  /** Continues the paused (or re-runs the aborted) install_code of `canister` at the start of a round (install-code.ts). */
+  advanceInstallCode(state: ReplicatedState, canister: CanisterId, round: RoundContext): Promise<{ readonly paused: boolean }> {
+    return advanceInstallCode({ state, round, env: this.#env }, canister);
   }
 
   #execute(call: ManagementCall, state: ReplicatedState, round: RoundContext): ManagementOutcome | Promise<ManagementOutcome> {

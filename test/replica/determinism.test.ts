@@ -36,9 +36,11 @@ describe('determinism', () => {
     const ms = performance.now() - t0;
     const st = runs[0].stats;
     process.stdout.write(`# ${executions} rounds × 3 replicas in ${(ms / 1000).toFixed(1)} s; height ${runs[0].ic.height}; `
-      + `${st.replied} replied, ${st.rejected} rejected, ${st.roundsWithLongExecution} rounds with a long execution\n`);
+      + `${st.replied} replied, ${st.rejected} rejected, ${st.roundsWithLongExecution} rounds with a long execution, `
+      + `${st.roundsWithLongInstall} with a long install\n`);
     assert.deepEqual(runs[1].stats, st);
     assert.deepEqual(runs[2].stats, st);
     assert.ok(st.replied > 0 && st.rejected > 0 && st.roundsWithLongExecution > 0, 'the workload exercises replies, rejects and DTS');
+    assert.ok(st.roundsWithLongInstall > 0, 'and install_code paused between rounds');
   });
 });

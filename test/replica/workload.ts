@@ -1,13 +1,29 @@
 // A mixed, deterministic workload for determinism tests: Motoko `Node`
 // canisters calling each other (pings, chains, bursts, traps in callbacks,
-// rejects, long updates under DTS, timers) plus a WAT canister with a heartbeat,
-// with calls chosen by a seeded PRNG and time moving in uneven steps.
+// rejects, long updates under DTS, timers) plus a WAT canister with a heartbeat
+// and one reinstalled now and then with a canister_init long enough to pause
+// between rounds, with calls chosen by a seeded PRNG and time moving in
+// uneven steps.
 import { Replica } from '../../src/index.ts';
 import type { CanisterId, ReplicaOptions } from '../../src/index.ts';
 import { CanisterId as CanisterIdClass } from '../../src/index.ts';
 import { watToWasm } from '../corpus/wat.ts';
 import { nodeWasm } from './canisters.ts';
 import { IDL, NONE, enc, p } from './support.ts';
+import { MGMT, REINSTALL, installCodeArg } from './install-support.ts';
+
+/** A canister whose canister_init loops `n` (u32 argument) times. */
+const LONG_INIT_WAT = `(module
+  (import "ic0" "msg_arg_data_copy" (func $arg_copy (param i32 i32 i32)))
+  (memory 1)
+  (func (export "canister_init") (local $i i32) (local $n i32)
+    (call $arg_copy (i32.const 0x100) (i32.const 0) (i32.const 4))
+    (local.set $n (i32.load (i32.const 0x100)))
+    (loop $l
+      (i64.store (i32.const 0x200) (i64.add (i64.load (i32.const 0x200)) (i64.extend_i32_u (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))))`;
+const u32 = (n: number): Uint8Array => { const b = new Uint8Array(4); new DataView(b.buffer).setUint32(0, n, true); return b; };
 
 /** A canister whose heartbeat counts its runs at heap offset 64 and then loops `burn` times; `count` (query) replies the count. */
 export const heartbeatWat = (burn: number): string => `
@@ -38,17 +54,20 @@ export class Prng {
   int(n: number): number { return Number(this.next() % BigInt(n)); }
 }
 
-/** Scheduler settings of the workload: 20M-instruction slices so that long updates pause. */
+/** Scheduler settings of the workload: 20M-instruction slices (50M for install_code) so that long updates and installs pause. */
 export const WORKLOAD_CONFIG: ReplicaOptions['schedulerConfig'] = {
   maxInstructionsPerSlice: 20_000_000n as never, maxInstructionsPerRound: 2_040_000_000n as never, maxPausedExecutions: 2,
+  maxInstructionsPerInstallCodeSlice: 50_000_000n as never,
 };
 
 /** A replica running the workload. */
 export class WorkloadReplica {
   readonly ic: Replica;
   readonly nodes: CanisterId[] = [];
+  /** The canister reinstalled with a long canister_init. */
+  installed: CanisterId | undefined;
   /** Answers seen so far, and rounds that ended with a paused or aborted long execution. */
-  readonly stats = { replied: 0, rejected: 0, refused: 0, roundsWithLongExecution: 0 };
+  readonly stats = { replied: 0, rejected: 0, refused: 0, roundsWithLongExecution: 0, roundsWithLongInstall: 0 };
   #pending: Uint8Array[] = [];
   #prng: Prng;
 
@@ -68,6 +87,8 @@ export class WorkloadReplica {
     }
     const hb = await w.ic.createCanister();
     await w.ic.installCode(hb, await watToWasm(heartbeatWat(20000)));
+    w.installed = await w.ic.createCanister();
+    await w.ic.installCode(w.installed, await watToWasm(LONG_INIT_WAT), u32(1));
     return w;
   }
 
@@ -98,6 +119,14 @@ export class WorkloadReplica {
         this.stats.refused++; // refused by the filter: the same on every replica
       }
     }
+    if (r.int(25) === 0 && this.installed !== undefined) {
+      const arg = installCodeArg(REINSTALL, this.installed, await watToWasm(LONG_INIT_WAT), u32(2_000_000 + r.int(8_000_000)));
+      try {
+        this.#pending.push(await this.ic.submitCall(MGMT, 'install_code', arg));
+      } catch {
+        this.stats.refused++;
+      }
+    }
     this.ic.advanceTime(BigInt(r.int(3)) * 1_000_000_000n + (r.int(10) === 0 ? 40_000_000_000n : 0n));
     await this.ic.tick();
     this.#pending = this.#pending.filter((id) => {
@@ -112,5 +141,7 @@ export class WorkloadReplica {
       return true;
     });
     if (this.ic.committedState.canisters().some((c) => c.systemState.taskQueue.pausedOrAborted !== undefined)) this.stats.roundsWithLongExecution++;
+    const installing = this.installed === undefined ? undefined : this.ic.committedState.canister(this.installed)?.systemState.taskQueue.pausedOrAborted?.kind;
+    if (installing === 'pausedInstallCode' || installing === 'abortedInstallCode') this.stats.roundsWithLongInstall++;
   }
 }
