@@ -16,3 +16,5 @@ export type { ManagementQuery, ManagementQueryEnvironment, ManagementQueryResult
 export { statusAccessError } from './read-access.ts';
 export { CreateCanisterArgs, CreateCanisterResult, ProvisionalCreateCanisterArgs, ProvisionalTopUpArgs } from './create-canister.ts';
 export { UpdateSettingsArgs } from './update-settings.ts';
+export { ThresholdKeys, POCKET_IC_SEED, thresholdKeysForSeed } from './threshold/keys.ts';
+export type { ChainKeyInfo } from './threshold/keys.ts';

@@ -46,7 +46,7 @@ import { ExecutionEnvironment } from '../execution/index.ts';
 import { Hypervisor } from '../hypervisor/index.ts';
 import { CanisterHttpPool, ManualHttpAdapter } from '../http-outcalls/index.ts';
 import type { CanisterHttpAdapter, CanisterHttpAdapterRequest, MockHttpOutcallAnswer } from '../http-outcalls/index.ts';
-import { ManagementCanister, ManagementQueries } from '../management/index.ts';
+import { ManagementCanister, ManagementQueries, thresholdKeysForSeed } from '../management/index.ts';
 import { IngressFilter, IngressHistoryReader } from '../ingress/index.ts';
 import type { IngressResult } from '../ingress/index.ts';
 import { processBatch, signedIngressOf } from '../messaging/index.ts';
@@ -78,7 +78,10 @@ export interface ReplicaOptions {
   readonly clock?: Clock;
   /** Overrides of the subnet type's scheduler configuration (tests shrink the round or slice). */
   readonly schedulerConfig?: Partial<SchedulerConfig>;
-  /** Seed of the subnet key (its signatures are the random tape). Default `ic-exec-replica`. */
+  /**
+   * Seed of the subnet key (its signatures are the random tape). Default `ic-exec-replica`.
+   * Also the seed of the threshold master keys (`sign_with_ecdsa` etc.); without it those are PocketIC's.
+   */
   readonly seed?: string;
   /** Checkpoint every n batches (paused executions are aborted at checkpoints). Default 500; 0 for never. */
   readonly checkpointInterval?: bigint;
@@ -133,6 +136,7 @@ export class Replica {
       executor, config: this.config, parallelism: cores, cycles, induction: { cycles },
       subnetMessages: new ManagementCanister({
         execution: executor, cycles, ownSubnetId: this.subnetId, subnetType: this.subnetType, subnetSize: 13, schedulerCores: this.config.schedulerCores,
+        thresholdKeys: thresholdKeysForSeed(opts.seed),
       }),
     };
     const adapter = opts.httpOutcalls === undefined || opts.httpOutcalls === 'manual' ? new ManualHttpAdapter() : opts.httpOutcalls;
