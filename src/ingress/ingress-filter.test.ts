@@ -58,8 +58,12 @@ describe('IngressFilter', () => {
     assert.equal(await codeOf(content(MANAGEMENT_CANISTER_ID, 'raw_rand')), ErrorCode.CanisterRejectedMessage);
     assert.equal(await codeOf(content(MANAGEMENT_CANISTER_ID, 'install_code', { arg: Uint8Array.of(1) })), ErrorCode.InvalidManagementPayload);
     const target = Uint8Array.from(Buffer.from('4449444c016c01b3c4b1f204680100010a00000000000000010101', 'hex')); // record { canister_id = canister 1 }
-    assert.equal(await codeOf(content(MANAGEMENT_CANISTER_ID, 'canister_status', { arg: target, sender: PrincipalId.anonymous() })), ErrorCode.CanisterInvalidController);
+    assert.equal(await codeOf(content(MANAGEMENT_CANISTER_ID, 'start_canister', { arg: target, sender: PrincipalId.anonymous() })), ErrorCode.CanisterInvalidController);
+    assert.equal(await codeOf(content(MANAGEMENT_CANISTER_ID, 'canister_status', { arg: target, sender: PrincipalId.anonymous() })), ErrorCode.CanisterStatusAccessDenied);
     assert.equal(await codeOf(content(MANAGEMENT_CANISTER_ID, 'canister_status', { arg: target })), 0);
+    (state.canisterMut(id(1)) as CanisterState).systemState.statusVisibility = { kind: 'public' };
+    assert.equal(await codeOf(content(MANAGEMENT_CANISTER_ID, 'canister_status', { arg: target, sender: PrincipalId.anonymous() })), 0);
+    assert.equal(await codeOf(content(MANAGEMENT_CANISTER_ID, 'fetch_canister_logs', { arg: target })), ErrorCode.CanisterRejectedMessage);
     (state.canisterMut(id(1)) as CanisterState).systemState.removeCycles(10n ** 15n);
     assert.equal(await codeOf(content(id(1))), ErrorCode.CanisterOutOfCycles);
   });

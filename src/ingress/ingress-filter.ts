@@ -13,6 +13,8 @@
  *     3. the payer (receiver, or effective canister) exists                         IC0301 "Canister <id> not found"
  *        and can pay the induction fee above its freezing threshold                 IC0207
  *     4. to aaaaa-aa: controller-only methods need a controller of the target      IC0512
+ *        canister_status: the target itself or its `status_visibility`           IC0542 "Caller <p> is not allowed to read the canister status"
+ *        fetch_canister_logs (a query only)                                        IC0406 "fetch_canister_logs API is not accessible via ingress in replicated mode"
  *     5. to a canister: it is running                                              IC0509 / IC0508
  *        and `canister_inspect_message` accepts (if exported; an empty canister rejects)
  *
@@ -28,7 +30,7 @@ import { extractEffectiveCanisterId, requestIdOf } from '../messaging/index.ts';
 import { isSubnetAddress } from '../scheduler/index.ts';
 import type { CanisterState, Ingress, ReplicatedState } from '../state/index.ts';
 import { newIngress } from '../state/index.ts';
-import { notController } from '../management/index.ts';
+import { notController, statusAccessError } from '../management/index.ts';
 import type { CanisterId, Time } from '../types/index.ts';
 
 /** How far past `now + 5 min` an expiry may be (`PERMITTED_DRIFT_AT_VALIDATOR`), nanoseconds. */
@@ -48,7 +50,7 @@ export type IngressFilterResult =
 /** Management methods only a controller of the target canister may call by ingress. */
 const CONTROLLER_ONLY: ReadonlySet<string> = new Set([
   'install_code', 'install_chunked_code', 'uninstall_code', 'update_settings', 'start_canister', 'stop_canister', 'delete_canister',
-  'canister_status', 'upload_chunk', 'stored_chunks', 'clear_chunk_store', 'take_canister_snapshot', 'load_canister_snapshot',
+  'upload_chunk', 'stored_chunks', 'clear_chunk_store', 'take_canister_snapshot', 'load_canister_snapshot',
   'list_canister_snapshots', 'delete_canister_snapshot', 'read_canister_snapshot_metadata', 'read_canister_snapshot_data',
   'upload_canister_snapshot_metadata', 'upload_canister_snapshot_data',
 ]);
@@ -115,6 +117,11 @@ export class IngressFilter {
       if (err !== undefined) return rejected(outOfCyclesUserError(err));
     }
     if (toSubnet) {
+      if (method === 'fetch_canister_logs') {
+        return rejected(userError(ErrorCode.CanisterRejectedMessage, 'fetch_canister_logs API is not accessible via ingress in replicated mode'));
+      }
+      const statusDenied = method === 'canister_status' && payer !== undefined ? statusAccessError(payer, content.sender) : undefined;
+      if (statusDenied !== undefined) return rejected(statusDenied);
       if (payer !== undefined && CONTROLLER_ONLY.has(method) && !payer.systemState.isController(content.sender)) {
         return rejected(notController(payer, content.sender));
       }

@@ -31,7 +31,7 @@ export const IC00_CANISTER_ONLY_METHODS: ReadonlySet<string> = new Set([
   'setup_initial_dkg', 'sign_with_ecdsa', 'compute_initial_i_dkg_dealings', 'reshare_chain_key', 'schnorr_public_key',
   'sign_with_schnorr', 'vetkd_public_key', 'vetkd_derive_key', 'bitcoin_get_balance', 'bitcoin_get_utxos',
   'bitcoin_get_block_headers', 'bitcoin_send_transaction', 'bitcoin_send_transaction_internal',
-  'bitcoin_get_current_fee_percentiles', 'bitcoin_get_successors', 'node_metrics_history', 'subnet_info',
+  'bitcoin_get_current_fee_percentiles', 'bitcoin_get_successors', 'node_metrics_history', 'subnet_info', 'canister_metadata',
 ]);
 
 /** Methods whose argument names the target as `target_canister`; all other targeted methods use `canister_id`. */

@@ -10,6 +10,11 @@
  *     everything else         the execution environment's answer (IC0537 empty,
  *                             IC0508/IC0509 not running, IC0536 no such method, traps, IC0506)
  *
+ * A query to the management canister `aaaaa-aa` goes to the management
+ * queries (`ManagementQueryExecutor`: `canister_status`,
+ * `fetch_canister_logs`, … on the same snapshot); without one, or for a
+ * method it does not serve, IC0536 "Query method <m> not found.".
+ *
  * A composite query runs with its call graph (query-context.ts: depth ≤ 6,
  * 5B instructions in total, 50M per call) when the executor can run graph
  * executions (`executeQueryEntry`); otherwise only its own method, and one
@@ -46,21 +51,38 @@ export interface UserQuery {
   readonly sender: PrincipalId;
   readonly methodName: string;
   readonly arg: Uint8Array;
+  /**
+   * The effective canister id of the request (the canister a query to
+   * `aaaaa-aa` is about): it routes the request to a subnet, nothing more.
+   */
+  readonly effectiveCanisterId?: CanisterId;
+}
+
+/** What answers queries to `aaaaa-aa` (the management canister's query methods). */
+export interface ManagementQueryExecutor {
+  query(committed: ReplicatedState, query: UserQuery): QueryResult | Promise<QueryResult>;
 }
 
 /** Runs queries on committed snapshots (see the module header). */
 export class QueryHandler {
   readonly #executor: QueryExecutor;
   readonly #dataCertificate: ((state: ReplicatedState, canister: CanisterId) => Uint8Array | undefined) | undefined;
+  readonly #management: ManagementQueryExecutor | undefined;
 
   /**
    * @param opts.dataCertificate the certificate `ic0.data_certificate_copy`
    *   returns for a canister in a state (none until the state manager
    *   certifies states, issue #6).
+   * @param opts.management answers queries to `aaaaa-aa`.
    */
-  constructor(opts: { readonly executor: QueryExecutor; readonly dataCertificate?: (state: ReplicatedState, canister: CanisterId) => Uint8Array | undefined }) {
+  constructor(opts: {
+    readonly executor: QueryExecutor;
+    readonly dataCertificate?: (state: ReplicatedState, canister: CanisterId) => Uint8Array | undefined;
+    readonly management?: ManagementQueryExecutor;
+  }) {
     this.#executor = opts.executor;
     this.#dataCertificate = opts.dataCertificate;
+    this.#management = opts.management;
   }
 
   /**
@@ -68,6 +90,10 @@ export class QueryHandler {
    * (`ReplicatedState.snapshot()`); `committed` is never changed.
    */
   async query(committed: ReplicatedState, query: UserQuery): Promise<QueryResult> {
+    if (query.receiver.isManagementCanister()) {
+      if (this.#management !== undefined) return this.#management.query(committed, query);
+      return { error: userError(ErrorCode.CanisterMethodNotFound, `Query method ${query.methodName} not found.`) };
+    }
     const canister = committed.canister(query.receiver);
     if (canister === undefined) return { error: userError(ErrorCode.CanisterNotFound, `Canister ${query.receiver.toText()} not found`) };
     const certificate = this.#dataCertificate?.(committed, query.receiver);
