@@ -192,6 +192,23 @@ describe('take, load, list and delete canister snapshots', () => {
     assert.equal(await get(c), 1n, 'the snapshot of the uninstalled canister loads back');
   });
 
+  it('the chunk store goes into the snapshot and comes back on load', async () => {
+    const { IDL } = await import('@dfinity/candid');
+    const { encode, toPrincipal } = await import('./candid.ts');
+    const c = await ic.createCanister();
+    await ic.installCode(c, wasm);
+    const record = IDL.Record({ canister_id: IDL.Principal });
+    await mgmt(ic, 'upload_chunk', encode([IDL.Record({ canister_id: IDL.Principal, chunk: IDL.Vec(IDL.Nat8) })], [{ canister_id: toPrincipal(c), chunk: Uint8Array.of(1, 2, 3) }]));
+    const r = replies.take(await mgmt(ic, 'take_canister_snapshot', args.take(c)));
+    const [s] = snapshotsOf(c);
+    assert.equal(s.chunkStore.size, 1);
+    assert.equal(r.total_size, BigInt(wasm.length) + 65_536n + 32n + 1024n * 1024n, 'module + 1 heap page + 1 global + 1 MiB chunk');
+    await mgmt(ic, 'clear_chunk_store', encode([record], [{ canister_id: toPrincipal(c) }]));
+    assert.equal(ic.committedState.canister(c)?.systemState.wasmChunkStore.size, 0);
+    await mgmt(ic, 'load_canister_snapshot', args.load(c, r.id));
+    assert.equal(ic.committedState.canister(c)?.systemState.wasmChunkStore.size, 1);
+  });
+
   it('deleting a canister deletes its snapshots', async () => {
     const c = await ic.createCanister();
     await ic.installCode(c, wasm);
