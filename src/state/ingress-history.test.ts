@@ -60,4 +60,18 @@ describe('IngressHistoryState', () => {
     assert.equal(snap.size, 1);
     assert.equal(h.size, 2);
   });
+
+  it('snapshots share a content token until one side writes', () => {
+    const h = new IngressHistoryState();
+    h.setStatus(id(1), st({ kind: 'received' }), T0, CAP);
+    const a = h.fork();
+    const b = h.fork();
+    assert.equal(a.contentToken, b.contentToken);
+    h.setStatus(id(2), st({ kind: 'received' }), T0, CAP);
+    const c = h.fork();
+    assert.notEqual(c.contentToken, a.contentToken);
+    h.prune(T0 + 1000n * SEC);
+    assert.equal(h.fork().contentToken, h.contentToken);
+    assert.equal(a.contentToken, b.contentToken);
+  });
 });

@@ -115,6 +115,14 @@ export class IngressHistoryState {
   }
 
   get size(): number { return this.#statuses.size; }
+  /**
+   * An opaque token of the statuses' contents, for memoizing what is derived
+   * from them (the certified `/request_status` subtree). Every write of a
+   * forked history first copies its maps, so two *snapshots* (forks that are
+   * no longer written) with the same token hold the same statuses. Not
+   * meaningful on a history that is still being written.
+   */
+  get contentToken(): object { return this.#statuses; }
   /** Bytes counted against the memory cap. */
   get memoryUsage(): number { return this.#memoryUsage; }
   /** The earliest pruning time that may still hold a Completed or Failed status. */

@@ -17,5 +17,7 @@ export type { ParseResult, PrepareResult } from './prepare.ts';
 export { configureEngine, ENGINE_FLAGS } from './engine.ts';
 export { CompileCache, moduleHash, INSTRUMENTATION_VERSION } from './compile-cache.ts';
 export type { CompiledModule, CacheLookup, CompileCacheOptions } from './compile-cache.ts';
+export { canisterMetadataSections } from './custom-sections.ts';
+export type { CanisterMetadataSection } from './custom-sections.ts';
 export { SectionId, ValType, ExternalKind } from './types.ts';
 export type { WasmModule, FuncType, Import, Export, Limits, Section, CustomSection, FunctionBody } from './types.ts';
