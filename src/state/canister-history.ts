@@ -1,9 +1,10 @@
 /**
  * Two append-only records of a canister's system state:
  *
- * - `CanisterLog`: the `debug_print` / `[TRAP]` records, a buffer of bounded
- *   byte size that drops its oldest records to make room; each record counts
- *   its content plus a 40-byte header (the replica's `CanisterLog`, as the
+ * - `CanisterLog`: the `debug_print` / `[TRAP]` records, a buffer of
+ *   `log_memory_limit` bytes (default 4 KiB; 0 keeps nothing) that drops its
+ *   oldest records to make room (and at once when the limit shrinks); each
+ *   record counts its content plus a 40-byte header (the replica's `CanisterLog`, as the
  *   execution's delta in `system-api/canister-log.ts` counts them). Record
  *   indices continue `nextIdx` across executions.
  * - `CanisterHistory`: the last `MAX_CANISTER_HISTORY_CHANGES` = 20 changes
@@ -20,24 +21,26 @@ export const CANISTER_LOG_RECORD_OVERHEAD = 40;
 
 /** A canister's log buffer (see the module header). */
 export class CanisterLog {
-  readonly capacity: number;
+  #capacity: number;
   #records: CanisterLogRecord[] = [];
   #used = 0;
   #nextIdx = 0n;
 
   /** @param capacity buffer size in bytes (default 4 KiB). */
   constructor(capacity = Number(MAX_CANISTER_LOG_BUFFER_SIZE)) {
-    this.capacity = capacity;
+    this.#capacity = capacity;
   }
 
   clone(): CanisterLog {
-    const l = new CanisterLog(this.capacity);
+    const l = new CanisterLog(this.#capacity);
     l.#records = this.#records.slice();
     l.#used = this.#used;
     l.#nextIdx = this.#nextIdx;
     return l;
   }
 
+  /** Buffer size in bytes (the canister's `log_memory_limit`; 0: logging off). */
+  get capacity(): number { return this.#capacity; }
   /** The records kept, oldest first. */
   get records(): readonly CanisterLogRecord[] { return this.#records; }
   /** The index the next record gets. */
@@ -45,17 +48,33 @@ export class CanisterLog {
   /** Bytes used by the records kept. */
   get usedBytes(): number { return this.#used; }
 
-  /** Appends an execution's records (already indexed), dropping the oldest while over capacity. */
+  /** Sets the buffer size (`log_memory_limit` changed), dropping the oldest records that no longer fit. */
+  resize(capacity: number): void {
+    this.#capacity = capacity;
+    this.#dropOldestUntil(0);
+  }
+
+  /**
+   * Appends an execution's records (already indexed), dropping the oldest
+   * while over capacity; with capacity 0 nothing is kept (the indices still
+   * advance).
+   */
   append(records: readonly CanisterLogRecord[]): void {
     for (const r of records) {
+      if (r.idx >= this.#nextIdx) this.#nextIdx = r.idx + 1n;
+      if (this.#capacity === 0) continue;
       const size = r.content.length + CANISTER_LOG_RECORD_OVERHEAD;
-      while (this.#records.length > 0 && this.#used + size > this.capacity) {
-        const old = this.#records.shift() as CanisterLogRecord;
-        this.#used -= old.content.length + CANISTER_LOG_RECORD_OVERHEAD;
-      }
+      this.#dropOldestUntil(size);
       this.#records.push(r);
       this.#used += size;
-      if (r.idx >= this.#nextIdx) this.#nextIdx = r.idx + 1n;
+    }
+  }
+
+  /** Drops the oldest records until `room` more bytes fit (or none is left). */
+  #dropOldestUntil(room: number): void {
+    while (this.#records.length > 0 && this.#used + room > this.#capacity) {
+      const old = this.#records.shift() as CanisterLogRecord;
+      this.#used -= old.content.length + CANISTER_LOG_RECORD_OVERHEAD;
     }
   }
 

@@ -17,7 +17,7 @@
 import { InternalBug } from '../errors/index.ts';
 import type { CanisterId, PrincipalId, Time } from '../types/index.ts';
 import { compareIds } from '../types/index.ts';
-import { DEFAULT_FREEZE_THRESHOLD_SECONDS, MAX_CANISTER_LOG_BUFFER_SIZE } from '../config/index.ts';
+import { DEFAULT_FREEZE_THRESHOLD_SECONDS } from '../config/index.ts';
 import type { SystemStateInit, SystemStateModifications } from '../system-api/index.ts';
 import { CallContextManager } from './call-context-manager.ts';
 import type { CallOrigin } from './call-context-manager.ts';
@@ -96,8 +96,6 @@ export class SystemState {
   statusVisibility: LogVisibility = { kind: 'controllers' };
   /** Cycles a canister's call must attach to be accepted (`minimum_incoming_canister_call_cycles`). */
   minimumIncomingCanisterCallCycles = 0n;
-  /** Bytes of canister log kept (`log_memory_limit`). */
-  logMemoryLimit: bigint = MAX_CANISTER_LOG_BUFFER_SIZE;
   /** Nanoseconds; 0 = inactive. */
   globalTimer = 0n;
   canisterVersion = 0n;
@@ -134,7 +132,6 @@ export class SystemState {
     s.snapshotVisibility = this.snapshotVisibility;
     s.statusVisibility = this.statusVisibility;
     s.minimumIncomingCanisterCallCycles = this.minimumIncomingCanisterCallCycles;
-    s.logMemoryLimit = this.logMemoryLimit;
     s.globalTimer = this.globalTimer;
     s.canisterVersion = this.canisterVersion;
     s.nextSnapshotId = this.nextSnapshotId;
@@ -260,6 +257,9 @@ export class SystemState {
   get queues(): CanisterQueues { return this.#queues; }
   get taskQueue(): TaskQueue { return this.#taskQueue; }
   get canisterLog(): CanisterLog { return this.#log; }
+  /** Bytes of canister log kept (`log_memory_limit`): the log buffer's size, which follows it. */
+  get logMemoryLimit(): bigint { return BigInt(this.#log.capacity); }
+  set logMemoryLimit(bytes: bigint) { this.#log.resize(Number(bytes)); }
   get canisterHistory(): CanisterHistory { return this.#history; }
 
   /** Records a change in the canister history at the current version. */

@@ -16,6 +16,10 @@
 // 5. Not in replicated mode: by ingress IC0406 (ingress filter), from a
 //    canister IC0406 with the replica's text; a query of an unknown
 //    management method IC0536.
+// 6. Every `log_visibility` set by update_settings: public (anyone),
+//    allowed_viewers (the viewers and the controllers), controllers.
+// 7. `log_memory_limit` set by update_settings bounds the buffer: 8 KiB
+//    keeps twice as many records; back to 4 KiB drops the oldest.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Principal } from '@dfinity/principal';
@@ -35,6 +39,12 @@ const Result = IDL.Record({ canister_log_records: IDL.Vec(IDL.Record({ idx: IDL.
 interface Rec { idx: bigint; timestamp_nanos: bigint; content: string }
 type Filter = { by_idx: { start: bigint; end: bigint } } | { by_timestamp_nanos: { start: bigint; end: bigint } };
 const logsArg = (id: CanisterId, filter?: Filter): Uint8Array => enc([Args], [{ canister_id: p(id), filter: filter === undefined ? [] : [filter] }]);
+const VIEWER = PrincipalId.fromUint8Array(Uint8Array.of(0x71, 0x03));
+const Visibility = IDL.Variant({ controllers: IDL.Null, public: IDL.Null, allowed_viewers: IDL.Vec(IDL.Principal) });
+const UpdateSettings = IDL.Record({
+  canister_id: IDL.Principal,
+  settings: IDL.Record({ log_visibility: IDL.Opt(Visibility), log_memory_limit: IDL.Opt(IDL.Nat) }),
+});
 
 async function rejectsWith(promise: Promise<unknown>, code: number, text: string | RegExp): Promise<void> {
   await assert.rejects(promise, (e: Error & { code?: number }) => {
@@ -121,5 +131,43 @@ describe('management canister: fetch_canister_logs', () => {
     const fromCanister = proxyAnswer(await ic.updateCall(id, 'call', proxyArg('fetch_canister_logs', logsArg(id)), { sender: CONTROLLER }));
     assert.deepEqual(fromCanister, { kind: 'reject', code: 4, message: 'IC0406: fetch_canister_logs API is only accessible to end users in non-replicated mode' });
     await rejectsWith(ic.query(MGMT, 'install_code', new Uint8Array(0)), ErrorCode.CanisterMethodNotFound, 'IC0536: Query method install_code not found.');
+  });
+
+  const updateSettings = (settings: { log_visibility?: Record<string, unknown>; log_memory_limit?: bigint }): Promise<Uint8Array> =>
+    ic.updateCall(MGMT, 'update_settings', enc([UpdateSettings], [{
+      canister_id: p(id),
+      settings: {
+        log_visibility: settings.log_visibility === undefined ? [] : [settings.log_visibility],
+        log_memory_limit: settings.log_memory_limit === undefined ? [] : [settings.log_memory_limit],
+      },
+    }]), { sender: CONTROLLER });
+  const denied = (who: PrincipalId): Promise<void> => rejectsWith(fetch(undefined, who), ErrorCode.CanisterRejectedMessage,
+    `IC0406: Caller ${who.toText()} is not allowed to access canister logs`);
+
+  it('honours every log_visibility set by update_settings', async () => {
+    const expected = await fetch();
+    await updateSettings({ log_visibility: { public: null } });
+    assert.deepEqual(await fetch(undefined, STRANGER), expected);
+    assert.deepEqual(await fetch(undefined, VIEWER), expected);
+    await updateSettings({ log_visibility: { allowed_viewers: [p(VIEWER)] } });
+    assert.deepEqual(await fetch(undefined, VIEWER), expected);
+    assert.deepEqual(await fetch(undefined, CONTROLLER), expected);
+    await denied(STRANGER);
+    await updateSettings({ log_visibility: { controllers: null } });
+    await denied(VIEWER);
+    await denied(STRANGER);
+    assert.deepEqual(await fetch(undefined, CONTROLLER), expected);
+  });
+
+  it('log_memory_limit set by update_settings bounds the buffer', async () => {
+    await updateSettings({ log_memory_limit: 8192n });
+    for (let i = 0; i < 100; i++) await ic.updateCall(id, 'print', utf8(String(i).padStart(100, '#')), { sender: CONTROLLER });
+    const wide = await fetch();
+    assert.equal(wide.length, Math.floor(8192 / 140));
+    assert.equal(wide.at(-1)?.content, '99'.padStart(100, '#'));
+    await updateSettings({ log_memory_limit: 4096n });
+    const narrow = await fetch();
+    assert.equal(narrow.length, Math.floor(4096 / 140));
+    assert.deepEqual(narrow, wide.slice(wide.length - narrow.length));
   });
 });

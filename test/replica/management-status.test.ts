@@ -8,9 +8,8 @@
 //    settings, module hash).
 // 2. Access: a stranger gets IC0542 by ingress (rejected at submit) and by
 //    query; the canister itself may read its status; `status_visibility`
-//    widened by update_settings... (set directly on a canister created with
-//    settings is not possible yet, so through the state engineer's field
-//    defaults: controllers only).
+//    set by update_settings widens it (public, allowed_viewers), by ingress
+//    and by query alike.
 // 3. Errors: malformed Candid IC0408, missing canister IC0301 (with the
 //    replicated path's period, without it in the query).
 // 4. canister_info from a canister: history with num_requested_changes,
@@ -132,6 +131,33 @@ describe('management canister: canister_status, canister_info, canister_metadata
     const self = await call('canister_status', idArg(proxy));
     assert.equal(self.kind, 'reply');
     assert.deepEqual(dec<Status>(StatusResult, (self as { bytes: Uint8Array }).bytes).status, { running: null });
+  });
+
+  it('canister_status: status_visibility set by update_settings admits the public or the allowed viewers', async () => {
+    const viewer = PrincipalId.fromUint8Array(Uint8Array.of(0x71, 0x03));
+    const Update = IDL.Record({ canister_id: IDL.Principal, settings: IDL.Record({ status_visibility: IDL.Opt(Visibility) }) });
+    const setVisibility = (v: Record<string, unknown>): Promise<Uint8Array> =>
+      ic.updateCall(MGMT, 'update_settings', enc([Update], [{ canister_id: p(target), settings: { status_visibility: [v] } }]), { sender: CONTROLLER });
+    const read = async (who: PrincipalId): Promise<void> => {
+      const s = dec<Status>(StatusResult, await ic.updateCall(MGMT, 'canister_status', idArg(target), { sender: who }));
+      assert.deepEqual(s.status, { running: null });
+      await ic.query(MGMT, 'canister_status', idArg(target), { sender: who });
+    };
+    const denied = async (who: PrincipalId): Promise<void> => {
+      const text = `IC0542: Caller ${who.toText()} is not allowed to read the canister status`;
+      await rejectsWith(ic.updateCall(MGMT, 'canister_status', idArg(target), { sender: who }), ErrorCode.CanisterStatusAccessDenied, text);
+      await rejectsWith(ic.query(MGMT, 'canister_status', idArg(target), { sender: who }), ErrorCode.CanisterStatusAccessDenied, text);
+    };
+    await setVisibility({ public: null });
+    await read(STRANGER);
+    assert.deepEqual(dec<Status>(StatusResult, await ic.query(MGMT, 'canister_status', idArg(target), { sender: STRANGER })).settings.status_visibility,
+      { public: null });
+    await setVisibility({ allowed_viewers: [p(viewer)] });
+    await read(viewer);
+    await read(CONTROLLER);
+    await denied(STRANGER);
+    await setVisibility({ controllers: null });
+    await denied(viewer);
   });
 
   it('canister_status: malformed Candid IC0408, missing canister IC0301', async () => {
