@@ -52,6 +52,7 @@ import type { IngressResult } from '../ingress/index.ts';
 import { processBatch, signedIngressOf } from '../messaging/index.ts';
 import type { BatchSummary } from '../messaging/index.ts';
 import { QueryHandler } from '../query/index.ts';
+import { StateCertifier, rootSubnetKeys } from '../state-manager/index.ts';
 import type { RoundEnvironment } from '../scheduler/index.ts';
 import { ReplicatedState, stateHash } from '../state/index.ts';
 import type { IngressStatus } from '../state/index.ts';
@@ -109,6 +110,8 @@ export class Replica {
   readonly #manualOutcalls: ManualHttpAdapter | undefined;
   readonly #filter: IngressFilter;
   readonly #queries: QueryHandler;
+  /** Certifies committed states (the tree of the HTTP interface, signed with the subnet key). */
+  readonly certifier: StateCertifier;
   readonly #history: IngressHistoryReader;
   readonly #env: RoundEnvironment & { readonly induction: { readonly cycles: CyclesAccountManager } };
   readonly #state: ReplicatedState;
@@ -149,10 +152,15 @@ export class Replica {
       key, clock: this.#clock, canisterHttp: this.#outcalls, checkpointInterval: opts.checkpointInterval ?? 500n,
       onExpired: (m: SignedIngress) => { this.#expired.add(Buffer.from(m.messageId).toString('hex')); },
     });
-    this.#state = ReplicatedState.empty(this.subnetId, this.subnetType, [{ start: CanisterId.fromU64(0n), end: CanisterId.fromU64(0xfffffn) }]);
+    const canisterRanges = [{ start: CanisterId.fromU64(0n), end: CanisterId.fromU64(0xfffffn) }];
+    this.#state = ReplicatedState.empty(this.subnetId, this.subnetType, canisterRanges);
+    this.certifier = new StateCertifier(rootSubnetKeys(key, { canisterRanges }));
     this.#committed = this.#state.snapshot();
     this.#filter = new IngressFilter({ executor, cycles });
-    this.#queries = new QueryHandler({ executor, management: new ManagementQueries({ cycles }) });
+    this.#queries = new QueryHandler({
+      executor, management: new ManagementQueries({ cycles }),
+      dataCertificate: (state, id) => this.certifier.certification(state).dataCertificate(id),
+    });
     this.#history = new IngressHistoryReader(() => this.#committed);
   }
 
