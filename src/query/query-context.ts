@@ -21,8 +21,13 @@
  * Every execution gets min(query limit, what the graph has left); each call
  * to a canister that runs costs 50M more (INSTRUCTION_OVERHEAD_PER_QUERY_CALL).
  * A call to an unknown canister, one not running, or a method it does not
- * export is answered with the error as a reject ("IC0xxx: <text>"); calls to
- * the management canister are rejected the same way (no subnet queries yet).
+ * export is answered with the error as a reject ("IC0xxx: <text>"). A call
+ * to the management canister is answered by its query methods
+ * (`ManagementQueryExecutor`, with the calling canister as the caller:
+ * `canister_status`, `canister_info`, `fetch_canister_logs`, …) on the same
+ * snapshot and costs the 50M of a call; an error is a reject with the
+ * error's reject code and its bare description, as the replica answers
+ * (e.g. "Query method raw_rand not found.", "Canister <id> not found").
  */
 import { INSTRUCTION_OVERHEAD_PER_QUERY_CALL, MAX_INSTRUCTIONS_PER_COMPOSITE_QUERY_CALL, MAX_QUERY_CALL_DEPTH } from '../config/index.ts';
 import { ErrorCode, RejectCode, formatUserError, rejectCodeOf, toUserError, userError } from '../errors/index.ts';
@@ -33,7 +38,7 @@ import { exportsFunction } from '../state/index.ts';
 import type { ApiType, OutgoingRequest } from '../system-api/index.ts';
 import { cycles } from '../types/index.ts';
 import type { CanisterId, PrincipalId } from '../types/index.ts';
-import type { QueryResult } from './query-handler.ts';
+import type { ManagementQueryExecutor, QueryResult } from './query-handler.ts';
 
 /** What the call graph needs of the execution environment. */
 export interface QueryGraphExecutor {
@@ -68,6 +73,7 @@ const ROOT_CALL_CONTEXT = 0n;
 export async function runCompositeQuery(
   executor: QueryGraphExecutor, committed: ReplicatedState, root: CanisterState,
   query: { sender: PrincipalId; method: string; arg: Uint8Array }, dataCertificate: Uint8Array | undefined,
+  management?: ManagementQueryExecutor,
 ): Promise<QueryResult> {
   let left = MAX_INSTRUCTIONS_PER_COMPOSITE_QUERY_CALL as bigint;
   const time = committed.time;
@@ -114,8 +120,15 @@ export async function runCompositeQuery(
 
   /** A call to another canister (`handle_request`). */
   const call = async (req: OutgoingRequest, caller: CanisterId): Promise<Node | Answer> => {
-    const target = committed.canister(req.receiver);
     const reject = (e: UserError): Answer => ({ reject: { code: rejectCodeOf(e.code), message: formatUserError(e) } });
+    if (req.receiver.isManagementCanister()) {
+      const r: QueryResult = management === undefined
+        ? { error: userError(ErrorCode.CanisterMethodNotFound, `Query method ${req.methodName} not found.`) }
+        : await management.query(committed, { receiver: req.receiver, sender: caller, methodName: req.methodName, arg: req.payload });
+      left -= INSTRUCTION_OVERHEAD_PER_QUERY_CALL;
+      return 'error' in r ? { reject: { code: rejectCodeOf(r.error.code), message: r.error.description } } : r;
+    }
+    const target = committed.canister(req.receiver);
     if (target === undefined) return reject(userError(ErrorCode.CanisterNotFound, `Canister ${req.receiver.toText()} not found`));
     const invalid = notRunning(target) ?? queryMethodError(target, req.methodName);
     if (invalid !== undefined) return reject(invalid);

@@ -103,7 +103,8 @@ export class QueryHandler {
     if (state !== undefined && canister.systemState.status.kind === 'running' && entry !== undefined
       && ex.maxInstructionsPerQuery !== undefined && exportsFunction(state, `canister_composite_query ${query.methodName}`)) {
       const graph: QueryGraphExecutor = { maxInstructionsPerQuery: ex.maxInstructionsPerQuery, executeQueryEntry: entry };
-      return runCompositeQuery(graph, committed, canister.clone(), { sender: query.sender, method: query.methodName, arg: query.arg }, certificate);
+      return runCompositeQuery(graph, committed, canister.clone(), { sender: query.sender, method: query.methodName, arg: query.arg }, certificate,
+        this.#management);
     }
     // The execution environment discards what the query changes; a private
     // copy of the system state keeps even its bookkeeping off the snapshot.

@@ -5,6 +5,7 @@
 //   update `call`   arg = [name length u8][method name][Candid argument]; calls
 //                   aaaaa-aa; replies 'R' ‖ reply bytes, or 'J' ‖ reject code (u8) ‖
 //                   reject message, or 'E' ‖ call_perform's error (u8)
+//   composite query `ccall`  the same from a composite query
 //   update `print`  debug_prints its argument, replies empty
 //   update `boom`   traps with its argument as the message
 //   update `unreachable`  executes `unreachable`
@@ -32,7 +33,9 @@ const PROXY_WAT = `(module
   (data (i32.const 0x40) "hi")
   (table 2 funcref)
   (elem (i32.const 0) $on_reply $on_reject)
-  (func (export "canister_update call") (local $n i32) (local $len i32)
+  (func (export "canister_update call") (call $forward))
+  (func (export "canister_composite_query ccall") (call $forward))
+  (func $forward (local $n i32) (local $len i32)
     (local.set $n (call $arg_size))
     (call $arg_copy (i32.const 0x1000) (i32.const 0) (local.get $n))
     (local.set $len (i32.load8_u (i32.const 0x1000)))
