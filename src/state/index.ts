@@ -8,6 +8,12 @@
 export { PageMap, PAGE_BYTES, isZeroPage } from './page-map.ts';
 export type { PageDelta } from './page-map.ts';
 export {
+  StoredPage, PageStoreError, PAGE_KEY_KIND, DEFAULT_PAGE_CACHE_PAGES, pageHash, pageKey, setPageCacheCapacity, pageCacheStats, clearPageCache,
+} from './page-store.ts';
+export type { PageStore } from './page-store.ts';
+export { evictPages, inMemoryPageCount, pageMapsOf } from './page-eviction.ts';
+export type { EvictionSummary } from './page-eviction.ts';
+export {
   EMPTY_STABLE, exportedMethods, exportsFunction, dataSegmentsHeap, newExecutionState, applyExecutionDelta,
 } from './execution-state.ts';
 export type { ExecutionState, GlobalValue, StableState, NewStateOptions } from './execution-state.ts';

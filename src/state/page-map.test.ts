@@ -53,4 +53,9 @@ describe('PageMap', () => {
     assert.equal(buf[PAGE_BYTES], 3);
     assert.ok(isZeroPage(buf.subarray(0, PAGE_BYTES)));
   });
+  it('hashes every all-zero map alike, whatever depth it grew to', () => {
+    const grownThenZeroed = PageMap.fromPages([{ index: 300_000, bytes: page(1) }]).withPages([{ index: 300_000, bytes: page(0) }]);
+    assert.equal(grownThenZeroed.pageCount, 0);
+    assert.deepEqual(grownThenZeroed.contentHash(), PageMap.empty().contentHash());
+  });
 });

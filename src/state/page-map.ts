@@ -18,6 +18,14 @@
  * ({@link PageMap.pages}) is in ascending page index, the only order in
  * which pages are ever observable.
  *
+ * A leaf is the page's bytes, or a page in a store (page-store.ts: its leaf
+ * hash and the store; loaded on read through a bounded cache, never for
+ * hashing). {@link PageMap.evict} turns, in place, the bytes of pages a
+ * checkpoint wrote into stored pages: contents, hashes, versions and
+ * identities do not change (the tree's nodes are shared by every map that
+ * has them, and all of those see the same contents), only where the bytes
+ * live. So a map's readers never know which kind a page is.
+ *
  * Every map gets a `version`, unique in the process, so that a live instance
  * can tell which state its memory mirrors (versions are identities, not
  * state: they never enter hashes or results).
@@ -35,6 +43,8 @@
  * its root is wrapped as slot 0 of the levels above it.
  */
 import { domainSeparated } from '../crypto/index.ts';
+import { StoredPage, pageHash, pageKey } from './page-store.ts';
+import type { PageStore } from './page-store.ts';
 
 /** Bytes in a page (the OS page of the replica's dirty-page tracking). */
 export const PAGE_BYTES = 4096;
@@ -46,12 +56,28 @@ const MASK = FANOUT - 1;
 const MAX_INDEX = 0xffff_ffff;
 /** Levels of inner nodes that cover every u32 index (64^6 = 2^36). */
 const MAX_LEVELS = 6;
-/** Subtree hashes, by node or leaf; nodes and leaves never change once a map is built. */
+/** Subtree hashes, by node or leaf; a subtree's contents never change once a map is built. */
 const hashCache = new WeakMap<object, Uint8Array>();
+/** Nodes whose every page is a stored page (eviction skips them). */
+const storedNodes = new WeakSet<Node>();
 
-type Leaf = Uint8Array;
+/** A page: its bytes, or where it is stored. */
+type Leaf = Uint8Array | StoredPage;
 /** An inner node: children by the index's next 6 bits, `undefined` = all zero. */
 type Node = (Node | Leaf | undefined)[];
+
+/** The bytes of a leaf (a stored page is loaded). */
+function leafBytes(leaf: Leaf): Uint8Array {
+  return leaf instanceof StoredPage ? leaf.load() : leaf;
+}
+
+/** The leaf hash of a leaf: a stored page's key hash, or the bytes' (cached). */
+function leafHash(leaf: Leaf): Uint8Array {
+  if (leaf instanceof StoredPage) return leaf.hash;
+  let h = hashCache.get(leaf);
+  if (h === undefined) hashCache.set(leaf, (h = pageHash(leaf)));
+  return h;
+}
 
 /** One page of a delta: its index and its full 4 KiB contents. */
 export interface PageDelta {
@@ -68,8 +94,54 @@ export function isZeroPage(bytes: Uint8Array): boolean {
   return true;
 }
 
+/**
+ * The internals the checkpoint codec needs (src/state/checkpoint/page-tree.ts
+ * only; not exported from the folder's index): the tree as it is, a map
+ * from a tree it rebuilt, and the hashes of the canonical tree.
+ */
+export interface PageMapFriend {
+  readonly fanout: number;
+  readonly maxLevels: number;
+  tree(map: PageMap): { readonly root: PageNode | undefined; readonly depth: number };
+  make(root: PageNode | undefined, depth: number, pageCount: number): PageMap;
+  subtreeHash(node: PageNode | PageLeaf, level: number): Uint8Array | undefined;
+  nodeHash(level: number, kids: readonly (readonly [number, Uint8Array])[]): Uint8Array;
+  /** Records a subtree's known hash (a rebuilt tree whose hashes were checked). */
+  primeHash(node: PageNode | Uint8Array, hash: Uint8Array): void;
+  /** A leaf for the page with leaf hash `hash` in `store`, loaded only when read. */
+  storedLeaf(hash: Uint8Array, store: PageStore): PageLeaf;
+  /** A leaf's hash, without loading it. */
+  leafHash(leaf: PageLeaf): Uint8Array;
+  /** A leaf's bytes (a stored page is loaded). */
+  leafBytes(leaf: PageLeaf): Uint8Array;
+  /** Whether a leaf is a page already stored in `store`. */
+  isStoredIn(leaf: PageLeaf, store: PageStore): boolean;
+}
+/** An inner node of a map's tree, for {@link PageMapFriend}. */
+export type PageNode = Node;
+/** A leaf of a map's tree (the bytes, or a stored page), for {@link PageMapFriend}. */
+export type PageLeaf = Leaf;
+/** Set once, by PageMap's static block. */
+export let pageMapFriend: PageMapFriend;
+
 /** A persistent, sparse map from page index to 4 KiB page. */
 export class PageMap {
+  static {
+    pageMapFriend = Object.freeze({
+      fanout: FANOUT,
+      maxLevels: MAX_LEVELS,
+      tree: (map: PageMap) => ({ root: map.#root, depth: map.#depth }),
+      make: (root: Node | undefined, depth: number, pageCount: number) => new PageMap(root, depth, pageCount),
+      subtreeHash,
+      nodeHash,
+      primeHash: (node: Node | Leaf, hash: Uint8Array) => { hashCache.set(node, hash); },
+      storedLeaf: (hash: Uint8Array, store: PageStore) => new StoredPage(hash, store),
+      leafHash,
+      leafBytes,
+      isStoredIn: (leaf: Leaf, store: PageStore) => leaf instanceof StoredPage && leaf.store === store,
+    });
+  }
+
   /** Identity of this map (see the module header). */
   readonly version: number;
   /** Pages present (non-zero), for metrics and tests. */
@@ -98,8 +170,21 @@ export class PageMap {
     return PageMap.empty().withPages(pages);
   }
 
-  /** The page at `index`, or `undefined` if it is all zeros. Do not mutate it. */
+  /**
+   * A map whose pages are stored pages of `store`, by leaf hash (a
+   * checkpoint's map, decoded): nothing is loaded until read.
+   */
+  static fromStoredPages(pages: Iterable<{ readonly index: number; readonly hash: Uint8Array }>, store: PageStore): PageMap {
+    return PageMap.empty().withStoredPages(pages, store);
+  }
+
+  /** The page at `index`, or `undefined` if it is all zeros (a stored page is loaded). Do not mutate it. */
   get(index: number): Uint8Array | undefined {
+    const leaf = this.#leaf(index);
+    return leaf === undefined ? undefined : leafBytes(leaf);
+  }
+
+  #leaf(index: number): Leaf | undefined {
     if (index >= FANOUT ** this.#depth) return undefined;
     let node: Node | undefined = this.#root;
     for (let level = this.#depth - 1; node !== undefined && level > 0; level--) {
@@ -108,11 +193,24 @@ export class PageMap {
     return node === undefined ? undefined : (node[index & MASK] as Leaf | undefined);
   }
 
-  /** Whether page `index` of this map has exactly `bytes` (a missing page equals zeros). */
+  /** Whether page `index` is in RAM (`false` for a stored page or a zero page). */
+  isInMemory(index: number): boolean {
+    return this.#leaf(index) instanceof Uint8Array;
+  }
+
+  /**
+   * Whether page `index` of this map has exactly `bytes` (a missing page
+   * equals zeros). A stored page not in the cache is compared by hash, not
+   * loaded.
+   */
   pageEquals(index: number, bytes: Uint8Array): boolean {
-    const page = this.get(index);
-    if (page === undefined) return isZeroPage(bytes);
-    return Buffer.compare(page, bytes) === 0;
+    const leaf = this.#leaf(index);
+    if (leaf === undefined) return isZeroPage(bytes);
+    if (leaf instanceof StoredPage) {
+      const cached = leaf.cached();
+      return cached === undefined ? leaf.hasHash(pageHash(bytes)) : Buffer.compare(cached, bytes) === 0;
+    }
+    return Buffer.compare(leaf, bytes) === 0;
   }
 
   /**
@@ -122,6 +220,23 @@ export class PageMap {
    * @throws {RangeError} for a page that is not 4 KiB or a bad index.
    */
   withPages(pages: Iterable<PageDelta>): PageMap {
+    return this.#withLeaves(pages, ({ index, bytes }) => {
+      if (bytes.length !== PAGE_BYTES) throw new RangeError(`page ${index} has ${bytes.length} bytes, not ${PAGE_BYTES}`);
+      return isZeroPage(bytes) ? undefined : bytes;
+    });
+  }
+
+  /**
+   * A new map: this one with the pages of leaf hash `hash` in `store` at
+   * their indices (not loaded; the store must hold them, and they must not
+   * be zero pages).
+   * @throws {RangeError} for a bad index or hash.
+   */
+  withStoredPages(pages: Iterable<{ readonly index: number; readonly hash: Uint8Array }>, store: PageStore): PageMap {
+    return this.#withLeaves(pages, ({ hash }) => new StoredPage(hash, store));
+  }
+
+  #withLeaves<T extends { readonly index: number }>(items: Iterable<T>, leafOf: (item: T) => Leaf | undefined): PageMap {
     let root = this.#root;
     let depth = this.#depth;
     let count = this.pageCount;
@@ -133,9 +248,10 @@ export class PageMap {
       return copy;
     };
     let any = false;
-    for (const { index, bytes } of pages) {
+    for (const item of items) {
+      const index = item.index;
       if (!Number.isInteger(index) || index < 0 || index > MAX_INDEX) throw new RangeError(`bad page index ${index}`);
-      if (bytes.length !== PAGE_BYTES) throw new RangeError(`page ${index} has ${bytes.length} bytes, not ${PAGE_BYTES}`);
+      const leaf = leafOf(item);
       any = true;
       while (index >= FANOUT ** depth) {
         if (root !== undefined) {
@@ -145,7 +261,6 @@ export class PageMap {
         }
         depth++;
       }
-      const leaf = isZeroPage(bytes) ? undefined : bytes;
       root = own(root);
       let node = root;
       for (let level = depth - 1; level > 0; level--) {
@@ -162,15 +277,48 @@ export class PageMap {
     return any ? new PageMap(root, depth, count) : this;
   }
 
-  /** The non-zero pages in ascending index order. */
+  /** The non-zero pages in ascending index order (stored pages are loaded as they come). */
   *pages(): Generator<PageDelta> {
     if (this.#root !== undefined) yield* walk(this.#root, this.#depth - 1, 0);
+  }
+
+  /**
+   * The non-zero pages in ascending index order as they are held: the
+   * bytes of a page in RAM, or the stored page (not loaded).
+   */
+  *leaves(): Generator<{ readonly index: number; readonly bytes: Uint8Array } | { readonly index: number; readonly stored: StoredPage }> {
+    if (this.#root !== undefined) yield* walkLeaves(this.#root, this.#depth - 1, 0);
+  }
+
+  /**
+   * Makes every page of this map that is in RAM a stored page of `store`,
+   * in place (see the module header): call it once a checkpoint wrote the
+   * pages and they are readable through `store.get`. A page `store.has`
+   * denies keeps its bytes. Maps sharing nodes with this one are evicted
+   * in those nodes too (same contents).
+   * @returns pages evicted now, and pages still in RAM.
+   */
+  evict(store: PageStore): { evicted: number; inMemory: number } {
+    const out = { evicted: 0, inMemory: 0 };
+    if (this.#root !== undefined) evictNode(this.#root, this.#depth - 1, store, out);
+    return out;
+  }
+
+  /** Whether no page of this map is in RAM (every one is a stored page). */
+  get isFullyStored(): boolean {
+    return this.#root === undefined || storedNodes.has(this.#root) || countInMemory(this.#root, this.#depth - 1) === 0;
+  }
+
+  /** Pages of this map held in RAM (not stored pages); walks the tree. */
+  inMemoryPageCount(): number {
+    return this.#root === undefined ? 0 : countInMemory(this.#root, this.#depth - 1);
   }
 
   /** The Merkle hash of the contents (see the module header); equal contents, equal hash. */
   contentHash(): Uint8Array {
     let h = this.#root === undefined ? undefined : subtreeHash(this.#root, this.#depth - 1);
-    for (let level = this.#depth; level < MAX_LEVELS; level++) h = nodeHash(level, h === undefined ? [] : [[0, h]]);
+    // Wrap a non-empty root up to the top level; an empty tree (never written, or written back to zeros) is absent.
+    for (let level = this.#depth; level < MAX_LEVELS && h !== undefined; level++) h = nodeHash(level, [[0, h]]);
     return h ?? nodeHash(MAX_LEVELS - 1, []);
   }
 
@@ -199,37 +347,94 @@ export class PageMap {
 }
 
 function* walk(node: Node, level: number, base: number): Generator<PageDelta> {
+  if (level === 0) {
+    const stored = node.filter((c): c is StoredPage => c instanceof StoredPage);
+    if (stored.length > 1) StoredPage.prefetch(stored);
+  }
   for (let i = 0; i < FANOUT; i++) {
     const child = node[i];
     if (child === undefined) continue;
     const index = base * FANOUT + i;
-    if (level === 0) yield { index, bytes: child as Leaf };
+    if (level === 0) yield { index, bytes: leafBytes(child as Leaf) };
     else yield* walk(child as Node, level - 1, index);
   }
 }
 
+function* walkLeaves(node: Node, level: number, base: number): Generator<{ index: number; bytes: Uint8Array } | { index: number; stored: StoredPage }> {
+  for (let i = 0; i < FANOUT; i++) {
+    const child = node[i];
+    if (child === undefined) continue;
+    const index = base * FANOUT + i;
+    if (level > 0) yield* walkLeaves(child as Node, level - 1, index);
+    else if (child instanceof StoredPage) yield { index, stored: child };
+    else yield { index, bytes: child as Uint8Array };
+  }
+}
+
+/** Evicts the pages under `node` (see {@link PageMap.evict}); returns whether all of them are stored now. */
+function evictNode(node: Node, level: number, store: PageStore, out: { evicted: number; inMemory: number }): boolean {
+  if (storedNodes.has(node)) return true;
+  let all = true;
+  for (let i = 0; i < FANOUT; i++) {
+    const child = node[i];
+    if (child === undefined || child instanceof StoredPage) continue;
+    if (level > 0) {
+      if (!evictNode(child as Node, level - 1, store, out)) all = false;
+      continue;
+    }
+    const hash = leafHash(child as Uint8Array);
+    if (store.has !== undefined && !store.has(pageKey(hash))) {
+      out.inMemory++;
+      all = false;
+      continue;
+    }
+    node[i] = new StoredPage(hash, store);
+    out.evicted++;
+  }
+  if (all) storedNodes.add(node);
+  return all;
+}
+
+function countInMemory(node: Node, level: number): number {
+  if (storedNodes.has(node)) return 0;
+  let n = 0;
+  for (let i = 0; i < FANOUT; i++) {
+    const child = node[i];
+    if (child === undefined) continue;
+    if (level > 0) n += countInMemory(child as Node, level - 1);
+    else if (child instanceof Uint8Array) n++;
+  }
+  return n;
+}
+
 function nodeHash(level: number, kids: readonly (readonly [number, Uint8Array])[]): Uint8Array {
-  const parts: Uint8Array[] = [Uint8Array.of(level)];
-  for (const [slot, h] of kids) parts.push(Uint8Array.of(slot), h);
-  return domainSeparated('ic-exec-node', ...parts);
+  // level ‖ (slot ‖ hash)*, hashed as one buffer
+  let length = 1;
+  for (const [, h] of kids) length += 1 + h.length;
+  const bytes = new Uint8Array(length);
+  bytes[0] = level;
+  let at = 1;
+  for (const [slot, h] of kids) {
+    bytes[at++] = slot;
+    bytes.set(h, at);
+    at += h.length;
+  }
+  return domainSeparated('ic-exec-node', bytes);
 }
 
 /** The hash of a subtree at `level` (0: its children are leaves), `undefined` if all its pages are zero. */
 function subtreeHash(node: Node | Leaf, level: number): Uint8Array | undefined {
   const cached = hashCache.get(node);
   if (cached !== undefined) return cached;
-  let h: Uint8Array | undefined;
-  if (level < 0) h = domainSeparated('ic-exec-page', node as Leaf);
-  else {
-    const kids: [number, Uint8Array][] = [];
-    const n = node as Node;
-    for (let i = 0; i < FANOUT; i++) {
-      const child = n[i];
-      const ch = child === undefined ? undefined : subtreeHash(child, level - 1);
-      if (ch !== undefined) kids.push([i, ch]);
-    }
-    h = kids.length === 0 ? undefined : nodeHash(level, kids);
+  if (level < 0) return leafHash(node as Leaf);
+  const kids: [number, Uint8Array][] = [];
+  const n = node as Node;
+  for (let i = 0; i < FANOUT; i++) {
+    const child = n[i];
+    const ch = child === undefined ? undefined : subtreeHash(child, level - 1);
+    if (ch !== undefined) kids.push([i, ch]);
   }
+  const h = kids.length === 0 ? undefined : nodeHash(level, kids);
   if (h !== undefined) hashCache.set(node, h);
   return h;
 }
