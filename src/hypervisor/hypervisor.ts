@@ -45,7 +45,7 @@ import type { CompiledModule } from '../wasm/index.ts';
 import type { EntryPoint } from './entry-point.ts';
 import { keepsChanges, resolveEntry } from './entry-point.ts';
 import { exportsFunction } from '../state/index.ts';
-import type { ExecutionState, PageMap, StableState } from '../state/index.ts';
+import type { ExecutionState, PageMap, PageStore, StableState } from '../state/index.ts';
 import { LocalSandbox } from './local-sandbox.ts';
 import type { ExecutionStep, SandboxBackend } from './local-sandbox.ts';
 import type { InstanceStats } from './instance-cache.ts';
@@ -167,6 +167,16 @@ export class Hypervisor {
       ...(input.debugPrintLimit === undefined ? {} : { debugPrintLimit: input.debugPrintLimit }),
     });
     return outcome(step);
+  }
+
+  /**
+   * A checkpoint evicted the pages of these states to `store`
+   * (`evictPages`): sandbox workers holding copies of their page maps drop
+   * the bytes too and load what they read from the store (in-process
+   * executions read the evicted maps directly: nothing to do).
+   */
+  pagesEvicted(states: readonly ExecutionState[], store: PageStore): void {
+    this.pool?.pagesEvicted(states, store);
   }
 
   /** Drops the cached instances of a canister (e.g. when it is uninstalled). */

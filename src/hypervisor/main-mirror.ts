@@ -4,8 +4,8 @@
  */
 import type { CompiledModule } from '../wasm/index.ts';
 import { PAGE_BYTES, applyExecutionDelta } from '../state/index.ts';
-import type { ExecutionState, PageMap } from '../state/index.ts';
-import type { MapWire, ModuleWire, ResultIds, StateWire } from './sandbox-protocol.ts';
+import type { ExecutionState, PageDelta, PageMap, PageStore } from '../state/index.ts';
+import type { MapWire, ModuleWire, ResultIds, StateWire, StoredWire } from './sandbox-protocol.ts';
 import type { SandboxResult } from './sandbox.ts';
 import { MirrorBook } from './state-mirror.ts';
 import type { Entry, Ids, Lineage } from './state-mirror.ts';
@@ -24,8 +24,9 @@ export class MainMirror extends MirrorBook {
    * The reference or description of `state` for canister `canister`, and the
    * modules to send with it; registers it as held.
    */
-  describe(canister: string, state: ExecutionState, ids: Ids, lineage: Lineage, moduleOf: (c: CompiledModule) => ModuleWire):
-  { stateId: number; wire?: StateWire; modules?: ModuleWire[] } {
+  describe(
+    canister: string, state: ExecutionState, ids: Ids, lineage: Lineage, moduleOf: (c: CompiledModule) => ModuleWire, storeId: (s: PageStore) => number,
+  ): { stateId: number; wire?: StateWire; modules?: ModuleWire[] } {
     const stateId = ids.of(state);
     const entry = { canister, heap: ids.of(state.heap), stable: ids.of(state.stable.pages), module: state.compiled.hash };
     if (this.states.has(stateId)) {
@@ -36,7 +37,7 @@ export class MainMirror extends MirrorBook {
     const mapWire = (role: 'heap' | 'stable', map: PageMap, id: number): MapWire => {
       if (this.maps.has(id)) return { id, kind: 'known' };
       const delta = this.#deltaBase(canister, role, map, ids, lineage);
-      if (delta === undefined) return { id, kind: 'full', pages: [...map.pages()] };
+      if (delta === undefined) return fullWire(id, map, storeId);
       const pages = [...delta.pages].sort((a, b) => a - b).map((index) => ({ index, bytes: map.get(index) ?? ZERO_PAGE }));
       return { id, kind: 'delta', base: delta.base, pages };
     };
@@ -58,6 +59,11 @@ export class MainMirror extends MirrorBook {
     const states = [...this.statesOf(canister)];
     for (const s of states) this.removeEntry(s);
     return [...this.takeForget(), ...states];
+  }
+
+  /** Whether the worker holds the map numbered `id`. */
+  holdsMap(id: number): boolean {
+    return this.maps.has(id);
   }
 
   /** States to tell the worker to forget (each told once; the worker forgets them before resolving the message's state). */
@@ -107,6 +113,25 @@ export class MainMirror extends MirrorBook {
     }
     return undefined;
   }
+}
+
+/** All pages of a map: the bytes of those in RAM, the hashes of stored ones (by store). */
+function fullWire(id: number, map: PageMap, storeId: (s: PageStore) => number): MapWire {
+  const pages: PageDelta[] = [];
+  const stored = new Map<PageStore, { indices: number[]; hashes: Uint8Array[] }>();
+  for (const leaf of map.leaves()) {
+    if ('bytes' in leaf) {
+      pages.push(leaf);
+      continue;
+    }
+    let s = stored.get(leaf.stored.store);
+    if (s === undefined) stored.set(leaf.stored.store, (s = { indices: [], hashes: [] }));
+    s.indices.push(leaf.index);
+    s.hashes.push(leaf.stored.hash);
+  }
+  if (stored.size === 0) return { id, kind: 'full', pages };
+  const wires: StoredWire[] = [...stored].map(([store, s]) => ({ store: storeId(store), indices: s.indices, hashes: Buffer.concat(s.hashes) }));
+  return { id, kind: 'full', pages, stored: wires };
 }
 
 /**

@@ -29,7 +29,7 @@ import { Worker } from 'node:worker_threads';
 import type { ResourceLimits } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { CanisterId } from '../types/index.ts';
-import type { ExecutionState } from '../state/index.ts';
+import type { ExecutionState, PageStore } from '../state/index.ts';
 import type { ExecutionStep, SandboxBackend } from './local-sandbox.ts';
 import { moduleInfo } from './module-info.ts';
 import type { SandboxRequest, SandboxResult } from './sandbox.ts';
@@ -39,6 +39,7 @@ import { Ids } from './state-mirror.ts';
 import { MainMirror, stateAfterResult } from './main-mirror.ts';
 import type { Lineage, MirrorBounds } from './state-mirror.ts';
 import { WORKER_STACK_MB } from './stack-budget.ts';
+import { answerPages, newPageChannel } from './page-channel.ts';
 
 /** Options of a {@link SandboxPool}. */
 export interface SandboxPoolOptions {
@@ -74,6 +75,8 @@ interface Slot {
   readonly index: number;
   worker: Worker;
   mirror: MainMirror;
+  /** The worker's page channel (page-channel.ts). */
+  pageChannel: SharedArrayBuffer;
   generation: number;
   canisters: number;
   readonly execs: Map<number, Exec>;
@@ -106,8 +109,10 @@ export class SandboxPool implements SandboxBackend {
   readonly #affinity = new Map<string, Slot>();
   readonly #ids = new Ids();
   readonly #lineage: Lineage = new WeakMap();
+  /** The stores whose pages workers hold as stored pages, by number. */
+  readonly #stores = new Map<number, PageStore>();
   readonly #bounds: MirrorBounds;
-  readonly #config: WorkerConfig;
+  readonly #config: Omit<WorkerConfig, 'pageChannel'>;
   readonly #limits: ResourceLimits;
   #nextExec = 1;
   #closed = false;
@@ -140,7 +145,7 @@ export class SandboxPool implements SandboxBackend {
     const canister = canisterId.toText();
     const slot = this.#slotOf(canister);
     const forget = slot.mirror.takeForget();
-    const d = slot.mirror.describe(canister, state, this.#ids, this.#lineage, (c) => moduleWire(c, moduleInfo(c)));
+    const d = slot.mirror.describe(canister, state, this.#ids, this.#lineage, (c) => moduleWire(c, moduleInfo(c)), (s) => this.#storeId(s));
     const resultIds = { state: this.#ids.reserve(), heap: this.#ids.reserve(), stable: this.#ids.reserve() };
     const exec: Exec = { id: this.#nextExec++, canister, slot, generation: slot.generation, state, resultIds, waiting: undefined };
     slot.execs.set(exec.id, exec);
@@ -162,6 +167,32 @@ export class SandboxPool implements SandboxBackend {
     else if (heap === 'full') s.statesSentFull++;
     else if (heap === 'delta') s.statesSentDelta++;
     else s.statesSentByReference++;
+  }
+
+  #storeId(store: PageStore): number {
+    const id = this.#ids.of(store);
+    this.#stores.set(id, store);
+    return id;
+  }
+
+  /**
+   * Every page of these states' heaps and stable memories is now in `store`
+   * (a checkpoint evicted them): workers holding those maps drop their
+   * bytes and keep stored pages, loaded through the page channel.
+   */
+  pagesEvicted(states: readonly ExecutionState[], store: PageStore): void {
+    if (this.#closed) return;
+    const storeId = this.#storeId(store);
+    for (const slot of this.#slots) {
+      const maps = new Set<number>();
+      for (const x of states) {
+        for (const map of [x.heap, x.stable.pages]) {
+          const id = this.#ids.peek(map);
+          if (id !== undefined && slot.mirror.holdsMap(id)) maps.add(id);
+        }
+      }
+      if (maps.size > 0) this.#post(slot, { type: 'evict', store: storeId, maps: [...maps] });
+    }
   }
 
   dropInstances(canisterId: CanisterId): void {
@@ -190,8 +221,11 @@ export class SandboxPool implements SandboxBackend {
   }
 
   #start(slot: Slot): void {
-    const worker = new Worker(WORKER_URL, { workerData: this.#config, resourceLimits: this.#limits, execArgv: [], name: `ic-exec sandbox ${slot.index}` });
+    const pageChannel = newPageChannel();
+    const workerData: WorkerConfig = { ...this.#config, pageChannel };
+    const worker = new Worker(WORKER_URL, { workerData, resourceLimits: this.#limits, execArgv: [], name: `ic-exec sandbox ${slot.index}` });
     slot.worker = worker;
+    slot.pageChannel = pageChannel;
     slot.mirror = new MainMirror(this.#bounds);
     slot.awaiting = 0;
     slot.deathReason = undefined;
@@ -252,6 +286,10 @@ export class SandboxPool implements SandboxBackend {
   }
 
   #onMessage(slot: Slot, m: FromWorker): void {
+    if (m.type === 'pages') {
+      answerPages(slot.pageChannel, this.#stores.get(m.store), m);
+      return;
+    }
     const exec = slot.execs.get(m.exec);
     const w = exec?.waiting;
     if (exec === undefined || w === undefined) return; // aborted meanwhile

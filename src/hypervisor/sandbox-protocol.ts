@@ -9,10 +9,13 @@
  *     resume   exec id: run the next DTS slice of a paused execution
  *     abort    exec id: unwind a paused execution (its instance is dropped)
  *     drop     canister: forget its instances and the states mirrored for it
+ *     evict    map ids and a store: those maps' pages are all in the store now
  *
  * Worker → main: `paused` (exec id, the slice's instructions), `finished`
  * (exec id, the SandboxResult, whether the result state was kept under the
- * ids main reserved), `failed` (exec id, an exception of the host: a bug).
+ * ids main reserved), `failed` (exec id, an exception of the host: a bug),
+ * `pages` (stored pages a running execution reads; answered through the
+ * shared buffer of page-channel.ts while the worker waits).
  *
  * States. The main thread keeps canonical state; a worker mirrors the
  * `ExecutionState`s it has seen, identified by numbers the main thread
@@ -31,13 +34,26 @@ import type { CompiledModule } from '../wasm/index.ts';
 import type { ExecutionState, GlobalValue, PageDelta } from '../state/index.ts';
 import { CanisterId, PrincipalId, SubnetId } from '../types/index.ts';
 import type { ModuleInfo } from './module-info.ts';
+import type { PagesRequest } from './page-channel.ts';
 import type { SandboxRequest, SandboxResult } from './sandbox.ts';
 
-/** A page map as sent: known to the worker, a delta over one it knows, or all its pages. */
+/** Stored pages of a map as sent: their indices and leaf hashes (32 bytes each), in a store of the main thread. */
+export interface StoredWire {
+  /** The main thread's number for the store (the worker loads through its page channel, page-channel.ts). */
+  readonly store: number;
+  readonly indices: readonly number[];
+  readonly hashes: Uint8Array;
+}
+
+/**
+ * A page map as sent: known to the worker, a delta over one it knows, or
+ * all its pages — the bytes of those in RAM, and the stored ones by hash
+ * (a large stable memory that lives on disk is not copied into workers).
+ */
 export type MapWire =
   | { readonly id: number; readonly kind: 'known' }
   | { readonly id: number; readonly kind: 'delta'; readonly base: number; readonly pages: readonly PageDelta[] }
-  | { readonly id: number; readonly kind: 'full'; readonly pages: readonly PageDelta[] };
+  | { readonly id: number; readonly kind: 'full'; readonly pages: readonly PageDelta[]; readonly stored?: readonly StoredWire[] };
 
 /** A compiled module as sent to a worker. */
 export interface ModuleWire {
@@ -70,6 +86,8 @@ export interface ResultIds {
 export interface WorkerConfig {
   readonly maxIdleInstances: number;
   readonly maxIdleInstancesPerCanister: number;
+  /** The page channel's shared buffer (page-channel.ts). */
+  readonly pageChannel: SharedArrayBuffer;
 }
 
 /** Main → worker. */
@@ -87,13 +105,16 @@ export type ToWorker =
   }
   | { readonly type: 'resume'; readonly exec: number }
   | { readonly type: 'abort'; readonly exec: number }
-  | { readonly type: 'drop'; readonly canister: string; readonly forget?: readonly number[] };
+  | { readonly type: 'drop'; readonly canister: string; readonly forget?: readonly number[] }
+  /** Every page of these maps is now in store `store` (a checkpoint): keep them as stored pages, drop their bytes. */
+  | { readonly type: 'evict'; readonly store: number; readonly maps: readonly number[] };
 
 /** Worker → main. */
 export type FromWorker =
   | { readonly type: 'paused'; readonly exec: number; readonly sliceInstructions: bigint }
   | { readonly type: 'finished'; readonly exec: number; readonly result: SandboxResult; readonly kept: boolean }
-  | { readonly type: 'failed'; readonly exec: number; readonly message: string };
+  | { readonly type: 'failed'; readonly exec: number; readonly message: string }
+  | PagesRequest;
 
 /** The module as a worker needs it: the compiled code, the output's facts, not its bytes. */
 export function moduleWire(compiled: CompiledModule, info: ModuleInfo): ModuleWire {

@@ -17,7 +17,9 @@
  *
  * Messages are handled in arrival order and executions run to their next
  * pause or end inside the handler's microtasks: nothing here waits on
- * timers or I/O, so what a worker computes never depends on timing.
+ * timers or I/O, so what a worker computes never depends on timing. (A
+ * stored page an execution reads is fetched from the main thread through
+ * the page channel, synchronously: the execution waits, nothing else runs.)
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ExecutionState } from '../state/index.ts';
@@ -26,6 +28,7 @@ import type { ExecutionStep } from './local-sandbox.ts';
 import { rehydrateIds } from './sandbox-protocol.ts';
 import type { FromWorker, ResultIds, ToWorker, WorkerConfig } from './sandbox-protocol.ts';
 import { WorkerMirror } from './worker-mirror.ts';
+import { PageChannelClient } from './page-channel.ts';
 
 /** An execution under way here: where it started and what to call its result. */
 interface Running {
@@ -39,7 +42,8 @@ const port = parentPort;
 if (port === null) throw new Error('sandbox-worker.ts runs as a worker thread');
 const config = workerData as WorkerConfig;
 const sandbox = new LocalSandbox({ maxIdle: config.maxIdleInstances, maxIdlePerCanister: config.maxIdleInstancesPerCanister });
-const mirror = new WorkerMirror();
+const pageChannel = new PageChannelClient(config.pageChannel, (request) => { post(request); });
+const mirror = new WorkerMirror((id) => pageChannel.store(id));
 const paused = new Map<number, { readonly step: Extract<ExecutionStep, { kind: 'paused' }>; readonly run: Running }>();
 
 function post(m: FromWorker): void {
@@ -95,6 +99,9 @@ function handle(m: ToWorker): void {
     case 'drop':
       if (m.forget !== undefined) mirror.forget(m.forget);
       sandbox.drop(m.canister);
+      return;
+    case 'evict':
+      mirror.evict(m.store, m.maps);
       return;
   }
 }

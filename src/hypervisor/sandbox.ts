@@ -197,7 +197,7 @@ export function runEntryPoint(instance: CanisterInstance, state: ExecutionState,
     instance.binding.api = undefined;
     if (sys.error === undefined && req.keepChanges) {
       const heapDelta = instance.takeHeapDelta(state.heap);
-      const stableDelta = stable.dirtyPages().filter((p) => !state.stable.pages.pageEquals(p.index, p.bytes));
+      const stableDelta = stable.takeDirtyPages().filter((p) => !state.stable.pages.pageEquals(p.index, p.bytes));
       return {
         ...base, ...(sys.response === undefined ? {} : { response: sys.response }),
         heapDelta, heapSizePages: instance.heapPages(), globals: instance.readGlobals(), stableDelta, stableSizePages: stable.sizePages,

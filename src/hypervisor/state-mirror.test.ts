@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CompiledModule } from '../wasm/index.ts';
-import { PAGE_BYTES, PageMap, applyExecutionDelta } from '../state/index.ts';
-import type { ExecutionState, PageDelta } from '../state/index.ts';
+import { PAGE_BYTES, PageMap, applyExecutionDelta, pageHash, pageKey } from '../state/index.ts';
+import type { ExecutionState, PageDelta, PageStore } from '../state/index.ts';
 import { MainMirror } from './main-mirror.ts';
 import { WorkerMirror } from './worker-mirror.ts';
 import { Ids } from './state-mirror.ts';
@@ -23,12 +23,17 @@ function pair(maxStatesPerCanister = 2) {
   const ids = new Ids();
   const lineage: Lineage = new WeakMap();
   const main = new MainMirror({ maxStatesPerCanister, maxCanisters: 2 });
-  const worker = new WorkerMirror();
+  const stores = new Map<number, PageStore>();
+  const storeId = (st: PageStore): number => {
+    stores.set(ids.of(st), st);
+    return ids.of(st);
+  };
+  const worker = new WorkerMirror((id) => stores.get(id) as PageStore);
   const wires: Array<StateWire | undefined> = [];
   /** Sends `s` as the pool does: forget list first, then the state; returns the worker's copy. */
   const send = (canister: string, s: ExecutionState): ExecutionState => {
     const forget = main.takeForget();
-    const d = main.describe(canister, s, ids, lineage, (c) => ({ hash: c.hash, module: c.module, output: c.output, info }));
+    const d = main.describe(canister, s, ids, lineage, (c) => ({ hash: c.hash, module: c.module, output: c.output, info }), storeId);
     wires.push(d.wire);
     worker.forget(forget);
     if (d.modules !== undefined) worker.addModules(d.modules);
@@ -47,7 +52,7 @@ function pair(maxStatesPerCanister = 2) {
     main.addResult(canister, res.state, after, ids);
     return after;
   };
-  return { main, worker, wires, send, result };
+  return { main, worker, wires, send, result, ids, storeId };
 }
 
 describe('state mirror (main thread and worker in step)', () => {
@@ -112,5 +117,34 @@ describe('state mirror (main thread and worker in step)', () => {
     const again = p.send('a', s0); // forget(s0) and s0 itself travel together
     assert.ok(again.heap.contentEquals(s0.heap));
     assert.equal(p.send('a', s0), again, 'held again');
+  });
+
+  it('sends stored pages by hash, and the worker drops its bytes when told they are stored', () => {
+    const p = pair();
+    const objects = new Map<string, Uint8Array>();
+    let gets = 0;
+    const store: PageStore = { get: (k) => { gets++; return objects.get(Buffer.from(k).toString('hex')); } };
+    const put = (b: Uint8Array): void => { objects.set(Buffer.from(pageKey(pageHash(b))).toString('hex'), b); };
+    const s0 = state([{ index: 0, bytes: page(1) }, { index: 9, bytes: page(2) }]);
+    put(page(1));
+    put(page(2));
+    s0.heap.evict(store);
+    const w0 = p.send('a', s0);
+    const wire = p.wires[0];
+    assert.equal(wire?.heap.kind, 'full');
+    assert.deepEqual(wire?.heap.kind === 'full' ? [wire.heap.pages.length, wire.heap.stored?.[0].indices] : [], [0, [0, 9]]);
+    assert.equal(gets, 0, 'nothing loaded to send it');
+    assert.equal(w0.heap.inMemoryPageCount(), 0);
+    assert.equal(w0.heap.get(9)?.[0], 2);
+    assert.deepEqual(w0.heap.contentHash(), s0.heap.contentHash());
+    // an execution writes a page; the worker holds it in RAM until a checkpoint stores it
+    const s1 = p.result('a', s0, w0, [{ index: 9, bytes: page(3) }]);
+    const w1 = p.send('a', s1);
+    assert.equal(p.worker.inMemoryPages(), 1);
+    put(page(3));
+    s1.heap.evict(store);
+    assert.equal(p.worker.evict(p.storeId(store), [p.ids.of(s1.heap)]), 1);
+    assert.equal(p.worker.inMemoryPages(), 0);
+    assert.equal(w1.heap.get(9)?.[0], 3);
   });
 });

@@ -48,6 +48,11 @@ export class Ids {
     return id;
   }
 
+  /** The object's number if it has one (never assigns). */
+  peek(o: object): number | undefined {
+    return this.#ids.get(o);
+  }
+
   /** A fresh number, to give to an object later with {@link assign}. */
   reserve(): number {
     return this.#next++;

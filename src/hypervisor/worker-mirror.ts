@@ -5,7 +5,7 @@
  */
 import type { CompiledModule } from '../wasm/index.ts';
 import { PageMap } from '../state/index.ts';
-import type { ExecutionState, PageDelta } from '../state/index.ts';
+import type { ExecutionState, PageDelta, PageStore } from '../state/index.ts';
 import type { MapWire, ModuleWire, StateWire } from './sandbox-protocol.ts';
 import { rememberModuleInfo } from './module-info.ts';
 import { MirrorBook, UNBOUNDED } from './state-mirror.ts';
@@ -13,8 +13,12 @@ import type { Entry } from './state-mirror.ts';
 
 /** A worker's mirrored states, maps and modules (see the module header). */
 export class WorkerMirror extends MirrorBook {
-  constructor() {
+  readonly #store: (id: number) => PageStore;
+
+  /** @param store the main thread's store `id` as seen from this worker (for stored pages). */
+  constructor(store: (id: number) => PageStore = () => { throw new Error('sandbox protocol: no page stores here'); }) {
     super(UNBOUNDED); // only the main thread decides what is forgotten
+    this.#store = store;
   }
 
   readonly #states = new Map<number, ExecutionState>();
@@ -73,6 +77,25 @@ export class WorkerMirror extends MirrorBook {
     }
   }
 
+  /**
+   * The main thread says every page of these maps is in store `store` now:
+   * their pages in RAM become stored pages (their bytes are dropped).
+   * @returns pages evicted.
+   */
+  evict(store: number, mapIds: readonly number[]): number {
+    const s = this.#store(store);
+    let n = 0;
+    for (const id of mapIds) n += this.#maps.get(id)?.evict(s).evicted ?? 0;
+    return n;
+  }
+
+  /** Pages the mirrored maps hold in RAM (pages shared by several maps counted per map; for tests). */
+  inMemoryPages(): number {
+    let n = 0;
+    for (const m of this.#maps.values()) n += m.inMemoryPageCount();
+    return n;
+  }
+
   /** States, maps and modules held (for tests). */
   get sizes(): { states: number; maps: number; modules: number } {
     return { states: this.#states.size, maps: this.#maps.size, modules: this.#modules.size };
@@ -97,6 +120,10 @@ export class WorkerMirror extends MirrorBook {
       map = base.withPages(w.pages as PageDelta[]);
     } else {
       map = PageMap.fromPages(w.pages);
+      for (const st of w.stored ?? []) {
+        const hashes = st.hashes;
+        map = map.withStoredPages(st.indices.map((index, i) => ({ index, hash: hashes.subarray(i * 32, (i + 1) * 32) })), this.#store(st.store));
+      }
     }
     this.#maps.set(w.id, map);
     return map;

@@ -21,6 +21,18 @@ describe('StableMemoryBuffer', () => {
     assert.equal(m.newDirtyPages(0, 4_096 * 4), 1);
   });
 
+  test('takeDirtyPages hands the dirty pages over without copying and forgets them', () => {
+    const base = new Uint8Array(4_096).fill(9);
+    const m = new StableMemoryBuffer(1, { get: (i) => (i === 1 ? base : undefined) });
+    m.write(4_096 + 5, Uint8Array.of(1));
+    m.write(0, Uint8Array.of(2));
+    const taken = m.takeDirtyPages();
+    assert.deepEqual(taken.map((d) => [d.index, d.bytes[0], d.bytes[5]]), [[0, 2, 0], [1, 9, 1]]);
+    assert.equal(base[5], 9, 'the committed page was copied before the write');
+    assert.equal(m.dirtyPageCount, 0);
+    assert.deepEqual(m.takeDirtyPages(), []);
+  });
+
   test('rollback restores contents and size; commit keeps them and returns the page delta', () => {
     const m = new StableMemoryBuffer(1);
     m.write(10, Uint8Array.of(1, 2, 3));

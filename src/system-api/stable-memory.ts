@@ -164,6 +164,17 @@ export class StableMemoryBuffer implements StableMemory {
       .map((index) => ({ index, bytes: (this.#dirty.get(index) as Uint8Array).slice() }));
   }
 
+  /**
+   * The pages this execution dirtied, by ascending index, handed over
+   * without copying (the buffer forgets them: use it when the execution is
+   * over and its buffer is dropped, so a large write is not held twice).
+   */
+  takeDirtyPages(): StablePageDelta[] {
+    const dirty = this.#dirty;
+    this.#dirty = new Map();
+    return [...dirty.keys()].sort((a, b) => a - b).map((index) => ({ index, bytes: dirty.get(index) as Uint8Array }));
+  }
+
   /** Makes this execution's changes the committed state; returns the page delta by ascending index. */
   commit(): StablePageDelta[] {
     const delta = this.dirtyPages();
