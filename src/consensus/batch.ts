@@ -47,6 +47,18 @@ export interface ConsensusResponse {
     | { readonly kind: 'reject'; readonly reject: { readonly code: number; readonly message: string } };
 }
 
+/**
+ * Where a batch stands in the checkpoint interval (the replica's
+ * `BatchSummary`, from the DKG summary block): the scheduler spreads the
+ * subnet's heap-delta capacity over the interval with it.
+ */
+export interface BatchSummary {
+  /** The height of the next regular checkpoint (this batch's height if it is one). */
+  readonly nextCheckpointHeight: Height;
+  /** The interval's length as the IC counts it: heights per interval − 1. */
+  readonly currentIntervalLength: bigint;
+}
+
 /** The input of one round. */
 export interface Batch {
   /** The batch number: 1 for the first batch, then +1 each batch. Executing it yields the state at this height. */
@@ -66,6 +78,8 @@ export interface Batch {
   readonly requiresFullStateHash: boolean;
   /** Answers to subnet call contexts (HTTPS outcalls: responses and timeouts), inducted in this order; absent = none. */
   readonly consensusResponses?: readonly ConsensusResponse[];
+  /** The checkpoint interval this batch is in; absent without regular checkpoints (the heap-delta limit is then the capacity). */
+  readonly batchSummary?: BatchSummary;
 }
 
 /** The height and time of the last batch, from which the next one follows. */

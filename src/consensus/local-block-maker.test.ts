@@ -211,6 +211,24 @@ describe('LocalBlockMaker: when batches are made', () => {
     assert.equal(maker().makeBatch().requiresFullStateHash, false); // default interval 500
   });
 
+  test('each batch carries its checkpoint interval; a checkpoint comes early when asked by checkpointEarly', () => {
+    const asked: [bigint, bigint | undefined][] = [];
+    let due = false;
+    const m = maker({ checkpointInterval: 4n, checkpointEarly: (h, s) => { asked.push([h, s?.nextCheckpointHeight]); return due; } });
+    const b1 = m.makeBatch();
+    assert.deepEqual(b1.batchSummary, { nextCheckpointHeight: 4n, currentIntervalLength: 3n });
+    due = true;
+    assert.equal(m.makeBatch().requiresFullStateHash, true, 'height 2: early');
+    due = false;
+    assert.equal(m.makeBatch().requiresFullStateHash, false);
+    const b4 = m.makeBatch();
+    assert.equal(b4.requiresFullStateHash, true, 'height 4: the regular one');
+    assert.equal(b4.batchSummary?.nextCheckpointHeight, 4n);
+    assert.equal(m.makeBatch().batchSummary?.nextCheckpointHeight, 8n);
+    assert.deepEqual(asked, [[1n, 4n], [2n, 4n], [3n, 4n], [5n, 8n]], 'not asked at a regular checkpoint');
+    assert.equal(maker({ checkpointInterval: 0n }).makeBatch().batchSummary, undefined);
+  });
+
   test('rejects bad options', () => {
     assert.throws(() => maker({ maxMessagesPerBatch: 0 }), RangeError);
     assert.throws(() => maker({ maxBytesPerBatch: 1.5 }), RangeError);

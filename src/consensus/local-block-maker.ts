@@ -23,7 +23,17 @@
 // - Randomness: the random tape of the subnet key at the batch's height
 //   (`random-tape.ts`, which also says how `raw_rand` is answered).
 // - Checkpoints: `requiresFullStateHash` at every `checkpointInterval`-th
-//   height (default 500, the IC's DKG interval) and whenever asked (shutdown).
+//   height (default 500, the IC's DKG interval) and whenever asked
+//   (shutdown), and early when `checkpointEarly` says so: the replica asks
+//   for one as soon as the state's heap delta since the last checkpoint
+//   reaches the scheduler's limit for the height. On the IC rounds are
+//   skipped until the regular checkpoint (up to a whole interval); a local
+//   replica checkpoints at once instead (one skipped round: the checkpoint
+//   round's own, whose limit check comes before it resets the estimate), so
+//   the pages changed since the last checkpoint — which stay in RAM until
+//   a checkpoint writes them — are bounded by the heap-delta capacity. Each
+//   batch carries its `batchSummary` (the next regular checkpoint height and
+//   the interval length) for the scheduler's limit.
 // - Consensus responses: the answers to HTTPS outcalls (and their timeouts)
 //   come from a `CanisterHttpPayloadBuilder` (the host's outcall pool), asked
 //   once per batch with the batch's time — the boundary where the network's
@@ -37,7 +47,7 @@ import type { BlsKeyPair } from '../crypto/index.ts';
 import type { Clock } from '../env/index.ts';
 import type { Height, Time } from '../types/index.ts';
 import { height as toHeight, time as toTime } from '../types/index.ts';
-import type { Batch, BatchPosition, ConsensusResponse, SignedIngress } from './batch.ts';
+import type { Batch, BatchPosition, BatchSummary, ConsensusResponse, SignedIngress } from './batch.ts';
 import { MESSAGE_ID_BYTES } from './batch.ts';
 import type { BatchSource } from './batch-source.ts';
 import { RandomTape } from './random-tape.ts';
@@ -84,6 +94,12 @@ export interface LocalBlockMakerOptions {
   readonly maxPoolBytes?: number;
   /** Every `checkpointInterval`-th height requires a full state hash; `0n` turns this off. Default {@link DEFAULT_CHECKPOINT_INTERVAL}. */
   readonly checkpointInterval?: bigint;
+  /**
+   * Asked for each batch: make it a checkpoint now (ahead of the interval).
+   * The replica's rule: the heap delta since the last checkpoint reached the
+   * scheduler's limit at this height. Default: never.
+   */
+  readonly checkpointEarly?: (height: Height, summary: BatchSummary | undefined) => boolean;
   /** Called, in pool order, for each message dropped because it expired before the batch time. */
   readonly onExpired?: (message: SignedIngress, batchTime: Time) => void;
   /** The source of HTTPS-outcall answers. Default: none (batches carry no consensus responses). */
@@ -134,6 +150,7 @@ export class LocalBlockMaker implements BatchSource {
   readonly #maxPoolBytes: number;
   readonly #checkpointInterval: bigint;
   readonly #onExpired: ((message: SignedIngress, batchTime: Time) => void) | undefined;
+  readonly #checkpointEarly: ((height: Height, summary: BatchSummary | undefined) => boolean) | undefined;
   readonly #canisterHttp: CanisterHttpPayloadBuilder | undefined;
 
   #last: BatchPosition | undefined;
@@ -155,6 +172,7 @@ export class LocalBlockMaker implements BatchSource {
     if (interval < 0n) throw new RangeError(`checkpointInterval must be non-negative, got ${interval}`);
     this.#checkpointInterval = interval;
     this.#onExpired = options.onExpired;
+    this.#checkpointEarly = options.checkpointEarly;
     this.#canisterHttp = options.canisterHttp;
     this.#last = options.resumeAfter === undefined
       ? undefined
@@ -246,7 +264,12 @@ export class LocalBlockMaker implements BatchSource {
     const time = toTime(last === undefined || now > last.time ? now : last.time + 1n);
     const ingress = this.#take(time);
     const consensusResponses = Object.freeze([...(this.#canisterHttp?.buildPayload(time) ?? [])]);
-    const atInterval = this.#checkpointInterval > 0n && height % this.#checkpointInterval === 0n;
+    const interval = this.#checkpointInterval;
+    const atInterval = interval > 0n && height % interval === 0n;
+    const batchSummary: BatchSummary | undefined = interval === 0n ? undefined : Object.freeze({
+      nextCheckpointHeight: toHeight(((height + interval - 1n) / interval) * interval), currentIntervalLength: interval - 1n,
+    });
+    const early = !atInterval && options.requiresFullStateHash !== true && this.#checkpointEarly?.(height, batchSummary) === true;
     // The randomness (a BLS signature, ~5 ms in JavaScript) is computed when
     // first read, once: most rounds never read it (only `raw_rand` needs
     // randomness), and its value does not depend on when it is computed.
@@ -256,8 +279,9 @@ export class LocalBlockMaker implements BatchSource {
       height,
       time,
       ingress: Object.freeze(ingress),
-      requiresFullStateHash: atInterval || options.requiresFullStateHash === true,
+      requiresFullStateHash: atInterval || early || options.requiresFullStateHash === true,
       consensusResponses,
+      ...(batchSummary === undefined ? {} : { batchSummary }),
     }, 'randomness', { enumerable: true, get: () => (randomness ??= tape.randomnessOf(height)) }) as Batch);
     this.#last = { height, time };
     return batch;

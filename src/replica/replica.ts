@@ -53,6 +53,7 @@ import { processBatch, signedIngressOf } from '../messaging/index.ts';
 import type { BatchSummary } from '../messaging/index.ts';
 import { QueryHandler } from '../query/index.ts';
 import { StateCertifier, rootSubnetKeys } from '../state-manager/index.ts';
+import { checkpointDue } from '../scheduler/index.ts';
 import type { RoundEnvironment } from '../scheduler/index.ts';
 import { ReplicatedState, stateHash } from '../state/index.ts';
 import type { IngressStatus } from '../state/index.ts';
@@ -150,6 +151,7 @@ export class Replica {
     });
     this.#blockMaker = new LocalBlockMaker({
       key, clock: this.#clock, canisterHttp: this.#outcalls, checkpointInterval: opts.checkpointInterval ?? 500n,
+      checkpointEarly: (height, summary) => checkpointDue(this.#state, this.config, height, summary),
       onExpired: (m: SignedIngress) => { this.#expired.add(Buffer.from(m.messageId).toString('hex')); },
     });
     const canisterRanges = [{ start: CanisterId.fromU64(0n), end: CanisterId.fromU64(0xfffffn) }];

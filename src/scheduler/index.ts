@@ -13,4 +13,5 @@ export { inductMessagesOnSameSubnet } from './local-induction.ts';
 export { globalTimerDue } from './system-tasks.ts';
 export { purgeExpiredIngress, processStoppingCanisters } from './round-maintenance.ts';
 export { subnetAvailableGuaranteedResponseMemory, isSubnetAddress, isInOwnRanges } from './subnet-memory.ts';
+export { scheduledHeapDeltaLimit, checkpointDue } from './heap-delta.ts';
 export { RawRandGenerator, RAW_RAND_DOMAIN, answerPostponedRawRand } from './raw-rand.ts';

@@ -6,7 +6,8 @@
  *     preparation   purge expired ingress; answer the raw_rand calls
  *                   postponed in earlier rounds (raw-rand.ts); budgets: canisters R − S + 1 per
  *                   thread, subnet messages R / 16; skip the round if the heap
- *                   delta estimate is over the subnet's capacity; continue the
+ *                   delta estimate is at the round's limit (heap-delta.ts: the
+ *                   capacity released over the checkpoint interval); continue the
  *                   long-running install_code executions (subnet budget)
  *     scheduling    RoundSchedule.apply (accumulated priorities, compute allocation)
  *     inner round   repeat: drain the subnet queues; (first iteration) queue
@@ -36,6 +37,7 @@ import { INGRESS_HISTORY_MEMORY_CAPACITY, canisterRoundInstructionBudget, subnet
 import { withDomainSeparator } from '../crypto/index.ts';
 import type { CanisterState, ReplicatedState } from '../state/index.ts';
 import { executeCanistersOnThread } from './execute-thread.ts';
+import { scheduledHeapDeltaLimit } from './heap-delta.ts';
 import type { ThreadResult } from './execute-thread.ts';
 import { IngressHistoryBuffer } from './ingress-history-buffer.ts';
 import { inductMessagesOnSameSubnet } from './local-induction.ts';
@@ -195,7 +197,7 @@ export async function executeRound(state: ReplicatedState, batch: Batch, env: Ro
   answerPostponedRawRand(state, () => batch.randomness);
   const budget = { canisters: canisterRoundInstructionBudget(cfg), subnet: subnetMessageInstructionBudget(cfg) };
   const initial = budget.canisters;
-  if (state.metadata.heapDeltaEstimate >= cfg.subnetHeapDeltaCapacity) {
+  if (state.metadata.heapDeltaEstimate >= scheduledHeapDeltaLimit(batch.height, batch.batchSummary, cfg.subnetHeapDeltaCapacity, cfg.heapDeltaInitialReserve)) {
     finishRound(state, batch, env);
     return { iterations: 0, executions: 0, executedCanisters: 0, roundInstructions: 0n, expiredIngress, skipped: true };
   }
