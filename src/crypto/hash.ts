@@ -49,6 +49,9 @@ export function domainSeparator(name: string): Uint8Array {
   return out;
 }
 
+/** Separators of {@link domainSeparated}, by name (encoding one costs more than hashing a short value). */
+const separators = new Map<string, Uint8Array>();
+
 /**
  * The separated message `ds(name) ‖ parts…` — what the IC signs.
  * @example withDomainSeparator('ic-state-root', rootHash) // the certificate's signed message
@@ -62,7 +65,12 @@ export function withDomainSeparator(name: string, ...parts: readonly Uint8Array[
  * @example domainSeparated('ic-hashtree-leaf', value) // the hash of a hash-tree leaf
  */
 export function domainSeparated(name: string, ...parts: readonly Uint8Array[]): Uint8Array {
-  return sha256(domainSeparator(name), ...parts);
+  let ds = separators.get(name);
+  if (ds === undefined) {
+    ds = domainSeparator(name);
+    if (separators.size < 256) separators.set(name, ds); // a few fixed names in practice; never handed out
+  }
+  return sha256(ds, ...parts);
 }
 
 /** The concatenation of `parts` in a new array. */
