@@ -67,4 +67,36 @@ describe('IngressFilter', () => {
     (state.canisterMut(id(1)) as CanisterState).systemState.removeCycles(10n ** 15n);
     assert.equal(await codeOf(content(id(1))), ErrorCode.CanisterOutOfCycles);
   });
+
+  it('words management refusals as the replica (`should_accept_ingress_message`)', async () => {
+    const state = stateWith(1);
+    const filter = new IngressFilter({ executor: new FakeInspect(), cycles: new CyclesAccountManager() });
+    const target = Uint8Array.from(Buffer.from('4449444c016c01b3c4b1f204680100010a00000000000000010101', 'hex')); // record { canister_id = canister 1 }
+    const meta = Uint8Array.from(Buffer.from('4449444c016c02cbe4fdc70471b3c4b1f2046801000178010a00000000000000010101', 'hex')); // + name = "x"
+    const refusal = async (method: string, sender = PrincipalId.anonymous(), arg = target): Promise<UserError | undefined> => {
+      const r = await filter.check(state, content(MANAGEMENT_CANISTER_ID, method, { arg, sender }), 100, T0);
+      if (!r.ok && r.kind !== 'rejected') assert.fail(r.message);
+      return r.ok ? undefined : r.error;
+    };
+    const c1 = id(1).toText();
+    for (const m of ['update_settings', 'stored_chunks', 'clear_chunk_store']) {
+      assert.deepEqual(await refusal(m), userError(ErrorCode.CanisterInvalidController, `Only controllers of canister ${c1} can call ic00 method ${m}`));
+      assert.equal(await refusal(m, USER), undefined);
+    }
+    for (const m of ['start_canister', 'stop_canister', 'delete_canister', 'canister_metrics']) {
+      const e = await refusal(m);
+      assert.equal(e?.code, ErrorCode.CanisterInvalidController);
+      assert.ok(e?.description.startsWith(`Only the controllers of the canister ${c1} can control it.\n`), e?.description);
+      assert.equal(await refusal(m, USER), undefined);
+    }
+    assert.deepEqual(await refusal('canister_info', USER), userError(ErrorCode.CanisterRejectedMessage, 'Only canisters can call ic00 method canister_info'));
+    assert.deepEqual(await refusal('canister_metadata', USER, meta),
+      userError(ErrorCode.CanisterRejectedMessage, 'Only canisters can call ic00 method canister_metadata'));
+    for (const m of ['fetch_canister_logs', 'subnet_metrics', 'raw_rand']) {
+      assert.deepEqual(await refusal(m, USER), userError(ErrorCode.CanisterRejectedMessage, `ic00 method ${m} can not be called via ingress messages`));
+    }
+    assert.equal((await refusal('list_canister_snapshots'))?.code, ErrorCode.CanisterInvalidController);
+    (state.canisterMut(id(1)) as CanisterState).systemState.snapshotVisibility = { kind: 'public' };
+    assert.equal(await refusal('list_canister_snapshots'), undefined);
+  });
 });

@@ -8,13 +8,21 @@
  *     1. expiry in [now, now + 5 min + 30 s]    else "Invalid request expiry: …" (HTTP 400, no error code)
  *     2. to aaaaa-aa: the effective canister id from the argument
  *        unknown method                          IC0536 "ic00 interface does not expose method <m>"
- *        canister-only method                    IC0406 "ic00 method <m> can not be called via ingress messages"
+ *        canister-only method, fetch_canister_logs  IC0406 "ic00 method <m> can not be called via ingress messages"
  *        argument not decodable                  IC0408 "Failed to parse payload for ic00 method <m>: …"
  *     3. the payer (receiver, or effective canister) exists                         IC0301 "Canister <id> not found"
  *        and can pay the induction fee above its freezing threshold                 IC0207
- *     4. to aaaaa-aa: controller-only methods need a controller of the target      IC0512
+ *     4. to aaaaa-aa (`CanisterManager::should_accept_ingress_message`):
+ *        canister_info, canister_metadata                                          IC0406 "Only canisters can call ic00 method <m>"
+ *        update_settings, install_code, install_chunked_code, upload_chunk,
+ *        stored_chunks, clear_chunk_store, take/load/delete_canister_snapshot,
+ *        upload_canister_snapshot_metadata/data: a controller of the target        IC0512 "Only controllers of canister <id> can call ic00 method <m>"
+ *        start/stop/delete_canister, uninstall_code, canister_metrics: a
+ *        controller (or a subnet admin; ic-exec has none), the canister
+ *        manager's error                                                           IC0512 "Only the controllers of the canister <id> can control it. …"
+ *        list_canister_snapshots, read_canister_snapshot_metadata/data:
+ *        a controller or whoever `snapshot_visibility` admits                     IC0512 (the canister manager's error, as the method's)
  *        canister_status: the target itself or its `status_visibility`           IC0542 "Caller <p> is not allowed to read the canister status"
- *        fetch_canister_logs (a query only)                                        IC0406 "fetch_canister_logs API is not accessible via ingress in replicated mode"
  *     5. to a canister: it is running                                              IC0509 / IC0508
  *        and `canister_inspect_message` accepts (if exported; an empty canister rejects)
  *
@@ -30,8 +38,8 @@ import { extractEffectiveCanisterId, requestIdOf } from '../messaging/index.ts';
 import { isSubnetAddress } from '../scheduler/index.ts';
 import type { CanisterState, Ingress, ReplicatedState } from '../state/index.ts';
 import { newIngress } from '../state/index.ts';
-import { notController, statusAccessError } from '../management/index.ts';
-import type { CanisterId, Time } from '../types/index.ts';
+import { maySeeSnapshots, notController, statusAccessError } from '../management/index.ts';
+import type { CanisterId, PrincipalId, Time } from '../types/index.ts';
 
 /** How far past `now + 5 min` an expiry may be (`PERMITTED_DRIFT_AT_VALIDATOR`), nanoseconds. */
 export const PERMITTED_DRIFT_AT_VALIDATOR_NANOS = 30n * 1_000_000_000n;
@@ -47,13 +55,23 @@ export type IngressFilterResult =
   | { readonly ok: false; readonly kind: 'invalidExpiry'; readonly message: string }
   | { readonly ok: false; readonly kind: 'rejected'; readonly error: UserError };
 
-/** Management methods only a controller of the target canister may call by ingress. */
+/** Canister-only management methods whose ingress has an effective canister id (refused after the payer check). */
+const CANISTERS_ONLY: ReadonlySet<string> = new Set(['canister_info', 'canister_metadata']);
+
+/** Management methods only a controller of the target may call by ingress (the filter's own wording). */
 const CONTROLLER_ONLY: ReadonlySet<string> = new Set([
-  'install_code', 'install_chunked_code', 'uninstall_code', 'update_settings', 'start_canister', 'stop_canister', 'delete_canister',
-  'upload_chunk', 'stored_chunks', 'clear_chunk_store', 'take_canister_snapshot', 'load_canister_snapshot',
-  'list_canister_snapshots', 'delete_canister_snapshot', 'read_canister_snapshot_metadata', 'read_canister_snapshot_data',
-  'upload_canister_snapshot_metadata', 'upload_canister_snapshot_data',
+  'update_settings', 'install_code', 'install_chunked_code', 'upload_chunk', 'stored_chunks', 'clear_chunk_store',
+  'take_canister_snapshot', 'load_canister_snapshot', 'delete_canister_snapshot', 'upload_canister_snapshot_metadata',
+  'upload_canister_snapshot_data',
 ]);
+
+/** Management methods for a controller or a subnet admin (`validate_controller_or_subnet_admin`: the canister manager's error). */
+const CONTROLLER_OR_SUBNET_ADMIN: ReadonlySet<string> = new Set([
+  'start_canister', 'stop_canister', 'delete_canister', 'uninstall_code', 'canister_metrics',
+]);
+
+/** Management methods `snapshot_visibility` opens beyond the controllers. */
+const SNAPSHOT_READERS: ReadonlySet<string> = new Set(['list_canister_snapshots', 'read_canister_snapshot_metadata', 'read_canister_snapshot_data']);
 
 /** The replica's `Time` display: `YYYY-MM-DD HH:MM:SS.nnnnnnnnn UTC`. */
 export function formatTime(nanos: bigint): string {
@@ -64,6 +82,18 @@ export function formatTime(nanos: bigint): string {
 
 
 const rejected = (error: UserError): IngressFilterResult => ({ ok: false, kind: 'rejected', error });
+
+/** Why `sender` may not call management `method` on `target` by ingress (step 4 of the module header), if not. */
+function managementAccessError(method: string, target: CanisterState, sender: PrincipalId): UserError | undefined {
+  const sys = target.systemState;
+  if (CANISTERS_ONLY.has(method)) return userError(ErrorCode.CanisterRejectedMessage, `Only canisters can call ic00 method ${method}`);
+  if (CONTROLLER_ONLY.has(method) && !sys.isController(sender)) {
+    return userError(ErrorCode.CanisterInvalidController, `Only controllers of canister ${target.canisterId.toText()} can call ic00 method ${method}`);
+  }
+  if (CONTROLLER_OR_SUBNET_ADMIN.has(method) && !sys.isController(sender)) return notController(target, sender);
+  if (SNAPSHOT_READERS.has(method) && !maySeeSnapshots(target, sender)) return notController(target, sender);
+  return method === 'canister_status' ? statusAccessError(target, sender) : undefined;
+}
 
 /** The ingress filter (see the module header). */
 export class IngressFilter {
@@ -117,15 +147,8 @@ export class IngressFilter {
       if (err !== undefined) return rejected(outOfCyclesUserError(err));
     }
     if (toSubnet) {
-      if (method === 'fetch_canister_logs') {
-        return rejected(userError(ErrorCode.CanisterRejectedMessage, 'fetch_canister_logs API is not accessible via ingress in replicated mode'));
-      }
-      const statusDenied = method === 'canister_status' && payer !== undefined ? statusAccessError(payer, content.sender) : undefined;
-      if (statusDenied !== undefined) return rejected(statusDenied);
-      if (payer !== undefined && CONTROLLER_ONLY.has(method) && !payer.systemState.isController(content.sender)) {
-        return rejected(notController(payer, content.sender));
-      }
-      return { ok: true };
+      const denied = payer === undefined ? undefined : managementAccessError(method, payer, content.sender);
+      return denied === undefined ? { ok: true } : rejected(denied);
     }
     const canister = payer as CanisterState;
     const id = canister.canisterId.toText();

@@ -14,6 +14,7 @@ export { InstallCodeArgs } from './install-code.ts';
 export { ManagementQueries } from './queries.ts';
 export type { ManagementQuery, ManagementQueryEnvironment, ManagementQueryResult } from './queries.ts';
 export { statusAccessError } from './read-access.ts';
+export { maySeeSnapshots } from './snapshot-access.ts';
 export { CreateCanisterArgs, CreateCanisterResult, ProvisionalCreateCanisterArgs, ProvisionalTopUpArgs } from './create-canister.ts';
 export { UpdateSettingsArgs } from './update-settings.ts';
 export { ThresholdKeys, POCKET_IC_SEED, thresholdKeysForSeed } from './threshold/keys.ts';

@@ -22,22 +22,30 @@ export const IC00_METHOD_NAMES: ReadonlySet<string> = new Set([
   'provisional_create_canister_with_cycles', 'provisional_top_up_canister', 'upload_chunk', 'stored_chunks',
   'clear_chunk_store', 'take_canister_snapshot', 'load_canister_snapshot', 'list_canister_snapshots',
   'delete_canister_snapshot', 'read_canister_snapshot_metadata', 'read_canister_snapshot_data',
-  'upload_canister_snapshot_metadata', 'upload_canister_snapshot_data', 'list_canisters',
+  'upload_canister_snapshot_metadata', 'upload_canister_snapshot_data', 'list_canisters', 'subnet_metrics',
 ]);
 
-/** Methods that only canisters may call: ingress to them is not allowed (`SubnetMethodNotAllowed`). */
+/**
+ * Methods ingress may not call at all (`extract_effective_canister_id`'s
+ * `SubnetMethodNotAllowed`): the canisters-only methods without a target
+ * canister, and `fetch_canister_logs` (a query). `canister_info` and
+ * `canister_metadata` are canisters-only too, but their ingress has an
+ * effective canister id; the ingress filter refuses them later ("Only
+ * canisters can call ic00 method <m>").
+ */
 export const IC00_CANISTER_ONLY_METHODS: ReadonlySet<string> = new Set([
-  'create_canister', 'canister_info', 'deposit_cycles', 'ecdsa_public_key', 'raw_rand', 'http_request',
+  'create_canister', 'deposit_cycles', 'ecdsa_public_key', 'raw_rand', 'http_request',
   'setup_initial_dkg', 'sign_with_ecdsa', 'compute_initial_i_dkg_dealings', 'reshare_chain_key', 'schnorr_public_key',
   'sign_with_schnorr', 'vetkd_public_key', 'vetkd_derive_key', 'bitcoin_get_balance', 'bitcoin_get_utxos',
   'bitcoin_get_block_headers', 'bitcoin_send_transaction', 'bitcoin_send_transaction_internal',
-  'bitcoin_get_current_fee_percentiles', 'bitcoin_get_successors', 'node_metrics_history', 'subnet_info', 'canister_metadata',
+  'bitcoin_get_current_fee_percentiles', 'bitcoin_get_successors', 'node_metrics_history', 'subnet_info', 'subnet_metrics',
+  'fetch_canister_logs',
 ]);
 
 /** Methods whose argument names the target as `target_canister`; all other targeted methods use `canister_id`. */
 const TARGET_CANISTER_FIELD: ReadonlySet<string> = new Set(['install_chunked_code']);
 /** Methods without a target canister. */
-const UNTARGETED: ReadonlySet<string> = new Set(['list_canisters']);
+const UNTARGETED: ReadonlySet<string> = new Set(['list_canisters', 'subnet_metrics']);
 
 /** Why an ingress message to the management canister cannot be inducted (`ParseIngressError`). */
 export type ParseIngressError = 'UnknownSubnetMethod' | 'SubnetMethodNotAllowed' | 'InvalidSubnetPayload';

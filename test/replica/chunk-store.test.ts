@@ -92,7 +92,8 @@ describe('the Wasm chunk store (replica)', () => {
     const id = await ic.createCanister({ controllers: [USER], sender: USER });
     for (const method of ['upload_chunk', 'stored_chunks', 'clear_chunk_store']) {
       const arg = method === 'upload_chunk' ? uploadArg(id, Uint8Array.of(1)) : canisterIdArg(id);
-      await rejectsWith(ic.updateCall(MGMT, method, arg, { sender: STRANGER }), ErrorCode.CanisterInvalidController, notControllerText(ic, id, STRANGER));
+      await rejectsWith(ic.updateCall(MGMT, method, arg, { sender: STRANGER }), ErrorCode.CanisterInvalidController,
+        `Only controllers of canister ${id.toText()} can call ic00 method ${method}`);
       assertReject(await viaProxy(ic, proxy, method, arg), 5, `IC0512: ${notControllerText(ic, id, proxy)}`);
       assertReject(await viaProxy(ic, proxy, method, MALFORMED), 4, /^IC0408: Error decoding candid: /);
       const gone = CanisterId.fromU64(0xfff00n);

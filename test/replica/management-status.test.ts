@@ -217,7 +217,7 @@ describe('management canister: canister_status, canister_info, canister_metadata
 
   it('canister_info: by ingress IC0406; as a query by anyone; malformed IC0408; missing IC0301', async () => {
     await rejectsWith(ic.updateCall(MGMT, 'canister_info', infoArg(target), { sender: CONTROLLER }), ErrorCode.CanisterRejectedMessage,
-      'IC0406: ic00 method canister_info can not be called via ingress messages');
+      'IC0406: Only canisters can call ic00 method canister_info');
     const q = dec<Info>(InfoResult, await ic.query(MGMT, 'canister_info', infoArg(target, 1n), { sender: STRANGER }));
     assert.equal(q.total_num_changes, 2n);
     assert.equal(q.recent_changes.length, 1);
@@ -257,7 +257,7 @@ describe('management canister: canister_status, canister_info, canister_metadata
     assert.equal((bad as { code: number }).code, 4);
     assert.match((bad as { message: string }).message, /^IC0408: Error decoding candid: /);
     await rejectsWith(ic.updateCall(MGMT, 'canister_metadata', metaArg(target, 'candid:service'), { sender: CONTROLLER }),
-      ErrorCode.CanisterRejectedMessage, 'IC0406: ic00 method canister_metadata can not be called via ingress messages');
+      ErrorCode.CanisterRejectedMessage, 'IC0406: Only canisters can call ic00 method canister_metadata');
     await rejectsWith(ic.query(MGMT, 'canister_metadata', metaArg(target, 'candid:service')), ErrorCode.CanisterMethodNotFound,
       'IC0536: Query method canister_metadata not found.');
   });
