@@ -2,7 +2,8 @@
 // (digests, CBOR, lookup), labeled trees and their witnesses, the state
 // tree of a committed state (built lazily, memoized across heights) and
 // BLS-signed certificates for read_state, sync calls and
-// `ic0.data_certificate_*`. Later: checkpoints and the batch log.
+// `ic0.data_certificate_*`; the durable state: the store (LMDB or memory),
+// the batch log, checkpoints and recovery (`StateManager`).
 export {
   EMPTY, EMPTY_DIGEST, MAX_HASH_TREE_DEPTH, fork, labeled, leaf, pruned, forkDigest, labeledDigest, leafDigest, digest,
   labelBytes, compareLabels, flattenForks, lookupPath, hashTreeToCbor, hashTreeFromCbor, encodeHashTree, decodeHashTree,
@@ -17,3 +18,20 @@ export { CertifiedState, StateTreeBuilder, rootSubnetKeys, CANISTER_RANGES_PER_S
 export type { SubnetCertificationKeys, NodeKey } from './certified-state.ts';
 export { Certification, StateCertifier, certify, encodeCertificate, decodeCertificate, verifyCertificate } from './certificate.ts';
 export type { Certificate } from './certificate.ts';
+export { StateManager, DEFAULT_KEEP_CHECKPOINTS } from './state-manager.ts';
+export type { StateManagerOptions, StateManagerFailure, StateManagerResult, Recovery } from './state-manager.ts';
+export type { Store, StoreError, StoreResult, StoreStats, StoreWrite } from './store.ts';
+export { LmdbStore } from './lmdb-store.ts';
+export type { LmdbStoreOptions } from './lmdb-store.ts';
+export { MemoryStore } from './memory-store.ts';
+export { FailingStore } from './failing-store.ts';
+export type { FailureTrigger } from './failing-store.ts';
+export { encodeBatch, decodeBatch, LOGGED_BATCH_FIELDS } from './batch-codec.ts';
+export type { RandomnessMode, BatchEncodeResult, BatchDecodeResult } from './batch-codec.ts';
+export { encodeManifest, decodeManifest } from './manifest.ts';
+export type { Manifest } from './manifest.ts';
+export type { CheckpointCodec, PageSink, PageSource, ModuleCompiler, EncodeStateResult, DecodeStateResult } from './checkpoint-codec.ts';
+export type { CheckpointSummary } from './checkpoint-writer.ts';
+export type { RecoveryPlan, SkippedCheckpoint, VerifyMode } from './recovery.ts';
+export { Durability, ReplicaStoppedError } from './durability.ts';
+export type { DurabilityOptions, DurabilityContext, RecoveryReport } from './durability.ts';

@@ -1,0 +1,239 @@
+/**
+ * `Durability`: what a subnet's round loop calls to be durable — the store
+ * chosen by the options (`{ dataDir }`: LMDB in that directory; `{ store }`:
+ * one the caller gives, e.g. a `MemoryStore` a test restarts on; default
+ * `{ ephemeral: true }`: a fresh `MemoryStore`), the subnet key kept in it,
+ * and the round hooks:
+ *
+ *     open         store, subnet key (created on the first start), last logged position
+ *     recover      newest verified checkpoint, then every logged batch after it through `execute`
+ *     beforeExecute(batch)  the batch is logged durably before it runs
+ *     afterCommit(batch, committed)  after a `requiresFullStateHash` batch: checkpoint, then
+ *                  (on disk) evict the checkpointed pages from RAM
+ *     close
+ *
+ * After the store fails (disk full, I/O error) or a state cannot be
+ * encoded, every hook throws {@link ReplicaStoppedError}: the replica stops,
+ * and what is on disk is what the last successful write left — creating the
+ * replica again on it recovers.
+ */
+import type { Batch, BatchPosition } from '../consensus/index.ts';
+import type { BlsKeyPair } from '../crypto/index.ts';
+import { evictPages } from '../state/index.ts';
+import type { ExecutionState, PageStore, ReplicatedState } from '../state/index.ts';
+import type { Height } from '../types/index.ts';
+import { height as toHeight, time as toTime } from '../types/index.ts';
+import type { CheckpointCodec, ModuleCompiler } from './checkpoint-codec.ts';
+import type { CheckpointSummary } from './checkpoint-writer.ts';
+import { LmdbStore } from './lmdb-store.ts';
+import { MemoryStore } from './memory-store.ts';
+import type { SkippedCheckpoint, VerifyMode } from './recovery.ts';
+import { StateManager } from './state-manager.ts';
+import type { StateManagerFailure } from './state-manager.ts';
+import type { Store } from './store.ts';
+
+/** Where and how a replica keeps its state (part of the replica's options). */
+export interface DurabilityOptions {
+  /** Keep the state in an LMDB store in this directory (created if needed); a replica created again on it recovers. */
+  readonly dataDir?: string;
+  /** Keep everything in memory (the default when neither `dataDir` nor `store` is given). */
+  readonly ephemeral?: boolean;
+  /** A store to use (e.g. a `MemoryStore` successive replicas of a test share, or a `FailingStore`); the caller closes it. */
+  readonly store?: Store;
+  /** Checkpoints kept (default 2: the newest and its fallback). */
+  readonly keepCheckpoints?: number;
+  /** Prune the batch log below the oldest kept checkpoint (default true; crash tests keep it to drive a reference run). */
+  readonly pruneBatchLog?: boolean;
+  /** How much recovery verifies of a checkpoint: `'full'` (default, every page hashed) or `'presence'`. */
+  readonly verifyCheckpoint?: VerifyMode;
+}
+
+/** Thrown by a replica's rounds after its store failed (disk full, I/O error) or its state could not be encoded. */
+export class ReplicaStoppedError extends Error {
+  override readonly name = 'ReplicaStoppedError';
+  readonly failure: StateManagerFailure;
+
+  constructor(failure: StateManagerFailure) {
+    super(`the replica stopped: ${failure.message}. Nothing after the last successful write was stored; `
+      + 'create the replica again on the same data to recover.');
+    this.failure = failure;
+  }
+}
+
+/** What recovery did at start. */
+export interface RecoveryReport {
+  /** The checkpoint the state came from (0: the empty state). */
+  readonly checkpointHeight: bigint;
+  /** Logged batches executed again after it. */
+  readonly replayedBatches: number;
+  /** Checkpoints that did not verify and were removed, newest first, with the reason. */
+  readonly skippedCheckpoints: readonly SkippedCheckpoint[];
+}
+
+/** Arguments of {@link Durability.open} beyond the options. */
+export interface DurabilityContext {
+  readonly codec: CheckpointCodec;
+  /** The subnet key to create on the first start (from the replica's seed). */
+  readonly createKey: () => BlsKeyPair;
+  /** The replica's `seed` option (threshold keys derive from it); checked against the stored one. */
+  readonly seed: string | undefined;
+  /** Sandbox workers drop their copies of evicted pages. */
+  readonly pagesEvicted?: (states: readonly ExecutionState[], store: PageStore) => void;
+}
+
+function openStore(opts: DurabilityOptions): { store: Store; where: string; owned: boolean } {
+  if (opts.store !== undefined) return { store: opts.store, where: `the given ${opts.store.kind} store`, owned: false };
+  if (opts.dataDir !== undefined) {
+    if (opts.ephemeral === true) throw new TypeError('a replica is either ephemeral or has a dataDir, not both');
+    const s = LmdbStore.open(opts.dataDir);
+    if (!(s instanceof LmdbStore)) throw new Error(s.message);
+    return { store: s, where: opts.dataDir, owned: true };
+  }
+  return { store: new MemoryStore(), where: 'memory', owned: true };
+}
+
+export class Durability {
+  readonly manager: StateManager;
+  readonly key: BlsKeyPair;
+  /** The seed the threshold keys derive from (as given on the first start). */
+  readonly seed: string | undefined;
+  /** The last logged batch (the block maker resumes after it). */
+  readonly resumeAfter: BatchPosition | undefined;
+  /** Where the state is kept, for messages. */
+  readonly where: string;
+  /** `close()` should write a checkpoint first (the store outlives the replica). */
+  readonly checkpointOnClose: boolean;
+  readonly #owned: boolean;
+  readonly #evict: boolean;
+  readonly #pagesEvicted: ((states: readonly ExecutionState[], store: PageStore) => void) | undefined;
+  #stopped: ReplicaStoppedError | undefined;
+  /** What recovery did (after {@link recover}). */
+  recovery: RecoveryReport | undefined;
+
+  private constructor(manager: StateManager, init: {
+    key: BlsKeyPair; seed: string | undefined; resumeAfter: BatchPosition | undefined; where: string; owned: boolean;
+    pagesEvicted: DurabilityContext['pagesEvicted'];
+  }) {
+    this.manager = manager;
+    this.key = init.key;
+    this.seed = init.seed;
+    this.resumeAfter = init.resumeAfter;
+    this.where = init.where;
+    this.#owned = init.owned;
+    this.#evict = manager.store.kind === 'lmdb';
+    this.checkpointOnClose = this.#evict || !init.owned;
+    this.#pagesEvicted = init.pagesEvicted;
+  }
+
+  /**
+   * Opens the store, its subnet key (created with `createKey` on the first
+   * start) and the last logged position.
+   * @throws {Error} if the store cannot be opened, its key is damaged, or `seed` differs from the one it was created with.
+   */
+  static async open(opts: DurabilityOptions, ctx: DurabilityContext): Promise<Durability> {
+    const { store, where, owned } = openStore(opts);
+    const manager = new StateManager({
+      store, codec: ctx.codec,
+      ...(opts.keepCheckpoints === undefined ? {} : { keepCheckpoints: opts.keepCheckpoints }),
+      ...(opts.pruneBatchLog === undefined ? {} : { pruneBatchLog: opts.pruneBatchLog }),
+      ...(opts.verifyCheckpoint === undefined ? {} : { verify: opts.verifyCheckpoint }),
+    });
+    const fail = async (message: string): Promise<never> => {
+      if (owned) await store.close();
+      throw new Error(`${message} (${where})`);
+    };
+    const loaded = manager.loadSubnetKey();
+    if (!loaded.ok) return fail(loaded.error);
+    let record = loaded.record;
+    if (record === undefined) {
+      record = { key: ctx.createKey(), seed: ctx.seed };
+      const saved = await manager.saveSubnetKey(record);
+      if (!saved.ok) return fail(`the subnet key cannot be stored: ${saved.failure.message}`);
+    } else if (ctx.seed !== undefined && ctx.seed !== record.seed) {
+      return fail(`the store was created with ${record.seed === undefined ? 'the default seed' : `seed '${record.seed}'`}, not '${ctx.seed}'`);
+    }
+    const last = store.lastBatchHeight();
+    let resumeAfter: BatchPosition | undefined;
+    if (last !== undefined) {
+      const b = manager.loggedBatch(last, () => new Uint8Array(32));
+      if (b === undefined || !b.ok) return fail(`the last logged batch (height ${last}) is damaged${b?.ok === false ? `: ${b.error}` : ''}`);
+      resumeAfter = { height: toHeight(b.batch.height), time: toTime(b.batch.time) };
+    }
+    return new Durability(manager, { key: record.key, seed: record.seed, resumeAfter, where, owned, pagesEvicted: ctx.pagesEvicted });
+  }
+
+  /** The error every hook throws once stopped. */
+  get stopped(): ReplicaStoppedError | undefined { return this.#stopped; }
+
+  #stop(failure: StateManagerFailure): ReplicaStoppedError {
+    this.#stopped ??= new ReplicaStoppedError(failure);
+    return this.#stopped;
+  }
+
+  /** Throws if stopped. */
+  check(): void {
+    if (this.#stopped !== undefined) throw this.#stopped;
+  }
+
+  /**
+   * Loads the newest checkpoint that verifies and runs every logged batch
+   * after it through `execute` (which must call {@link afterCommit} itself,
+   * with `replay`). Returns the checkpointed state (`undefined`: start from
+   * the empty state) before any batch is executed — `start` receives it.
+   * @throws {Error} if no state can be recovered or a logged batch is damaged (nothing is changed then).
+   */
+  async recover(
+    compile: ModuleCompiler, randomnessOf: (height: Height) => Uint8Array,
+    start: (state: ReplicatedState | undefined) => void, execute: (batch: Batch) => Promise<void>,
+  ): Promise<RecoveryReport> {
+    const r = await this.manager.recover(compile);
+    if (!r.ok) {
+      const skipped = r.skipped.map((s) => `\n  checkpoint ${s.height}: ${s.reason}`).join('');
+      throw new Error(`cannot recover the state (${this.where}): ${r.error}${skipped}`);
+    }
+    start(r.recovery.state);
+    let replayed = 0;
+    for (const b of r.recovery.batches(randomnessOf)) {
+      if (!b.ok) throw new Error(`cannot replay the batch log (${this.where}): ${b.error}`);
+      await execute(b.batch);
+      replayed++;
+    }
+    this.recovery = { checkpointHeight: r.recovery.baseHeight, replayedBatches: replayed, skippedCheckpoints: r.recovery.skipped };
+    return this.recovery;
+  }
+
+  /** Logs `batch` durably; run it only after this resolved. @throws {ReplicaStoppedError} */
+  async beforeExecute(batch: Batch): Promise<void> {
+    this.check();
+    const r = await this.manager.logBatch(batch);
+    if (!r.ok) throw this.#stop(r.failure);
+  }
+
+  /**
+   * After `batch` was executed and `committed` is its state: a checkpoint if
+   * the batch asks for one (during replay only where none is stored yet).
+   * @throws {ReplicaStoppedError}
+   */
+  async afterCommit(batch: Batch, committed: ReplicatedState, opts: { readonly replay?: boolean } = {}): Promise<CheckpointSummary | undefined> {
+    this.check();
+    if (!batch.requiresFullStateHash) return undefined;
+    if (opts.replay === true && this.manager.store.checkpoint(batch.height) !== undefined) return undefined;
+    const r = await this.manager.checkpoint(committed);
+    if (!r.ok) throw this.#stop(r.failure);
+    if (this.#evict) {
+      const e = evictPages(committed, this.manager.store);
+      this.#pagesEvicted?.(e.storedStates, this.manager.store);
+    }
+    return r.value;
+  }
+
+  /** Whether `close()` should first make a checkpoint batch (the state at `height` is not checkpointed yet). */
+  needsCloseCheckpoint(height: bigint): boolean {
+    return this.#stopped === undefined && this.checkpointOnClose && height > (this.manager.newestCheckpointHeight() ?? 0n);
+  }
+
+  /** Closes the store if it was opened here. */
+  async close(): Promise<void> {
+    if (this.#owned) await this.manager.close();
+  }
+}
