@@ -197,3 +197,18 @@ export const DEFAULT_MAX_NUMBER_OF_CANISTERS = 120_000;
 export const MAX_COMPILATION_CACHE_SIZE: NumBytes = numBytes(10n * GiB);
 /** Safety cap on DTS slices of one message. Count. `MAX_NUM_SLICES`, rs/canister_sandbox/src/dts.rs. */
 export const MAX_NUM_SLICES = 400;
+
+// ---- XNet streams (stream_builder.rs, ic_limits, xnet payload builder) ----
+
+/** Messages are routed into a stream until its messages reach this size. Bytes (10 MiB). `TARGET_STREAM_SIZE_BYTES`. */
+export const TARGET_STREAM_SIZE_BYTES = 10 * 1024 * 1024;
+/** Messages a stream holds at most. Count. `MAX_STREAM_MESSAGES`. */
+export const MAX_STREAM_MESSAGES = 10_000;
+/**
+ * Outgoing-stream message count of a system subnet above which it inducts
+ * no more messages from that remote subnet; streams to system subnets hold
+ * at most twice this. Count. `SYSTEM_SUBNET_STREAM_MSG_LIMIT`.
+ */
+export const SYSTEM_SUBNET_STREAM_MSG_LIMIT = 100;
+/** XNet payload of one batch, all slices together (the first message of a slice always fits). Bytes (ic-exec's choice: the IC's 4 MiB block payload). */
+export const MAX_XNET_PAYLOAD_BYTES = 4 * 1024 * 1024;

@@ -7,9 +7,13 @@
 //
 // The IC's counterpart is `ic_types::batch::Batch` (batch number, time,
 // randomness, ingress payload, requires_full_state_hash, consensus
-// responses — the answers to subnet call contexts such as HTTPS outcalls;
-// XNet payloads are not there yet).
-import type { CanisterId, Height, Time } from '../types/index.ts';
+// responses — the answers to subnet call contexts such as HTTPS outcalls —
+// and the XNet payload: slices of other subnets' streams to this one; the
+// registry version the replica reads the network topology at becomes the
+// topology itself, carried when it changes).
+import type { NetworkTopology, StreamSlice } from '../state/index.ts';
+import type { CanisterId, Height, SubnetId, Time } from '../types/index.ts';
+import { compareIds } from '../types/index.ts';
 
 /** Bytes of a message id (the request id, a SHA-256). */
 export const MESSAGE_ID_BYTES = 32;
@@ -47,6 +51,12 @@ export interface ConsensusResponse {
     | { readonly kind: 'reject'; readonly reject: { readonly code: number; readonly message: string } };
 }
 
+/** A slice of subnet `subnetId`'s stream to this subnet, as the XNet payload carries it. */
+export interface XNetSlice {
+  readonly subnetId: SubnetId;
+  readonly slice: StreamSlice;
+}
+
 /**
  * Where a batch stands in the checkpoint interval (the replica's
  * `BatchSummary`, from the DKG summary block): the scheduler spreads the
@@ -80,6 +90,14 @@ export interface Batch {
   readonly consensusResponses?: readonly ConsensusResponse[];
   /** The checkpoint interval this batch is in; absent without regular checkpoints (the heap-delta limit is then the capacity). */
   readonly batchSummary?: BatchSummary;
+  /**
+   * The XNet payload: slices of other subnets' streams to this subnet, one
+   * per remote subnet, in subnet-id byte order; inducted before the ingress.
+   * Absent = none.
+   */
+  readonly xnetSlices?: readonly XNetSlice[];
+  /** The network topology (subnets, routing table) from this batch on; absent = unchanged. */
+  readonly networkTopology?: NetworkTopology;
 }
 
 /** The height and time of the last batch, from which the next one follows. */
@@ -126,6 +144,10 @@ export function batchProblem(batch: Batch, previous?: BatchPosition): string | u
   for (const [i, r] of (batch.consensusResponses ?? []).entries()) {
     if (callbacks.has(r.callbackId)) return `consensus response ${i}: callback id ${r.callbackId} appears twice in the batch`;
     callbacks.add(r.callbackId);
+  }
+  const slices = batch.xnetSlices ?? [];
+  for (let i = 1; i < slices.length; i++) {
+    if (compareIds(slices[i - 1].subnetId, slices[i].subnetId) >= 0) return `xnet slice ${i}: subnets not in strictly increasing id order`;
   }
   return undefined;
 }

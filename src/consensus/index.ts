@@ -2,7 +2,7 @@
 // execution consumes, the random tape, and the local block maker. A
 // distributed engine replaces `LocalBlockMaker` by another `BatchSource`.
 export { MESSAGE_ID_BYTES, RANDOMNESS_BYTES, ingressPayloadBytes, batchProblem } from './batch.ts';
-export type { Batch, BatchPosition, BatchSummary, ConsensusResponse, SignedIngress } from './batch.ts';
+export type { Batch, BatchPosition, BatchSummary, ConsensusResponse, SignedIngress, XNetSlice } from './batch.ts';
 export type { BatchSource } from './batch-source.ts';
 export { RANDOM_TAPE_DOMAIN, RandomTape, randomTapeMessage } from './random-tape.ts';
 export {
@@ -15,6 +15,7 @@ export {
 } from './local-block-maker.ts';
 export type {
   CanisterHttpPayloadBuilder,
+  XNetPayloadBuilder,
   LocalBlockMakerOptions,
   MakeBatchOptions,
   SubmitRefusal,

@@ -38,6 +38,10 @@
 //   come from a `CanisterHttpPayloadBuilder` (the host's outcall pool), asked
 //   once per batch with the batch's time — the boundary where the network's
 //   answers enter, as data, like ingress.
+// - XNet slices: other subnets' streams to this subnet come from an
+//   `XNetPayloadBuilder` (src/network), and topology changes from the
+//   `networkTopology` source, each asked once per batch — data, like
+//   ingress, so a subnet's batches are all its inputs.
 //
 // It makes a batch when there is work (`nextBatch`, the `BatchSource` side)
 // or whenever asked (`makeBatch`: PocketIC's `tick`, periodic empty rounds
@@ -47,7 +51,8 @@ import type { BlsKeyPair } from '../crypto/index.ts';
 import type { Clock } from '../env/index.ts';
 import type { Height, Time } from '../types/index.ts';
 import { height as toHeight, time as toTime } from '../types/index.ts';
-import type { Batch, BatchPosition, BatchSummary, ConsensusResponse, SignedIngress } from './batch.ts';
+import type { NetworkTopology } from '../state/index.ts';
+import type { Batch, BatchPosition, BatchSummary, ConsensusResponse, SignedIngress, XNetSlice } from './batch.ts';
 import { MESSAGE_ID_BYTES } from './batch.ts';
 import type { BatchSource } from './batch-source.ts';
 import { RandomTape } from './random-tape.ts';
@@ -73,6 +78,18 @@ export interface CanisterHttpPayloadBuilder {
   /** The answers for the batch at `time`, in the order to induct them. */
   buildPayload(time: Time): readonly ConsensusResponse[];
   /** Whether an answer is ready (so {@link LocalBlockMaker.nextBatch} makes a batch). */
+  hasPayload(): boolean;
+}
+
+/**
+ * Where a batch's XNet payload comes from (the replica's XNet payload
+ * builder): slices of other subnets' certified streams to this subnet,
+ * starting where this subnet's state expects them.
+ */
+export interface XNetPayloadBuilder {
+  /** The slices for the batch at `height`, one per remote subnet with something new, in subnet-id byte order. */
+  buildPayload(height: Height): readonly XNetSlice[];
+  /** Whether a slice has messages or signals this subnet has not inducted (so {@link LocalBlockMaker.nextBatch} makes a batch). */
   hasPayload(): boolean;
 }
 
@@ -104,6 +121,13 @@ export interface LocalBlockMakerOptions {
   readonly onExpired?: (message: SignedIngress, batchTime: Time) => void;
   /** The source of HTTPS-outcall answers. Default: none (batches carry no consensus responses). */
   readonly canisterHttp?: CanisterHttpPayloadBuilder;
+  /** The source of XNet slices. Default: none (a subnet alone). */
+  readonly xnet?: XNetPayloadBuilder;
+  /**
+   * Asked for each batch: a network topology to carry (the registry's
+   * changes), which the source hands out once. Default: none.
+   */
+  readonly networkTopology?: () => NetworkTopology | undefined;
 }
 
 /** Why {@link LocalBlockMaker.submit} refused a message. */
@@ -152,6 +176,8 @@ export class LocalBlockMaker implements BatchSource {
   readonly #onExpired: ((message: SignedIngress, batchTime: Time) => void) | undefined;
   readonly #checkpointEarly: ((height: Height, summary: BatchSummary | undefined) => boolean) | undefined;
   readonly #canisterHttp: CanisterHttpPayloadBuilder | undefined;
+  readonly #xnet: XNetPayloadBuilder | undefined;
+  readonly #topology: (() => NetworkTopology | undefined) | undefined;
 
   #last: BatchPosition | undefined;
   // The pool: a FIFO as an array with a moving head, plus the ids it holds.
@@ -174,6 +200,8 @@ export class LocalBlockMaker implements BatchSource {
     this.#onExpired = options.onExpired;
     this.#checkpointEarly = options.checkpointEarly;
     this.#canisterHttp = options.canisterHttp;
+    this.#xnet = options.xnet;
+    this.#topology = options.networkTopology;
     this.#last = options.resumeAfter === undefined
       ? undefined
       : { height: toHeight(options.resumeAfter.height), time: toTime(options.resumeAfter.time) };
@@ -194,9 +222,9 @@ export class LocalBlockMaker implements BatchSource {
     return this.#poolBytes;
   }
 
-  /** Whether the pool holds messages or an outcall answer is ready (so {@link nextBatch} would make a batch). */
+  /** Whether the pool holds messages, an outcall answer or an XNet slice is ready (so {@link nextBatch} would make a batch). */
   hasWork(): boolean {
-    return this.poolSize > 0 || (this.#canisterHttp?.hasPayload() ?? false);
+    return this.poolSize > 0 || (this.#canisterHttp?.hasPayload() ?? false) || (this.#xnet?.hasPayload() ?? false);
   }
 
   /**
@@ -264,6 +292,8 @@ export class LocalBlockMaker implements BatchSource {
     const time = toTime(last === undefined || now > last.time ? now : last.time + 1n);
     const ingress = this.#take(time);
     const consensusResponses = Object.freeze([...(this.#canisterHttp?.buildPayload(time) ?? [])]);
+    const xnetSlices = Object.freeze([...(this.#xnet?.buildPayload(height) ?? [])]);
+    const networkTopology = this.#topology?.();
     const interval = this.#checkpointInterval;
     const atInterval = interval > 0n && height % interval === 0n;
     const batchSummary: BatchSummary | undefined = interval === 0n ? undefined : Object.freeze({
@@ -282,6 +312,8 @@ export class LocalBlockMaker implements BatchSource {
       requiresFullStateHash: atInterval || early || options.requiresFullStateHash === true,
       consensusResponses,
       ...(batchSummary === undefined ? {} : { batchSummary }),
+      ...(xnetSlices.length === 0 ? {} : { xnetSlices }),
+      ...(networkTopology === undefined ? {} : { networkTopology }),
     }, 'randomness', { enumerable: true, get: () => (randomness ??= tape.randomnessOf(height)) }) as Batch);
     this.#last = { height, time };
     return batch;

@@ -2,14 +2,17 @@
  * Message routing for one batch — the replica's `StateMachine::execute_round`
  * (`rs/messaging/src/state_machine.rs`) on a single subnet:
  *
- *     1. induct    the batch time becomes the state's time; the batch's
- *                  ingress is inducted (induction.ts), then its consensus
- *                  responses answer their subnet call contexts
+ *     1. induct    the batch time becomes the state's time and a network
+ *                  topology it carries the state's topology; its XNet
+ *                  slices are inducted (stream-handler.ts), then its
+ *                  ingress (induction.ts), then its consensus responses
+ *                  answer their subnet call contexts
  *                  (consensus-responses.ts); expired messages and
  *                  best-effort callbacks past their deadline are timed out
  *     2. execute   the scheduler runs one round (`executeRound`)
  *     3. route     output left in the output queues goes to its receivers
- *                  (routing.ts) — the loopback stream, delivered at once
+ *                  (routing.ts): on this subnet at once (the loopback
+ *                  stream), to other subnets into their streams
  *
  * The state after step 3 is the state at the batch's height.
  */
@@ -25,6 +28,8 @@ import { inductIngress } from './induction.ts';
 import type { InductionContext, InductionStats } from './induction.ts';
 import { routeOutputs } from './routing.ts';
 import type { RoutingStats } from './routing.ts';
+import { inductXNetSlices } from './stream-handler.ts';
+import type { XNetInductionStats } from './stream-handler.ts';
 
 /** What expiring messages did. */
 export interface TimeOutStats {
@@ -66,17 +71,21 @@ export function timeOutExpired(state: ReplicatedState, now: bigint): TimeOutStat
 /** Step 1 of a batch (see the module header). */
 export function induct(
   batch: Batch, state: ReplicatedState, ctx: InductionContext = {},
-): { ingress: InductionStats; consensusResponses: ConsensusResponseStats; timeOuts: TimeOutStats } {
+): { xnet: XNetInductionStats; ingress: InductionStats; consensusResponses: ConsensusResponseStats; timeOuts: TimeOutStats } {
   state.metadata.batchTime = batch.time;
+  if (batch.networkTopology !== undefined) state.metadata.networkTopology = batch.networkTopology;
+  const xnet = inductXNetSlices(state, batch.xnetSlices ?? []);
   const ingress = inductIngress(state, batch.ingress, ctx);
   const consensusResponses = inductConsensusResponses(state, batch.consensusResponses ?? []);
   const timeOuts = timeOutExpired(state, batch.time);
-  return { ingress, consensusResponses, timeOuts };
+  return { xnet, ingress, consensusResponses, timeOuts };
 }
 
 /** What one batch did. */
 export interface BatchSummary {
-  readonly induction: { readonly ingress: InductionStats; readonly consensusResponses: ConsensusResponseStats; readonly timeOuts: TimeOutStats };
+  readonly induction: {
+    readonly xnet: XNetInductionStats; readonly ingress: InductionStats; readonly consensusResponses: ConsensusResponseStats; readonly timeOuts: TimeOutStats;
+  };
   readonly round: RoundSummary;
   readonly routing: RoutingStats;
 }

@@ -36,7 +36,7 @@ describe('routeOutputs', () => {
     makeCalls(state, id(1), id(77), 1, { cycles: 5n });
     makeCalls(state, id(1), CanisterId.fromU64(1n << 40n), 1);
     const before = state.canister(id(1))?.systemState.balance as bigint;
-    assert.deepEqual(routeOutputs(state), { delivered: 0, rejected: 2, dropped: 0 });
+    assert.deepEqual(routeOutputs(state), { delivered: 0, rejected: 2, dropped: 0, streamed: 0 });
     const [a, b] = popAll(state, 1);
     assert.deepEqual(rejectOf(a), { code: RejectCode.DestinationInvalid, message: `Canister ${id(77).toText()} not found` });
     assert.equal((a as Response).refund, 5n);

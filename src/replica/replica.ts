@@ -25,6 +25,10 @@
  * run at once (each on its own sandbox worker when above 1); the state is
  * the same for every value.
  *
+ * The wiring of the subnet (block maker, execution, management canister,
+ * ingress filter, queries, certification) is `Subnet` (src/network), which
+ * the multi-subnet `Network` is made of too.
+ *
  * HTTPS outcalls (`http_request`) go to an adapter (src/http-outcalls): by
  * default the manual one — an outcall waits, listed by
  * `pendingHttpOutcalls()`, until the test answers it with
@@ -32,32 +36,21 @@
  * the network unless it asks to; `{ httpOutcalls: new NodeHttpAdapter() }`
  * makes real requests. Answers enter the state only through a batch.
  */
-import { Principal } from '@dfinity/principal';
-import { subnetConfigFor } from '../config/index.ts';
 import type { SchedulerConfig, SubnetType } from '../config/index.ts';
-import { LocalBlockMaker } from '../consensus/index.ts';
-import type { SignedIngress } from '../consensus/index.ts';
-import { BlsKeyPair } from '../crypto/index.ts';
-import { CyclesAccountManager } from '../cycles/index.ts';
-import { ManualClock, SeededEntropy } from '../env/index.ts';
+import { ManualClock } from '../env/index.ts';
 import type { Clock } from '../env/index.ts';
-import { ErrorCode, UserErrorException, userError } from '../errors/index.ts';
-import { ExecutionEnvironment } from '../execution/index.ts';
+import { UserErrorException } from '../errors/index.ts';
 import { Hypervisor } from '../hypervisor/index.ts';
-import { CanisterHttpPool, ManualHttpAdapter } from '../http-outcalls/index.ts';
+import type { SignedIngress, SubmitResult } from '../consensus/index.ts';
 import type { CanisterHttpAdapter, CanisterHttpAdapterRequest, MockHttpOutcallAnswer } from '../http-outcalls/index.ts';
-import { ManagementCanister, ManagementQueries, thresholdKeysForSeed } from '../management/index.ts';
-import { IngressFilter, IngressHistoryReader } from '../ingress/index.ts';
-import type { IngressResult } from '../ingress/index.ts';
-import { processBatch, signedIngressOf } from '../messaging/index.ts';
-import type { BatchSummary } from '../messaging/index.ts';
-import { QueryHandler } from '../query/index.ts';
-import { StateCertifier, rootSubnetKeys } from '../state-manager/index.ts';
-import { checkpointDue } from '../scheduler/index.ts';
-import type { RoundEnvironment } from '../scheduler/index.ts';
-import { ReplicatedState, stateHash } from '../state/index.ts';
-import type { IngressStatus } from '../state/index.ts';
-import { CanisterId, MANAGEMENT_CANISTER_ID, PrincipalId, SubnetId, time } from '../types/index.ts';
+import type { IngressFilterResult, IngressResult } from '../ingress/index.ts';
+import type { BatchSummary, HttpCallContent } from '../messaging/index.ts';
+import { Subnet } from '../network/index.ts';
+import type { QueryResult, UserQuery } from '../query/index.ts';
+import type { NodeKey, StateCertifier } from '../state-manager/index.ts';
+import type { CanisterIdRange, IngressStatus, ReplicatedState } from '../state/index.ts';
+import { CanisterId, MANAGEMENT_CANISTER_ID, time } from '../types/index.ts';
+import type { PrincipalId, SubnetId } from '../types/index.ts';
 import {
   EMPTY_CANDID, decodeCreateResult, encodeInstallCodeArgs, encodeProvisionalCreateArgs, encodeTopUpArgs,
 } from './ic00-candid.ts';
@@ -65,8 +58,6 @@ import type { CanisterSettingsArgs, InstallMode } from './ic00-candid.ts';
 
 /** 2025-01-01T00:00:00Z, the default start of a replica's `ManualClock`, nanoseconds. */
 export const DEFAULT_START_TIME = 1_735_689_600_000_000_000n;
-/** How far ahead submitted calls expire: 4 minutes (inside the 5-minute window). */
-const INGRESS_EXPIRY_NANOS = 240n * 1_000_000_000n;
 /** Rounds `awaitCall` ticks before it gives up. */
 const DEFAULT_MAX_ROUNDS = 100_000;
 
@@ -91,6 +82,14 @@ export interface ReplicaOptions {
   readonly hypervisor?: Hypervisor;
   /** The HTTPS-outcall adapter: `'manual'` (default: answered by `mockHttpOutcall`) or one to use (e.g. a `NodeHttpAdapter`). */
   readonly httpOutcalls?: 'manual' | CanisterHttpAdapter;
+  /** The subnet's nodes and their Ed25519 keys, certified under `/subnet/<sid>/node` (the HTTP server's query signers). Default none. */
+  readonly nodes?: readonly NodeKey[];
+  /** The subnet's canister ranges, in allocation order (new ids come from the first). Default ids 0 to 0xfffff. */
+  readonly canisterRanges?: readonly CanisterIdRange[];
+  /** Nodes in the subnet (fees scale with it). Default 13. */
+  readonly subnetSize?: number;
+  /** Seed of the subnet key alone (the subnet id follows from it); default `seed`. The threshold keys still follow `seed`. */
+  readonly subnetKeySeed?: string;
 }
 
 /** The answer of an update call. */
@@ -103,67 +102,35 @@ export class Replica {
   readonly rootKey: Uint8Array;
   readonly subnetType: Exclude<SubnetType, 'verified_application'>;
   readonly config: SchedulerConfig;
+  /** Certifies committed states (the tree of the HTTP interface, signed with the subnet key). */
+  readonly certifier: StateCertifier;
   readonly #clock: Clock;
   readonly #hypervisor: Hypervisor;
   readonly #ownsHypervisor: boolean;
-  readonly #blockMaker: LocalBlockMaker;
-  readonly #outcalls: CanisterHttpPool;
-  readonly #manualOutcalls: ManualHttpAdapter | undefined;
-  readonly #filter: IngressFilter;
-  readonly #queries: QueryHandler;
-  /** Certifies committed states (the tree of the HTTP interface, signed with the subnet key). */
-  readonly certifier: StateCertifier;
-  readonly #history: IngressHistoryReader;
-  readonly #env: RoundEnvironment & { readonly induction: { readonly cycles: CyclesAccountManager } };
-  readonly #state: ReplicatedState;
-  #committed: ReplicatedState;
-  readonly #expired = new Set<string>();
-  #nonce = 0n;
-  #busy: Promise<unknown> = Promise.resolve();
+  readonly #subnet: Subnet;
 
   private constructor(opts: ReplicaOptions) {
-    this.subnetType = opts.subnetType ?? 'application';
-    this.config = Object.freeze({ ...subnetConfigFor(this.subnetType).scheduler, ...opts.schedulerConfig });
-    const key = BlsKeyPair.fromSeed(new SeededEntropy(opts.seed ?? 'ic-exec-replica').bytes(32));
-    this.rootKey = key.publicKeyDer;
-    this.subnetId = SubnetId.fromPrincipalId(PrincipalId.fromPrincipal(Principal.selfAuthenticating(key.publicKeyDer)));
     this.#clock = opts.clock ?? new ManualClock(time(DEFAULT_START_TIME));
     const cores = opts.cores ?? 1;
     this.#ownsHypervisor = opts.hypervisor === undefined;
     this.#hypervisor = opts.hypervisor ?? new Hypervisor(cores > 1 ? { workers: cores } : {});
-    const cycles = new CyclesAccountManager({ subnetType: this.subnetType, subnetSize: 13 });
-    const executor = new ExecutionEnvironment({
-      hypervisor: this.#hypervisor, cycles, subnetType: this.subnetType, ownSubnetId: this.subnetId, subnetSize: 13,
-      schedulerConfig: this.config, rootKey: this.rootKey,
+    this.#subnet = new Subnet({
+      subnetType: opts.subnetType ?? 'application',
+      ranges: opts.canisterRanges ?? [{ start: CanisterId.fromU64(0n), end: CanisterId.fromU64(0xfffffn) }],
+      clock: this.#clock, hypervisor: this.#hypervisor, cores,
+      ...(opts.subnetSize === undefined ? {} : { size: opts.subnetSize }),
+      ...(opts.nodes === undefined ? {} : { nodes: opts.nodes }),
+      ...(opts.subnetKeySeed === undefined ? {} : { keySeed: opts.subnetKeySeed }),
+      ...(opts.schedulerConfig === undefined ? {} : { schedulerConfig: opts.schedulerConfig }),
+      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      ...(opts.checkpointInterval === undefined ? {} : { checkpointInterval: opts.checkpointInterval }),
+      ...(opts.httpOutcalls === undefined ? {} : { httpOutcalls: opts.httpOutcalls }),
     });
-    this.#env = {
-      executor, config: this.config, parallelism: cores, cycles, induction: { cycles },
-      subnetMessages: new ManagementCanister({
-        execution: executor, cycles, ownSubnetId: this.subnetId, subnetType: this.subnetType, subnetSize: 13, schedulerCores: this.config.schedulerCores,
-        thresholdKeys: thresholdKeysForSeed(opts.seed),
-      }),
-    };
-    const adapter = opts.httpOutcalls === undefined || opts.httpOutcalls === 'manual' ? new ManualHttpAdapter() : opts.httpOutcalls;
-    this.#manualOutcalls = adapter instanceof ManualHttpAdapter ? adapter : undefined;
-    this.#outcalls = new CanisterHttpPool({
-      adapter, onArrival: () => this.#blockMaker.wake(),
-      transform: (q) => this.#queries.query(this.#committed, { receiver: q.canisterId, sender: MANAGEMENT_CANISTER_ID, methodName: q.methodName, arg: q.arg }),
-    });
-    this.#blockMaker = new LocalBlockMaker({
-      key, clock: this.#clock, canisterHttp: this.#outcalls, checkpointInterval: opts.checkpointInterval ?? 500n,
-      checkpointEarly: (height, summary) => checkpointDue(this.#state, this.config, height, summary),
-      onExpired: (m: SignedIngress) => { this.#expired.add(Buffer.from(m.messageId).toString('hex')); },
-    });
-    const canisterRanges = [{ start: CanisterId.fromU64(0n), end: CanisterId.fromU64(0xfffffn) }];
-    this.#state = ReplicatedState.empty(this.subnetId, this.subnetType, canisterRanges);
-    this.certifier = new StateCertifier(rootSubnetKeys(key, { canisterRanges }));
-    this.#committed = this.#state.snapshot();
-    this.#filter = new IngressFilter({ executor, cycles });
-    this.#queries = new QueryHandler({
-      executor, management: new ManagementQueries({ cycles }),
-      dataCertificate: (state, id) => this.certifier.certification(state).dataCertificate(id),
-    });
-    this.#history = new IngressHistoryReader(() => this.#committed);
+    this.subnetId = this.#subnet.subnetId;
+    this.rootKey = this.#subnet.rootKey;
+    this.subnetType = this.#subnet.subnetType;
+    this.config = this.#subnet.config;
+    this.certifier = this.#subnet.certifier;
   }
 
   /** A new subnet with no canisters (see {@link ReplicaOptions}). */
@@ -172,26 +139,40 @@ export class Replica {
   }
 
   /** The time of the last committed round, nanoseconds. */
-  get time(): bigint { return this.#committed.time; }
+  get time(): bigint { return this.#subnet.time; }
   /** The height of the last committed round. */
-  get height(): bigint { return this.#committed.metadata.height; }
+  get height(): bigint { return this.#subnet.height; }
   /** The last committed state, for reading (a snapshot; do not change it). */
-  get committedState(): ReplicatedState { return this.#committed; }
+  get committedState(): ReplicatedState { return this.#subnet.committedState; }
 
   // ---- rounds --------------------------------------------------------
 
   /** Executes one batch (with the pooled ingress that fits) and commits it. */
   tick(): Promise<BatchSummary> {
-    const run = this.#busy.then(async () => {
-      await this.#outcalls.prepare();
-      const batch = this.#blockMaker.makeBatch();
-      const summary = await processBatch(this.#state, batch, this.#env);
-      this.#committed = this.#state.snapshot();
-      this.#outcalls.sync(this.#committed);
-      return summary;
-    });
-    this.#busy = run.catch(() => undefined);
-    return run;
+    return this.#subnet.tick();
+  }
+
+  /** Whether the next batch would carry something (pooled ingress, an outcall answer). */
+  hasWork(): boolean {
+    return this.#subnet.hasWork();
+  }
+
+  /** Resolves once {@link hasWork} would say yes (or `signal` aborts: rejects). */
+  workArrived(signal?: AbortSignal): Promise<void> {
+    return this.#subnet.workArrived(signal);
+  }
+
+  /** Messages waiting in the block maker's pool. */
+  get pooledIngress(): number {
+    return this.#subnet.pooledIngress;
+  }
+
+  /**
+   * Changes the live state outside a batch, then commits it (PocketIC's
+   * direct edits). Not replayable from batches.
+   */
+  editState(edit: (state: ReplicatedState) => void): Promise<void> {
+    return this.#subnet.editState(edit);
   }
 
   /** Moves the clock forward (a `ManualClock` only); the next batch carries the new time. */
@@ -202,7 +183,7 @@ export class Replica {
 
   /** The full canonical hash of the last committed state (memory pages included). */
   stateHash(): Uint8Array {
-    return stateHash(this.#committed);
+    return this.#subnet.stateHash();
   }
 
   // ---- calls ---------------------------------------------------------
@@ -213,28 +194,23 @@ export class Replica {
    * @returns its message id (the request id).
    * @throws {UserErrorException} if the filter rejects it; {@link Error} if the pool refuses it.
    */
-  async submitCall(canisterId: CanisterId, method: string, arg: Uint8Array, opts: { sender?: PrincipalId } = {}): Promise<Uint8Array> {
-    await this.#busy;
-    const now = this.#clock.nowNanos() > this.#committed.time ? this.#clock.nowNanos() : this.#committed.time;
-    const nonce = new Uint8Array(8);
-    new DataView(nonce.buffer).setBigUint64(0, this.#nonce++);
-    const content = {
-      sender: opts.sender ?? PrincipalId.anonymous(), canisterId, methodName: method, arg, ingressExpiry: time(now + INGRESS_EXPIRY_NANOS), nonce,
-    };
-    const signed = signedIngressOf(content);
-    const verdict = await this.#filter.check(this.#committed, content, signed.payload.length, now, signed.messageId);
-    if (!verdict.ok) {
-      if (verdict.kind === 'rejected') throw new UserErrorException(verdict.error);
-      throw new Error(verdict.message);
-    }
-    const r = this.#blockMaker.submit(signed);
-    if (!r.ok) throw new Error(`the block maker refused the message: ${r.reason}`);
-    return signed.messageId;
+  submitCall(canisterId: CanisterId, method: string, arg: Uint8Array, opts: { sender?: PrincipalId } = {}): Promise<Uint8Array> {
+    return this.#subnet.submitCall(canisterId, method, arg, opts);
+  }
+
+  /** Runs the ingress filter on a call signed elsewhere (the HTTP server) against the last committed state. */
+  filterIngress(content: HttpCallContent, envelopeBytes: number, messageId: Uint8Array, now: bigint): Promise<IngressFilterResult> {
+    return this.#subnet.filterIngress(content, envelopeBytes, messageId, now);
+  }
+
+  /** Puts a signed, filtered ingress message into the block maker's pool. */
+  poolIngress(message: SignedIngress): SubmitResult {
+    return this.#subnet.poolIngress(message);
   }
 
   /** The status of a message in the last committed state (`undefined`: unknown). */
   ingressStatus(messageId: Uint8Array): IngressStatus | undefined {
-    return this.#history.status(messageId);
+    return this.#subnet.ingressStatus(messageId);
   }
 
   /**
@@ -244,12 +220,9 @@ export class Replica {
   async awaitCall(messageId: Uint8Array, opts: { maxRounds?: number } = {}): Promise<CallResult> {
     const max = opts.maxRounds ?? DEFAULT_MAX_ROUNDS;
     for (let rounds = 0; ; rounds++) {
-      const result = this.#history.result(messageId);
-      if (result !== undefined) return result;
-      const hex = Buffer.from(messageId).toString('hex');
-      if (this.#expired.has(hex)) throw new Error(`message ${hex} expired before it was inducted`);
-      if (this.#history.status(messageId)?.state.kind === 'done') throw new Error(`message ${hex} is done; its answer was dropped from the ingress history`);
-      if (rounds >= max) throw new Error(`message ${hex} has no answer after ${max} rounds`);
+      const poll = this.#subnet.pollCall(messageId);
+      if (poll.kind === 'done') return poll.result;
+      if (rounds >= max) throw new Error(`message ${Buffer.from(messageId).toString('hex')} has no answer after ${max} rounds`);
       await this.tick();
     }
   }
@@ -271,16 +244,15 @@ export class Replica {
    * `effectiveCanisterId` routes it as on the IC (one subnet here).
    * @throws {UserErrorException} with the error or reject (a canister's reject is IC0406).
    */
-  async query(
+  query(
     canisterId: CanisterId, method: string, arg: Uint8Array, opts: { sender?: PrincipalId; effectiveCanisterId?: CanisterId } = {},
   ): Promise<Uint8Array> {
-    const r = await this.#queries.query(this.#committed, {
-      receiver: canisterId, sender: opts.sender ?? PrincipalId.anonymous(), methodName: method, arg,
-      ...(opts.effectiveCanisterId === undefined ? {} : { effectiveCanisterId: opts.effectiveCanisterId }),
-    });
-    if ('reply' in r) return r.reply;
-    if ('reject' in r) throw new UserErrorException(userError(ErrorCode.CanisterRejectedMessage, r.reject.message));
-    throw new UserErrorException(r.error);
+    return this.#subnet.query(canisterId, method, arg, opts);
+  }
+
+  /** A query on the last committed round, its result as the query handler gives it (reply, reject or error). */
+  runQuery(query: UserQuery): Promise<QueryResult> {
+    return this.#subnet.runQuery(query);
   }
 
   // ---- management ----------------------------------------------------
@@ -304,16 +276,14 @@ export class Replica {
 
   /** A canister's balance in the last committed state, cycles. */
   cycleBalance(canisterId: CanisterId): bigint {
-    const c = this.#committed.canister(canisterId);
-    if (c === undefined) throw new UserErrorException(userError(ErrorCode.CanisterNotFound, `Canister ${canisterId.toText()} not found`));
-    return c.systemState.balance;
+    return this.#subnet.cycleBalance(canisterId);
   }
 
   // ---- HTTPS outcalls (manual adapter) -------------------------------
 
   /** The outcalls waiting for `mockHttpOutcall`, by id. @throws {TypeError} without the manual adapter. */
   pendingHttpOutcalls(): CanisterHttpAdapterRequest[] {
-    return this.#manual().pending();
+    return this.#subnet.pendingHttpOutcalls();
   }
 
   /**
@@ -323,18 +293,12 @@ export class Replica {
    * @throws {RangeError} if `requestId` is not pending; {@link TypeError} without the manual adapter.
    */
   mockHttpOutcall(requestId: bigint, answer: MockHttpOutcallAnswer): void {
-    this.#manual().respond(requestId, answer);
-  }
-
-  #manual(): ManualHttpAdapter {
-    if (this.#manualOutcalls === undefined) throw new TypeError("HTTPS outcalls are mocked only with the manual adapter (httpOutcalls: 'manual')");
-    return this.#manualOutcalls;
+    this.#subnet.mockHttpOutcall(requestId, answer);
   }
 
   /** Stops the sandbox workers (if the replica made them). The replica is unusable afterwards. */
   async close(): Promise<void> {
-    await this.#busy;
-    this.#outcalls.close();
+    await this.#subnet.close();
     if (this.#ownsHypervisor) await this.#hypervisor.close();
   }
 }

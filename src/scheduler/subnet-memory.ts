@@ -10,7 +10,7 @@ import type { CanisterId } from '../types/index.ts';
 
 /** Guaranteed-response message memory the subnet has left, bytes (may be negative when over). */
 export function subnetAvailableGuaranteedResponseMemory(state: ReplicatedState): SubnetMessageMemory {
-  let used = BigInt(state.subnetQueues.guaranteedResponseMemoryUsage());
+  let used = BigInt(state.subnetQueues.guaranteedResponseMemoryUsage() + state.streams.guaranteedResponsesBytes());
   for (const c of state.canisters()) used += c.systemState.guaranteedResponseMessageMemoryUsage();
   return { value: SUBNET_GUARANTEED_RESPONSE_MESSAGE_MEMORY_CAPACITY - used };
 }
@@ -22,10 +22,6 @@ export function isSubnetAddress(state: ReplicatedState, id: CanisterId): boolean
 
 /** Whether `id` falls in one of the subnet's canister id ranges (its part of the routing table). */
 export function isInOwnRanges(state: ReplicatedState, id: CanisterId): boolean {
-  const n = id.toU64();
-  if (n === undefined) return false;
-  return state.metadata.canisterAllocationRanges.some((r) => {
-    const [s, e] = [r.start.toU64(), r.end.toU64()];
-    return s !== undefined && e !== undefined && s <= n && n <= e;
-  });
+  if (id.toU64() === undefined) return false;
+  return state.metadata.networkTopology.route(id)?.equals(state.metadata.ownSubnetId) ?? false;
 }

@@ -63,6 +63,10 @@ export type { ChunkValidation } from './wasm-chunk-store.ts';
 export { IngressHistoryState, isValidTransition, statusString, ingressPayloadBytes } from './ingress-history.ts';
 export type { IngressState, IngressStatus } from './ingress-history.ts';
 export { ReplicatedState, SystemMetadata } from './replicated-state.ts';
+export { NetworkTopology } from './network-topology.ts';
+export type { SubnetTopology } from './network-topology.ts';
+export { Stream, Streams } from './streams.ts';
+export type { RejectReason, RejectSignal, StreamHeader, StreamSlice } from './streams.ts';
 export type { CanisterIdRange, RawRandContext } from './replicated-state.ts';
 export { SubnetCallContextManager } from './subnet-call-context-manager.ts';
 export type {

@@ -4,8 +4,10 @@
  * own queues (messages to and from the management canister) and the
  * metadata — subnet id and type, batch time and height, ingress history,
  * canister id allocation, heap-delta estimate, expected compiled Wasms,
- * the postponed `raw_rand` calls (`RawRandContext`), and the subnet call
- * contexts waiting for consensus (`SubnetCallContextManager`: HTTPS outcalls).
+ * the postponed `raw_rand` calls (`RawRandContext`), the subnet call
+ * contexts waiting for consensus (`SubnetCallContextManager`: HTTPS outcalls),
+ * the network topology (`network-topology.ts`) — and the outgoing XNet
+ * streams (`streams.ts`).
  *
  * Order: canisters are always visited in canister-id byte order (the
  * replica's `BTreeMap<CanisterId, CanisterState>`), never in insertion order.
@@ -27,6 +29,8 @@ import type { CanisterState } from './canister-state.ts';
 import type { Request } from './messages.ts';
 import { IngressHistoryState } from './ingress-history.ts';
 import { SubnetCallContextManager } from './subnet-call-context-manager.ts';
+import { NetworkTopology } from './network-topology.ts';
+import { Streams } from './streams.ts';
 import { hexOf } from './text.ts';
 
 /** An inclusive range of u64-form canister ids (`CanisterIdRange`). */
@@ -74,16 +78,23 @@ export class SystemMetadata {
   rawRandContexts: RawRandContext[] = [];
   /** Calls waiting for an answer from consensus (`subnet_call_context_manager`): HTTPS outcalls. */
   subnetCallContextManager = new SubnetCallContextManager();
+  /**
+   * The subnets of the network and the routing table (immutable; replaced
+   * when a batch brings a new one). Default: this subnet alone, hosting
+   * its allocation ranges.
+   */
+  networkTopology: NetworkTopology;
 
-  constructor(ownSubnetId: SubnetId, ownSubnetType: SubnetType, ranges: readonly CanisterIdRange[]) {
+  constructor(ownSubnetId: SubnetId, ownSubnetType: SubnetType, ranges: readonly CanisterIdRange[], networkTopology?: NetworkTopology) {
     this.ownSubnetId = ownSubnetId;
     this.ownSubnetType = ownSubnetType;
     this.canisterAllocationRanges = Object.freeze([...ranges]);
+    this.networkTopology = networkTopology ?? NetworkTopology.single(ownSubnetId, ownSubnetType, ranges);
   }
 
   /** A copy for a snapshot (the ingress history is shared copy-on-write). */
   fork(): SystemMetadata {
-    const m = new SystemMetadata(this.ownSubnetId, this.ownSubnetType, this.canisterAllocationRanges);
+    const m = new SystemMetadata(this.ownSubnetId, this.ownSubnetType, this.canisterAllocationRanges, this.networkTopology);
     m.batchTime = this.batchTime;
     m.height = this.height;
     m.ingressHistory = this.ingressHistory.fork();
@@ -126,20 +137,23 @@ export class ReplicatedState {
   readonly metadata: SystemMetadata;
   /** Messages to and from the management canister (`subnet_queues`). */
   readonly subnetQueues: CanisterQueues;
+  /** Outgoing XNet streams, by remote subnet (`streams`). */
+  readonly streams: Streams;
   readonly #canisters: Map<string, CanisterState>;
   /** Canisters this instance may change in place (not shared with a snapshot). */
   #owned = new Set<CanisterState>();
   #sortedKeys: string[] | undefined = undefined;
 
-  constructor(metadata: SystemMetadata, subnetQueues = new CanisterQueues(), canisters = new Map<string, CanisterState>()) {
+  constructor(metadata: SystemMetadata, subnetQueues = new CanisterQueues(), canisters = new Map<string, CanisterState>(), streams = new Streams()) {
     this.metadata = metadata;
     this.subnetQueues = subnetQueues;
     this.#canisters = canisters;
+    this.streams = streams;
   }
 
-  /** An empty subnet. */
-  static empty(ownSubnetId: SubnetId, ownSubnetType: SubnetType, ranges: readonly CanisterIdRange[]): ReplicatedState {
-    return new ReplicatedState(new SystemMetadata(ownSubnetId, ownSubnetType, ranges));
+  /** An empty subnet (alone in its network unless `networkTopology` is given). */
+  static empty(ownSubnetId: SubnetId, ownSubnetType: SubnetType, ranges: readonly CanisterIdRange[], networkTopology?: NetworkTopology): ReplicatedState {
+    return new ReplicatedState(new SystemMetadata(ownSubnetId, ownSubnetType, ranges, networkTopology));
   }
 
   get time(): Time { return this.metadata.batchTime; }
@@ -206,7 +220,7 @@ export class ReplicatedState {
    * shares every canister until one side asks for it with `canisterMut`.
    */
   snapshot(): ReplicatedState {
-    const copy = new ReplicatedState(this.metadata.fork(), this.subnetQueues.clone(), new Map(this.#canisters));
+    const copy = new ReplicatedState(this.metadata.fork(), this.subnetQueues.clone(), new Map(this.#canisters), this.streams.clone());
     copy.#sortedKeys = this.#sortedKeys;
     this.#owned = new Set();
     return copy;

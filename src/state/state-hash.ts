@@ -3,9 +3,10 @@
  * (`canonical-encoder.ts`) of every field of the replicated state — each
  * canister's system, execution and scheduler state and its snapshots (memory
  * pages by their cached Merkle hash, `PageMap.contentHash`), its queues and call contexts,
- * the subnet queues and the metadata with the ingress history.
+ * the subnet queues, the XNet streams and the metadata with the ingress
+ * history and the network topology.
  *
- *     stateHash = SHA-256(ds("ic-exec-state") ‖ metadata ‖ subnet queues ‖ (canister id ‖ canisterHash)* in id order)
+ *     stateHash = SHA-256(ds("ic-exec-state") ‖ metadata ‖ subnet queues ‖ streams ‖ (canister id ‖ canisterHash)* in id order)
  *
  * Order is canonical wherever the IC's semantics do not depend on it:
  * canisters, controllers, call contexts, callbacks, queue pairs, ingress
@@ -33,7 +34,9 @@ import type { CanisterSnapshot } from './canister-snapshots.ts';
 import type { CanisterState } from './canister-state.ts';
 import type { IngressHistoryState, IngressState } from './ingress-history.ts';
 import type { CanisterMessage, Payload } from './messages.ts';
+import type { NetworkTopology } from './network-topology.ts';
 import type { ReplicatedState, SystemMetadata } from './replicated-state.ts';
+import type { Streams } from './streams.ts';
 import type { SubnetCallContextManager } from './subnet-call-context-manager.ts';
 import type { SystemState } from './system-state.ts';
 import type { CanisterMessageOrTask, ExecutionTask } from './task-queue.ts';
@@ -223,6 +226,23 @@ function metadata(e: E, m: SystemMetadata): void {
   e.list([...m.expectedCompiledWasms].sort(), (h) => e.str(h));
   e.list(m.rawRandContexts, (c) => { encodeMessage(e, c.request); e.nat(c.executionRound).nat(c.time); });
   subnetCallContexts(e, m.subnetCallContextManager);
+  topology(e, m.networkTopology);
+}
+
+function topology(e: E, t: NetworkTopology): void {
+  e.tag('network_topology').list(t.subnets, (s) => {
+    id(e, s.subnetId); e.tag(s.subnetType).nat(BigInt(s.size));
+    e.list(s.ranges, (r) => { id(e, r.start); id(e, r.end); });
+  });
+}
+
+/** Encodes the outgoing streams (remote subnet order; messages, signals in index order). */
+function streams(e: E, s: Streams): void {
+  e.tag('streams').list(s.entries(), ({ subnetId, stream }) => {
+    id(e, subnetId); e.nat(stream.begin).nat(stream.signalsEnd);
+    e.list(stream.rejectSignals, (r) => e.nat(r.index).tag(r.reason));
+    e.list(stream.messages, (m) => encodeMessage(e, m));
+  });
 }
 
 function subnetCallContexts(e: E, m: SubnetCallContextManager): void {
@@ -239,6 +259,7 @@ export function stateHash(state: ReplicatedState): Uint8Array {
   const e = new CanonicalEncoder();
   metadata(e, state.metadata);
   encodeQueues(e, state.subnetQueues);
+  streams(e, state.streams);
   e.list(state.canisters(), (c) => { id(e, c.canisterId); e.raw(canisterStateHash(c)); });
   return domainSeparated('ic-exec-state', e.bytesView());
 }
