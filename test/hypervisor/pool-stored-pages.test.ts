@@ -58,11 +58,20 @@ describe('stored pages in sandbox workers', () => {
       hv.dropInstances(id); // a fresh instance: the whole heap loaded from stored pages
       out.push(seen(await test.ingress(id, 'write', NONE)));
       out.push(seen(await test.query(id, 'read', NONE)));
+      // a query on the evicted state itself, now an older snapshot: sent as a page delta from a newer state
+      const onSnapshot = await hv.execute({
+        canisterId: id, state: x, entryPoint: { kind: 'query', method: 'read' },
+        apiType: { kind: 'nonReplicatedQuery', time: test.time, caller: id, arg: NONE },
+        systemState: { canisterId: id, balance: 10n ** 12n, subnetId: test.env.subnetId }, limits: { message: 10n ** 9n },
+      });
+      assert.equal(onSnapshot.kind, 'finished');
+      out.push(onSnapshot.kind === 'finished' ? Buffer.from(onSnapshot.result.response?.kind === 'reply' ? onSnapshot.result.response.payload : []).toString('hex') : '');
       const after = test.canisterState(id).execution;
       out.push([after.heap.contentHash(), after.stable.pages.contentHash(), after.globals]);
       transcripts.push(out);
     }
     assert.deepEqual(transcripts[1], transcripts[0]);
+    assert.equal((transcripts[0][7] as string).slice(0, 16), Buffer.from(new BigUint64Array([3n]).buffer).toString('hex'), 'the snapshot shows 3 writes');
     assert.deepEqual((transcripts[0][6] as { reply: string }).reply.slice(0, 16), Buffer.from(new BigUint64Array([5n]).buffer).toString('hex'));
     assert.ok(stores[1].reads > 0, 'the worker loaded stored pages through the channel');
     assert.equal(hypervisors[1].pool?.stats.workerDeaths, 0);
