@@ -85,10 +85,17 @@ export function targetCanisterOf(methodName: string, arg: Uint8Array): CanisterI
   return principalOf(decodeField(arg, field, IDL.Principal));
 }
 
-/** The effective canister id of an ingress call to `aaaaa-aa` ({@link targetCanisterOf}), or why it cannot be inducted. */
+/** Provisional methods: free, so no canister pays and there is no effective canister id (the replica's `Ok(None)`). */
+const NO_EFFECTIVE_CANISTER: ReadonlySet<string> = new Set(['provisional_create_canister_with_cycles', 'provisional_top_up_canister']);
+
+/**
+ * The effective canister id of an ingress call to `aaaaa-aa` ({@link targetCanisterOf}, none for the
+ * provisional methods), or why it cannot be inducted.
+ */
 export function extractEffectiveCanisterId(methodName: string, arg: Uint8Array): EffectiveCanisterIdResult {
   if (!IC00_METHOD_NAMES.has(methodName)) return { ok: false, error: 'UnknownSubnetMethod' };
   if (IC00_CANISTER_ONLY_METHODS.has(methodName)) return { ok: false, error: 'SubnetMethodNotAllowed' };
+  if (NO_EFFECTIVE_CANISTER.has(methodName)) return { ok: true };
   try {
     const id = targetCanisterOf(methodName, arg);
     return id === undefined ? { ok: true } : { ok: true, id };
