@@ -3,6 +3,9 @@
 // re-exported; add an export only with a reason.
 export { Replica, DEFAULT_START_TIME } from './replica/index.ts';
 export type { ReplicaOptions, CallResult, CanisterSettingsArgs, InstallMode } from './replica/index.ts';
+// Several subnets exchanging XNet streams (cross-subnet calls in tests; PocketIC's multi-subnet instances).
+export { Network, Subnet } from './network/index.ts';
+export type { NetworkOptions, NetworkSubnetConfig } from './network/index.ts';
 export { CanisterId, PrincipalId, SubnetId } from './types/index.ts';
 export { ErrorCode, RejectCode, UserErrorException, formatUserError } from './errors/index.ts';
 export type { UserError } from './errors/index.ts';

@@ -16,71 +16,33 @@ import { Principal } from '@dfinity/principal';
 import { subnetConfigFor } from '../config/index.ts';
 import type { SchedulerConfig, SubnetType } from '../config/index.ts';
 import { LocalBlockMaker } from '../consensus/index.ts';
-import type { SignedIngress, SubmitResult, XNetPayloadBuilder } from '../consensus/index.ts';
+import type { Batch, SignedIngress, SubmitResult } from '../consensus/index.ts';
 import { BlsKeyPair } from '../crypto/index.ts';
 import { CyclesAccountManager } from '../cycles/index.ts';
 import { SeededEntropy } from '../env/index.ts';
 import type { Clock } from '../env/index.ts';
 import { ErrorCode, UserErrorException, userError } from '../errors/index.ts';
 import { ExecutionEnvironment } from '../execution/index.ts';
-import type { Hypervisor } from '../hypervisor/index.ts';
 import { CanisterHttpPool, ManualHttpAdapter } from '../http-outcalls/index.ts';
-import type { CanisterHttpAdapter, CanisterHttpAdapterRequest, MockHttpOutcallAnswer } from '../http-outcalls/index.ts';
+import type { CanisterHttpAdapterRequest, MockHttpOutcallAnswer } from '../http-outcalls/index.ts';
 import { ManagementCanister, ManagementQueries, thresholdKeysForSeed } from '../management/index.ts';
-import type { ThresholdKeys } from '../management/index.ts';
 import { IngressFilter, IngressHistoryReader } from '../ingress/index.ts';
-import type { IngressFilterResult, IngressResult } from '../ingress/index.ts';
+import type { IngressFilterResult } from '../ingress/index.ts';
 import { processBatch, signedIngressOf } from '../messaging/index.ts';
 import type { BatchSummary, HttpCallContent } from '../messaging/index.ts';
 import { QueryHandler } from '../query/index.ts';
 import type { QueryResult, UserQuery } from '../query/index.ts';
 import { StateCertifier, rootSubnetKeys } from '../state-manager/index.ts';
-import type { NodeKey } from '../state-manager/index.ts';
 import { checkpointDue } from '../scheduler/index.ts';
 import type { RoundEnvironment } from '../scheduler/index.ts';
 import { NetworkTopology, ReplicatedState, stateHash } from '../state/index.ts';
 import type { CanisterIdRange, IngressStatus } from '../state/index.ts';
 import { MANAGEMENT_CANISTER_ID, PrincipalId, SubnetId, time } from '../types/index.ts';
 import type { CanisterId } from '../types/index.ts';
+import type { CallPoll, SubnetHooks, SubnetOptions } from './subnet-options.ts';
 
 /** How far ahead submitted calls expire: 4 minutes (inside the 5-minute window). */
 const INGRESS_EXPIRY_NANOS = 240n * 1_000_000_000n;
-
-/** Options of a {@link Subnet}. */
-export interface SubnetOptions {
-  readonly subnetType: Exclude<SubnetType, 'verified_application'>;
-  /** Nodes (scales fees). Default 13. */
-  readonly size?: number;
-  /** The subnet's canister id ranges; new canister ids come from them, in order. */
-  readonly ranges: readonly CanisterIdRange[];
-  /** The network it is part of (must hold it with `ranges`). Default: the subnet alone. */
-  readonly topology?: NetworkTopology;
-  /** The wall clock batches are stamped from. */
-  readonly clock: Clock;
-  /** Runs the canisters (shared between subnets; the subnet never closes it). */
-  readonly hypervisor: Hypervisor;
-  /** Scheduler partitions run at the same time. Default 1. */
-  readonly cores?: number;
-  /** Overrides of the subnet type's scheduler configuration. */
-  readonly schedulerConfig?: Partial<SchedulerConfig>;
-  /** Seed of the subnet key (its id and random tape). Default `ic-exec-replica`. */
-  readonly seed?: string;
-  /** Seed of the subnet key alone, overriding `seed` for it (the threshold keys still follow `seed`). */
-  readonly keySeed?: string;
-  /** The threshold master keys the management canister holds. Default: those of `seed` (PocketIC's without one). */
-  readonly thresholdKeys?: ThresholdKeys;
-  /** The subnet's nodes and their Ed25519 keys, certified under `/subnet/<sid>/node`. Default none. */
-  readonly nodes?: readonly NodeKey[];
-  /** Checkpoint every n batches; 0 for never. Default 500. */
-  readonly checkpointInterval?: bigint;
-  /** The HTTPS-outcall adapter: `'manual'` (default) or one to use. */
-  readonly httpOutcalls?: 'manual' | CanisterHttpAdapter;
-  /** Where the XNet slices of its batches come from (a network). Default: none. */
-  readonly xnet?: (subnet: Subnet) => XNetPayloadBuilder;
-}
-
-/** Where a submitted call stands. */
-export type CallPoll = { readonly kind: 'done'; readonly result: IngressResult } | { readonly kind: 'pending' };
 
 /** One subnet (see the module header). */
 export class Subnet {
@@ -105,6 +67,7 @@ export class Subnet {
   #committed: ReplicatedState;
   /** A topology to carry in the next batch (the first batch always carries one). */
   #announce: NetworkTopology | undefined;
+  readonly #hooks: SubnetHooks;
   readonly #expired = new Set<string>();
   #nonce = 0n;
   #busy: Promise<unknown> = Promise.resolve();
@@ -114,7 +77,8 @@ export class Subnet {
     this.size = opts.size ?? 13;
     this.ranges = Object.freeze([...opts.ranges]);
     this.config = Object.freeze({ ...subnetConfigFor(this.subnetType).scheduler, ...opts.schedulerConfig });
-    const key = BlsKeyPair.fromSeed(new SeededEntropy(opts.keySeed ?? opts.seed ?? 'ic-exec-replica').bytes(32));
+    const key = opts.key ?? BlsKeyPair.fromSeed(new SeededEntropy(opts.keySeed ?? opts.seed ?? 'ic-exec-replica').bytes(32));
+    this.#hooks = opts.hooks ?? {};
     this.rootKey = key.publicKeyDer;
     this.subnetId = SubnetId.fromPrincipalId(PrincipalId.fromPrincipal(Principal.selfAuthenticating(key.publicKeyDer)));
     this.#clock = opts.clock;
@@ -139,12 +103,14 @@ export class Subnet {
       transform: (q) => this.#queries.query(this.#committed, { receiver: q.canisterId, sender: MANAGEMENT_CANISTER_ID, methodName: q.methodName, arg: q.arg }),
     });
     const topology = opts.topology ?? NetworkTopology.single(this.subnetId, this.subnetType, this.ranges, this.size);
-    this.#announce = topology;
-    this.#state = ReplicatedState.empty(this.subnetId, this.subnetType, this.ranges, topology);
+    this.#state = opts.initialState ?? ReplicatedState.empty(this.subnetId, this.subnetType, this.ranges, topology);
+    // The first batch carries the topology (a new subnet's, or a recovered one's if it changed).
+    if (opts.initialState === undefined || opts.topology !== undefined) this.#announce = topology;
     this.#blockMaker = new LocalBlockMaker({
       key, clock: this.#clock, canisterHttp: this.#outcalls, checkpointInterval: opts.checkpointInterval ?? 500n,
       checkpointEarly: (height, summary) => checkpointDue(this.#state, this.config, height, summary),
       onExpired: (m: SignedIngress) => { this.#expired.add(Buffer.from(m.messageId).toString('hex')); },
+      ...(opts.resumeAfter === undefined ? {} : { resumeAfter: opts.resumeAfter }),
       ...(opts.xnet === undefined ? {} : { xnet: opts.xnet(this) }),
       networkTopology: () => {
         const t = this.#announce;
@@ -178,14 +144,31 @@ export class Subnet {
 
   /** Executes one batch (with the pooled ingress that fits, answers and XNet slices) and commits it. */
   tick(): Promise<BatchSummary> {
-    const run = this.#busy.then(async () => {
+    return this.#serialized(async () => {
       await this.#outcalls.prepare();
-      const batch = this.#blockMaker.makeBatch();
-      const summary = await processBatch(this.#state, batch, this.#env);
-      this.#committed = this.#state.snapshot();
-      this.#outcalls.sync(this.#committed);
-      return summary;
+      return this.#execute(this.#blockMaker.makeBatch());
     });
+  }
+
+  /**
+   * Executes a batch made elsewhere (replay of a batch log) and commits it.
+   * It must follow the last batch executed; the block maker is not told.
+   */
+  executeBatch(batch: Batch): Promise<BatchSummary> {
+    return this.#serialized(() => this.#execute(batch));
+  }
+
+  async #execute(batch: Batch): Promise<BatchSummary> {
+    await this.#hooks.beforeExecute?.(batch);
+    const summary = await processBatch(this.#state, batch, this.#env);
+    this.#committed = this.#state.snapshot();
+    this.#outcalls.sync(this.#committed);
+    await this.#hooks.afterCommit?.(batch, this.#committed);
+    return summary;
+  }
+
+  #serialized<T>(f: () => Promise<T>): Promise<T> {
+    const run = this.#busy.then(f);
     this.#busy = run.catch(() => undefined);
     return run;
   }
@@ -210,13 +193,11 @@ export class Subnet {
    * direct edits: certified time, stable memory, cycles). Not replayable
    * from the batch log.
    */
-  async editState(edit: (state: ReplicatedState) => void): Promise<void> {
-    const run = this.#busy.then(() => {
+  editState(edit: (state: ReplicatedState) => void): Promise<void> {
+    return this.#serialized(async () => {
       edit(this.#state);
       this.#committed = this.#state.snapshot();
     });
-    this.#busy = run.catch(() => undefined);
-    await run;
   }
 
   /** The full canonical hash of the last committed state (memory pages included). */
