@@ -50,6 +50,8 @@ export class PocketIcInstance {
   #closed = false;
   /** The subnet each submitted message went to, by hex message id (the newest {@link MAX_REMEMBERED_MESSAGES}). */
   readonly #messages = new Map<string, PocketSubnet>();
+  /** The next canister log index not yet printed, by canister. */
+  readonly #logSeen = new Map<string, bigint>();
 
   private constructor(id: number, network: SubnetNetwork, clock: ManualClock) {
     this.id = id;
@@ -126,9 +128,25 @@ export class PocketIcInstance {
     return done(null);
   }
 
-  /** One round on every subnet. */
+  /** One round on every subnet; canister log records the round added go to stderr (pic-js `showCanisterLogs`). */
   async tick(): Promise<void> {
     await this.network.tick();
+    this.#printCanisterLogs();
+  }
+
+  #printCanisterLogs(): void {
+    for (const s of this.network.subnets) {
+      for (const c of s.replica.committedState.canisters()) {
+        const log = c.systemState.canisterLog;
+        const id = c.canisterId.toText();
+        const seen = this.#logSeen.get(id) ?? 0n;
+        if (log.nextIdx <= seen) continue;
+        this.#logSeen.set(id, log.nextIdx);
+        for (const r of log.records) {
+          if (r.idx >= seen) process.stderr.write(`[Canister ${id}] ${Buffer.from(r.content).toString('utf8')}\n`);
+        }
+      }
+    }
   }
 
   // ---- auto progress (live mode) ---------------------------------------
