@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Network, Subnet } from '../../src/network/index.ts';
 import { CanisterId, MANAGEMENT_CANISTER_ID } from '../../src/types/index.ts';
+import { ErrorCode, UserErrorException } from '../../src/errors/index.ts';
+import { decodeCreateResult, encodeProvisionalCreateArgs } from '../../src/replica/index.ts';
 import { IDL, NONE, dec, enc, p } from '../replica/support.ts';
 import { nodeWasm } from '../replica/canisters.ts';
 import { appNetwork, installOn, rangeOf, relayAnswer, relayArg, relayWasm, walletWasm } from './support.ts';
@@ -35,6 +37,16 @@ describe('XNet: calls between two subnets', () => {
     assert.equal(net.route(b), B);
     assert.ok(A.committedState.hasCanister(a) && !B.committedState.hasCanister(a));
     assert.ok(B.committedState.hasCanister(b) && !A.committedState.hasCanister(b));
+  });
+
+  it('provisional creation with a specified id lands on the subnet hosting it; another subnet refuses it', async () => {
+    const wanted = CanisterId.fromU64((rangeOf(1).start.toU64() as bigint) + 500n);
+    const create = (opts: { effectiveCanisterId?: CanisterId }) =>
+      net.updateCall(MANAGEMENT_CANISTER_ID, 'provisional_create_canister_with_cycles', encodeProvisionalCreateArgs({ specifiedId: wanted }), opts);
+    await assert.rejects(create({ effectiveCanisterId: rangeOf(0).start }), (e: UserErrorException) =>
+      e.userError.code === ErrorCode.CanisterNotHostedBySubnet && e.userError.description.includes(`is not hosted by subnet ${A.subnetId.toText()}`));
+    assert.ok(decodeCreateResult(await create({})).equals(wanted), 'routed by specified_id');
+    assert.ok(B.committedState.hasCanister(wanted) && net.route(wanted) === B);
   });
 
   it('A calls B and awaits, back and forth (ping/pong across subnets)', async () => {
