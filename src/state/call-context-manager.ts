@@ -93,6 +93,16 @@ export function canisterDidNotReplyError(canisterId: CanisterId): UserError {
   return userError(ErrorCode.CanisterDidNotReply, `Canister ${canisterId.toText()} did not reply to the call`);
 }
 
+/** What a checkpoint keeps of a {@link CallContextManager} (src/state/checkpoint). */
+export interface CallContextManagerCheckpoint {
+  readonly nextCallContextId: bigint;
+  readonly nextCallbackId: bigint;
+  /** In the map's order (id order). */
+  readonly callContexts: readonly (readonly [CallContextId, CallContext])[];
+  readonly callbacks: readonly (readonly [CallbackId, Callback])[];
+  readonly unexpiredCallbacks: readonly CallbackId[];
+}
+
 const byId = <T>(m: Map<bigint, T>): [bigint, T][] => [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 
 /** The call contexts and callbacks of one canister (see the module header). */
@@ -105,6 +115,26 @@ export class CallContextManager {
   #unexpired = new Set<CallbackId>();
   /** Callbacks per call context (derived from `#callbacks`). */
   #outstanding = new Map<CallContextId, number>();
+
+  /** The manager as a checkpoint keeps it. */
+  toCheckpoint(): CallContextManagerCheckpoint {
+    return {
+      nextCallContextId: this.#nextCallContextId, nextCallbackId: this.#nextCallbackId,
+      callContexts: [...this.#callContexts], callbacks: [...this.#callbacks], unexpiredCallbacks: [...this.#unexpired],
+    };
+  }
+
+  /** The manager a checkpoint kept (outstanding calls per context follow from the callbacks). */
+  static fromCheckpoint(c: CallContextManagerCheckpoint): CallContextManager {
+    const m = new CallContextManager();
+    m.#nextCallContextId = c.nextCallContextId;
+    m.#nextCallbackId = c.nextCallbackId;
+    m.#callContexts = new Map(c.callContexts);
+    m.#callbacks = new Map(c.callbacks);
+    m.#unexpired = new Set(c.unexpiredCallbacks);
+    for (const cb of m.#callbacks.values()) m.#outstanding.set(cb.callContextId, m.outstandingCalls(cb.callContextId) + 1);
+    return m;
+  }
 
   clone(): CallContextManager {
     const m = new CallContextManager();

@@ -19,6 +19,13 @@ import type { CanisterLogRecord } from '../system-api/index.ts';
 /** Bytes a log record takes beyond its content. */
 export const CANISTER_LOG_RECORD_OVERHEAD = 40;
 
+/** What a checkpoint keeps of a {@link CanisterLog} (src/state/checkpoint). */
+export interface CanisterLogCheckpoint {
+  readonly capacity: number;
+  readonly records: readonly CanisterLogRecord[];
+  readonly nextIdx: bigint;
+}
+
 /** A canister's log buffer (see the module header). */
 export class CanisterLog {
   #capacity: number;
@@ -29,6 +36,21 @@ export class CanisterLog {
   /** @param capacity buffer size in bytes (default 4 KiB). */
   constructor(capacity = Number(MAX_CANISTER_LOG_BUFFER_SIZE)) {
     this.#capacity = capacity;
+  }
+
+  /** The log as a checkpoint keeps it. */
+  toCheckpoint(): CanisterLogCheckpoint {
+    return { capacity: this.#capacity, records: this.#records.slice(), nextIdx: this.#nextIdx };
+  }
+
+  /** The log a checkpoint kept (bytes used follow from the records). */
+  static fromCheckpoint(c: CanisterLogCheckpoint): CanisterLog {
+    const l = new CanisterLog();
+    l.#capacity = c.capacity;
+    l.#records = c.records.slice();
+    l.#used = l.#records.reduce((n, r) => n + r.content.length + CANISTER_LOG_RECORD_OVERHEAD, 0);
+    l.#nextIdx = c.nextIdx;
+    return l;
   }
 
   clone(): CanisterLog {
@@ -130,11 +152,31 @@ export function canisterChangeBytes(change: CanisterChange): number {
   return bytes;
 }
 
+/** What a checkpoint keeps of a {@link CanisterHistory} (src/state/checkpoint). */
+export interface CanisterHistoryCheckpoint {
+  readonly changes: readonly CanisterChange[];
+  readonly totalNumChanges: bigint;
+}
+
 /** The last 20 changes of a canister and how many there ever were. */
 export class CanisterHistory {
   #changes: CanisterChange[] = [];
   #totalNumChanges = 0n;
   #memoryUsage = 0;
+
+  /** The history as a checkpoint keeps it. */
+  toCheckpoint(): CanisterHistoryCheckpoint {
+    return { changes: this.#changes.slice(), totalNumChanges: this.#totalNumChanges };
+  }
+
+  /** The history a checkpoint kept (memory use follows from the changes). */
+  static fromCheckpoint(c: CanisterHistoryCheckpoint): CanisterHistory {
+    const h = new CanisterHistory();
+    h.#changes = c.changes.map((x) => Object.freeze({ ...x }));
+    h.#totalNumChanges = c.totalNumChanges;
+    h.#memoryUsage = h.#changes.reduce((n, x) => n + canisterChangeBytes(x), 0);
+    return h;
+  }
 
   clone(): CanisterHistory {
     const h = new CanisterHistory();

@@ -32,6 +32,20 @@ interface Slot<T> {
   readonly response: boolean;
 }
 
+/** What a checkpoint keeps of a {@link CanisterQueue} (src/state/checkpoint). */
+export interface CanisterQueueCheckpoint<T> {
+  readonly capacity: number;
+  /** The entries, front first. */
+  readonly slots: readonly Slot<T>[];
+  /** Response slots reserved and not used yet. */
+  readonly reservedSlots: number;
+}
+
+/** What a checkpoint keeps of an {@link IngressQueue}: its queues in service order. */
+export interface IngressQueueCheckpoint {
+  readonly queues: readonly (readonly [string, readonly Ingress[]])[];
+}
+
 /** A FIFO with separate request and response capacities (see the module header). */
 export class CanisterQueue<T> {
   readonly capacity: number;
@@ -41,6 +55,21 @@ export class CanisterQueue<T> {
 
   constructor(capacity: number) {
     this.capacity = capacity;
+  }
+
+  /** The queue as a checkpoint keeps it. */
+  toCheckpoint(): CanisterQueueCheckpoint<T> {
+    return { capacity: this.capacity, slots: this.#queue.slice(), reservedSlots: this.reservedSlots() };
+  }
+
+  /** The queue a checkpoint kept (slot counts follow from the entries and the reservations). */
+  static fromCheckpoint<T>(c: CanisterQueueCheckpoint<T>): CanisterQueue<T> {
+    const q = new CanisterQueue<T>(c.capacity);
+    q.#queue = c.slots.map((s) => ({ item: s.item, response: s.response }));
+    const responses = q.#queue.filter((s) => s.response).length;
+    q.#requestSlots = q.#queue.length - responses;
+    q.#responseSlots = responses + c.reservedSlots;
+    return q;
   }
 
   /** A copy sharing the (immutable) items. */
@@ -159,6 +188,26 @@ export class IngressQueue {
   #queues = new Map<string, Ingress[]>();
   #count = 0;
   #sizeBytes = INGRESS_QUEUE_STRUCT_BYTES;
+
+  /** The queue as a checkpoint keeps it. */
+  toCheckpoint(): IngressQueueCheckpoint {
+    return { queues: this.#schedule.map((k) => [k, (this.#queues.get(k) as Ingress[]).slice()] as const) };
+  }
+
+  /** The queue a checkpoint kept (count and size follow from the messages). */
+  static fromCheckpoint(c: IngressQueueCheckpoint): IngressQueue {
+    const q = new IngressQueue();
+    for (const [key, msgs] of c.queues) {
+      q.#schedule.push(key);
+      q.#queues.set(key, msgs.slice());
+      q.#sizeBytes += PER_CANISTER_INGRESS_QUEUE_OVERHEAD_BYTES;
+      for (const m of msgs) {
+        q.#count++;
+        q.#sizeBytes += ARC_BYTES + ingressCountBytes(m);
+      }
+    }
+    return q;
+  }
 
   clone(): IngressQueue {
     const q = new IngressQueue();

@@ -54,6 +54,18 @@ export type { CanisterInput, InputItem, OutputItem, PushInputResult, QueuePair, 
 
 const keyOf = (id: CanisterId): string => hexOf(id.bytesView());
 
+/** What a checkpoint keeps of {@link CanisterQueues} (src/state/checkpoint). */
+export interface CanisterQueuesCheckpoint {
+  readonly ingress: IngressQueue;
+  /** Every queue pair (empty ones too), in the map's order. */
+  readonly pairs: readonly QueuePair[];
+  readonly schedule: InputSchedule;
+  readonly reservations: number;
+  readonly callbacksWithEnqueuedResponse: readonly bigint[];
+  /** The next entry's sequence number (expiry breaks ties by it). */
+  readonly seq: bigint;
+}
+
 /** A canister's message queues (see the module header). */
 export class CanisterQueues {
   #ingress = new IngressQueue();
@@ -64,6 +76,26 @@ export class CanisterQueues {
   /** Callbacks whose response (real or compact) is queued, to catch duplicates. */
   #callbacksWithEnqueuedResponse = new Set<bigint>();
   #seq = 0n;
+
+  /** The queues as a checkpoint keeps them (the parts are live: encode them at once). */
+  toCheckpoint(): CanisterQueuesCheckpoint {
+    return {
+      ingress: this.#ingress, pairs: [...this.#pairs.values()], schedule: this.#schedule, reservations: this.#reservations,
+      callbacksWithEnqueuedResponse: [...this.#callbacksWithEnqueuedResponse], seq: this.#seq,
+    };
+  }
+
+  /** The queues a checkpoint kept (taking over its parts). */
+  static fromCheckpoint(c: CanisterQueuesCheckpoint): CanisterQueues {
+    const q = new CanisterQueues();
+    q.#ingress = c.ingress;
+    for (const p of c.pairs) q.#pairs.set(keyOf(p.peer), p);
+    q.#schedule = c.schedule;
+    q.#reservations = c.reservations;
+    q.#callbacksWithEnqueuedResponse = new Set(c.callbacksWithEnqueuedResponse);
+    q.#seq = c.seq;
+    return q;
+  }
 
   /** A copy sharing the immutable messages. */
   clone(): CanisterQueues {

@@ -153,6 +153,17 @@ export class CanisterSnapshots {
     this.#memoryUsage = total;
   }
 
+  /** The snapshots as a checkpoint keeps them (src/state/checkpoint), in id order. */
+  toCheckpoint(): { readonly snapshots: readonly CanisterSnapshot[] } {
+    return { snapshots: [...this.#byId.values()] };
+  }
+
+  /** The collection a checkpoint kept (memory use follows from the snapshots). */
+  static fromCheckpoint(c: { readonly snapshots: readonly CanisterSnapshot[] }): CanisterSnapshots {
+    if (c.snapshots.length === 0) return CanisterSnapshots.EMPTY;
+    return new CanisterSnapshots(new Map(c.snapshots.map((s) => [hexOf(s.id.bytes), s] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))));
+  }
+
   get count(): number { return this.#byId.size; }
   /** Memory of all snapshots (`snapshots_memory_usage`). Bytes. */
   get memoryUsage(): bigint { return this.#memoryUsage; }

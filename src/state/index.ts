@@ -73,3 +73,7 @@ export type {
   CanisterHttpHeader, CanisterHttpMethod, CanisterHttpRequestContext, CanisterHttpTransform,
 } from './subnet-call-context-manager.ts';
 export { stateHash, canisterStateHash } from './state-hash.ts';
+export {
+  encodeState, decodeState, CHECKPOINT_VERSION, OBJECT_KIND, OBJECT_KEY_BYTES, objectKey, objectReferences, objectMatchesKey, compilerOf,
+} from './checkpoint/index.ts';
+export type { EncodeStateResult, DecodeStateResult, PageSink, PageSource, ModuleCompiler } from './checkpoint/index.ts';

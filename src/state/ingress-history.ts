@@ -77,6 +77,14 @@ export function statusString(status: IngressStatus | undefined): string {
 
 interface Entry { readonly messageId: Uint8Array; readonly status: IngressStatus }
 
+/** What a checkpoint keeps of an {@link IngressHistoryState} (src/state/checkpoint), in the maps' orders. */
+export interface IngressHistoryCheckpoint {
+  readonly statuses: readonly (readonly [Uint8Array, IngressStatus])[];
+  /** Pruning times with the message ids enrolled (an id may be enrolled at a time after its status was pruned). */
+  readonly pruningTimes: readonly (readonly [bigint, readonly Uint8Array[]])[];
+  readonly nextTerminalTime: bigint;
+}
+
 /** The ingress history (see the module header). */
 export class IngressHistoryState {
   #statuses = new Map<string, Entry>();
@@ -84,6 +92,28 @@ export class IngressHistoryState {
   #nextTerminalTime = 0n;
   #memoryUsage = 0;
   #shared = false;
+
+  /** The history as a checkpoint keeps it. */
+  toCheckpoint(): IngressHistoryCheckpoint {
+    return {
+      statuses: [...this.#statuses.values()].map((e) => [e.messageId, e.status] as const),
+      pruningTimes: [...this.#pruningTimes].map(([t, ids]) => [t, [...ids].map((k) => Uint8Array.from(Buffer.from(k, 'hex')))] as const),
+      nextTerminalTime: this.#nextTerminalTime,
+    };
+  }
+
+  /** The history a checkpoint kept (memory use follows from the statuses). */
+  static fromCheckpoint(c: IngressHistoryCheckpoint): IngressHistoryState {
+    const h = new IngressHistoryState();
+    for (const [messageId, status] of c.statuses) {
+      h.#statuses.set(hexOf(messageId), { messageId, status });
+      h.#memoryUsage += ingressPayloadBytes(status);
+    }
+    for (const [t, ids] of c.pruningTimes) h.#pruningTimes.set(t, new Set(ids.map((m) => hexOf(m))));
+    h.#nextTerminalTime = c.nextTerminalTime;
+    h.#shared = false;
+    return h;
+  }
 
   /** A copy for a snapshot; both copy their maps on their next write. */
   fork(): IngressHistoryState {

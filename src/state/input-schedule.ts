@@ -17,12 +17,34 @@ const NEXT_SOURCE: Readonly<Record<InputSource, InputSource>> = {
   localSubnet: 'ingress', ingress: 'remoteSubnet', remoteSubnet: 'localSubnet',
 };
 
+/** What a checkpoint keeps of an {@link InputSchedule}. */
+export interface InputScheduleCheckpoint {
+  readonly nextInputSource: InputSource;
+  readonly local: readonly CanisterId[];
+  readonly remote: readonly CanisterId[];
+}
+
 /** Round-robin over input sources and, within each canister source, over senders. */
 export class InputSchedule {
   nextInputSource: InputSource = 'localSubnet';
   local: CanisterId[] = [];
   remote: CanisterId[] = [];
   readonly #scheduled = new Set<string>();
+
+  /** The schedule as a checkpoint keeps it. */
+  toCheckpoint(): InputScheduleCheckpoint {
+    return { nextInputSource: this.nextInputSource, local: this.local.slice(), remote: this.remote.slice() };
+  }
+
+  /** The schedule a checkpoint kept (the scheduled set is the senders listed). */
+  static fromCheckpoint(c: InputScheduleCheckpoint): InputSchedule {
+    const s = new InputSchedule();
+    s.nextInputSource = c.nextInputSource;
+    s.local = c.local.slice();
+    s.remote = c.remote.slice();
+    for (const id of [...s.local, ...s.remote]) s.#scheduled.add(hexOf(id.bytesView()));
+    return s;
+  }
 
   clone(): InputSchedule {
     const s = new InputSchedule();

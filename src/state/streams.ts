@@ -58,6 +58,14 @@ export interface StreamSlice {
 /** Bytes of a guaranteed response held in a stream (counted as the subnet's message memory), else 0. */
 const guaranteedResponseBytes = (m: RequestOrResponse): number => (m.kind === 'response' && !isBestEffort(m) ? countBytes(m) : 0);
 
+/** What a checkpoint keeps of a {@link Stream} (src/state/checkpoint); the byte counts follow from the messages. */
+export interface StreamCheckpoint {
+  readonly begin: bigint;
+  readonly messages: readonly RequestOrResponse[];
+  readonly signalsEnd: bigint;
+  readonly rejectSignals: readonly RejectSignal[];
+}
+
 /** One outgoing stream (see the module header). */
 export class Stream {
   #begin: bigint;
@@ -159,6 +167,16 @@ export class Stream {
     return Object.freeze({ header: this.header(), messagesBegin: start, messages: Object.freeze(messages) });
   }
 
+  /** The stream as a checkpoint keeps it. */
+  toCheckpoint(): StreamCheckpoint {
+    return { begin: this.#begin, messages: this.#messages.slice(), signalsEnd: this.#signalsEnd, rejectSignals: this.#rejectSignals.slice() };
+  }
+
+  /** The stream a checkpoint kept. */
+  static fromCheckpoint(c: StreamCheckpoint): Stream {
+    return new Stream(c);
+  }
+
   clone(): Stream {
     return new Stream({ begin: this.#begin, messages: this.#messages, signalsEnd: this.#signalsEnd, rejectSignals: this.#rejectSignals });
   }
@@ -168,6 +186,19 @@ export class Stream {
 export class Streams {
   readonly #streams = new Map<string, { readonly subnetId: SubnetId; readonly stream: Stream }>();
   #sorted: string[] | undefined;
+
+  /** The streams as a checkpoint keeps them, in the map's order. */
+  toCheckpoint(): { readonly streams: readonly (readonly [SubnetId, Stream])[] } {
+    return { streams: [...this.#streams.values()].map((e) => [e.subnetId, e.stream] as const) };
+  }
+
+  /** The streams a checkpoint kept. */
+  static fromCheckpoint(c: { readonly streams: readonly (readonly [SubnetId, Stream])[] }): Streams {
+    const s = new Streams();
+    for (const [subnetId, stream] of c.streams) s.#streams.set(hexOf(subnetId.bytesView()), { subnetId, stream });
+    s.#sorted = undefined;
+    return s;
+  }
 
   /** The stream to `subnet`, if any. */
   get(subnet: SubnetId): Stream | undefined {

@@ -80,6 +80,19 @@ export class SubnetCallContextManager {
     return { kind: 'canisterHttpRequest', context: http };
   }
 
+  /** The contexts as a checkpoint keeps them (src/state/checkpoint). */
+  toCheckpoint(): { readonly nextCallbackId: bigint; readonly http: readonly (readonly [bigint, CanisterHttpRequestContext])[] } {
+    return { nextCallbackId: this.nextCallbackId, http: [...this.#http] };
+  }
+
+  /** The contexts a checkpoint kept. */
+  static fromCheckpoint(c: { readonly nextCallbackId: bigint; readonly http: readonly (readonly [bigint, CanisterHttpRequestContext])[] }): SubnetCallContextManager {
+    const m = new SubnetCallContextManager();
+    m.nextCallbackId = c.nextCallbackId;
+    m.#http = new Map(c.http);
+    return m;
+  }
+
   /** A copy for a snapshot. */
   clone(): SubnetCallContextManager {
     const m = new SubnetCallContextManager();

@@ -69,6 +69,39 @@ export function principalSet(ids: readonly PrincipalId[]): PrincipalId[] {
   return sorted.filter((p, i) => i === 0 || compareIds(sorted[i - 1], p) !== 0);
 }
 
+/** What a checkpoint keeps of a {@link SystemState}: every field (src/state/checkpoint). */
+export interface SystemStateCheckpoint {
+  readonly canisterId: CanisterId;
+  readonly controllers: readonly PrincipalId[];
+  readonly status: CanisterStatus;
+  readonly certifiedData: Uint8Array;
+  readonly cyclesBalance: bigint;
+  readonly ingressInductionCyclesDebit: bigint;
+  readonly reservedBalance: bigint;
+  readonly reservedBalanceLimit: bigint | undefined;
+  readonly freezeThreshold: bigint;
+  readonly memoryAllocation: bigint;
+  readonly computeAllocation: bigint;
+  readonly wasmMemoryLimit: bigint | undefined;
+  readonly wasmMemoryThreshold: bigint;
+  readonly logVisibility: LogVisibility;
+  readonly snapshotVisibility: LogVisibility;
+  readonly statusVisibility: LogVisibility;
+  readonly minimumIncomingCanisterCallCycles: bigint;
+  readonly globalTimer: bigint;
+  readonly canisterVersion: bigint;
+  readonly nextSnapshotId: bigint;
+  /** In the map's order. */
+  readonly environmentVariables: readonly (readonly [string, string])[];
+  readonly queues: CanisterQueues;
+  /** Kept while stopped too (empty then). */
+  readonly callContextManager: CallContextManager;
+  readonly taskQueue: TaskQueue;
+  readonly log: CanisterLog;
+  readonly history: CanisterHistory;
+  readonly wasmChunkStore: WasmChunkStore;
+}
+
 /** A canister's system state (see the module header). */
 export class SystemState {
   readonly canisterId: CanisterId;
@@ -114,6 +147,53 @@ export class SystemState {
     this.#controllers = principalSet(opts.controllers);
     this.#cyclesBalance = opts.cycles;
     this.freezeThreshold = opts.freezeThreshold ?? DEFAULT_FREEZE_THRESHOLD_SECONDS;
+  }
+
+  /** Every field, as a checkpoint keeps them (the parts are live: encode them at once). */
+  toCheckpoint(): SystemStateCheckpoint {
+    return {
+      canisterId: this.canisterId, controllers: this.#controllers, status: this.#status, certifiedData: this.certifiedData,
+      cyclesBalance: this.#cyclesBalance, ingressInductionCyclesDebit: this.#ingressInductionCyclesDebit, reservedBalance: this.#reservedBalance,
+      reservedBalanceLimit: this.reservedBalanceLimit, freezeThreshold: this.freezeThreshold, memoryAllocation: this.memoryAllocation,
+      computeAllocation: this.computeAllocation, wasmMemoryLimit: this.wasmMemoryLimit, wasmMemoryThreshold: this.wasmMemoryThreshold,
+      logVisibility: this.logVisibility, snapshotVisibility: this.snapshotVisibility, statusVisibility: this.statusVisibility,
+      minimumIncomingCanisterCallCycles: this.minimumIncomingCanisterCallCycles, globalTimer: this.globalTimer,
+      canisterVersion: this.canisterVersion, nextSnapshotId: this.nextSnapshotId, environmentVariables: [...this.environmentVariables],
+      queues: this.#queues, callContextManager: this.#ccm, taskQueue: this.#taskQueue, log: this.#log, history: this.#history,
+      wasmChunkStore: this.wasmChunkStore,
+    };
+  }
+
+  /** The system state a checkpoint kept (taking over its parts). */
+  static fromCheckpoint(c: SystemStateCheckpoint): SystemState {
+    const s = new SystemState({ canisterId: c.canisterId, controllers: c.controllers, cycles: c.cyclesBalance, freezeThreshold: c.freezeThreshold });
+    s.#controllers = [...c.controllers];
+    s.#status = c.status;
+    s.certifiedData = c.certifiedData;
+    s.#cyclesBalance = c.cyclesBalance;
+    s.#ingressInductionCyclesDebit = c.ingressInductionCyclesDebit;
+    s.#reservedBalance = c.reservedBalance;
+    s.reservedBalanceLimit = c.reservedBalanceLimit;
+    s.freezeThreshold = c.freezeThreshold;
+    s.memoryAllocation = c.memoryAllocation;
+    s.computeAllocation = c.computeAllocation;
+    s.wasmMemoryLimit = c.wasmMemoryLimit;
+    s.wasmMemoryThreshold = c.wasmMemoryThreshold;
+    s.logVisibility = c.logVisibility;
+    s.snapshotVisibility = c.snapshotVisibility;
+    s.statusVisibility = c.statusVisibility;
+    s.minimumIncomingCanisterCallCycles = c.minimumIncomingCanisterCallCycles;
+    s.globalTimer = c.globalTimer;
+    s.canisterVersion = c.canisterVersion;
+    s.nextSnapshotId = c.nextSnapshotId;
+    s.environmentVariables = new Map(c.environmentVariables);
+    s.#queues = c.queues;
+    s.#ccm = c.callContextManager;
+    s.#taskQueue = c.taskQueue;
+    s.#log = c.log;
+    s.#history = c.history;
+    s.wasmChunkStore = c.wasmChunkStore;
+    return s;
   }
 
   /** A deep copy sharing only immutable parts (messages, records, pages). */

@@ -55,11 +55,32 @@ export function isLowWasmMemoryHookConditionSatisfied(usage: bigint, limit: bigi
   return (limit ?? DEFAULT_HOOK_WASM_MEMORY_LIMIT) < usage + threshold;
 }
 
+/** What a checkpoint keeps of a {@link TaskQueue} (src/state/checkpoint). */
+export interface TaskQueueCheckpoint {
+  readonly pausedOrAborted: ExecutionTask | undefined;
+  readonly hookStatus: OnLowWasmMemoryHookStatus;
+  readonly queue: readonly ExecutionTask[];
+}
+
 /** The canister's task queue (see the module header). */
 export class TaskQueue {
   #pausedOrAborted: ExecutionTask | undefined = undefined;
   #hookStatus: OnLowWasmMemoryHookStatus = 'conditionNotSatisfied';
   #queue: ExecutionTask[] = [];
+
+  /** The queue as a checkpoint keeps it. */
+  toCheckpoint(): TaskQueueCheckpoint {
+    return { pausedOrAborted: this.#pausedOrAborted, hookStatus: this.#hookStatus, queue: this.#queue.slice() };
+  }
+
+  /** The queue a checkpoint kept. */
+  static fromCheckpoint(c: TaskQueueCheckpoint): TaskQueue {
+    const t = new TaskQueue();
+    t.#pausedOrAborted = c.pausedOrAborted;
+    t.#hookStatus = c.hookStatus;
+    t.#queue = c.queue.slice();
+    return t;
+  }
 
   clone(): TaskQueue {
     const t = new TaskQueue();

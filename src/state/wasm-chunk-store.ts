@@ -31,6 +31,18 @@ export class WasmChunkStore {
   /** Hex hash → chunk, kept in hash order. */
   #chunks = new Map<string, Uint8Array>();
 
+  /** The chunks as a checkpoint keeps them: (hash, chunk) in hash order. */
+  toCheckpoint(): { readonly chunks: readonly (readonly [Uint8Array, Uint8Array])[] } {
+    return { chunks: [...this.#chunks].map(([k, v]) => [Uint8Array.from(Buffer.from(k, 'hex')), v] as const) };
+  }
+
+  /** The store a checkpoint kept. */
+  static fromCheckpoint(c: { readonly chunks: readonly (readonly [Uint8Array, Uint8Array])[] }): WasmChunkStore {
+    const s = new WasmChunkStore();
+    s.#chunks = new Map(c.chunks.map(([h, chunk]) => [hex(h), chunk] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+    return s;
+  }
+
   clone(): WasmChunkStore {
     const s = new WasmChunkStore();
     s.#chunks = new Map(this.#chunks);
