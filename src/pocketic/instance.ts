@@ -17,7 +17,7 @@
 import { ManualClock } from '../env/index.ts';
 import { time } from '../types/index.ts';
 import type { SubnetId } from '../types/index.ts';
-import { isolatedSubnets } from './subnets.ts';
+import { networkSubnets } from './subnets.ts';
 import type { PocketSubnet, SubnetNetwork } from './subnets.ts';
 import { allRanges, defaultSubnet, firstId } from './topology.ts';
 import type { SubnetPlan } from './topology.ts';
@@ -31,7 +31,7 @@ export type OpResult<T = unknown> = { ok: true; value: T } | { ok: false; status
 export const done = <T>(value: T): OpResult<T> => ({ ok: true, value });
 export const failed = (message: string, status = 400): OpResult<never> => ({ ok: false, status, message });
 
-/** Builds the network of an instance's subnets (isolated replicas by default). */
+/** Builds the network of an instance's subnets (src/network's `Network` by default). */
 export type NetworkFactory = (plans: readonly SubnetPlan[], clock: ManualClock) => Promise<SubnetNetwork>;
 
 /** How auto progress runs: a round every `intervalMs`, the clock following the wall clock. */
@@ -60,7 +60,7 @@ export class PocketIcInstance {
   }
 
   /** An instance with the planned subnets, its clock at `startTime`. */
-  static async create(id: number, plans: readonly SubnetPlan[], startTime: bigint, factory: NetworkFactory = isolatedSubnets): Promise<PocketIcInstance> {
+  static async create(id: number, plans: readonly SubnetPlan[], startTime: bigint, factory: NetworkFactory = networkSubnets): Promise<PocketIcInstance> {
     const clock = new ManualClock(time(startTime));
     return new PocketIcInstance(id, await factory(plans, clock), clock);
   }

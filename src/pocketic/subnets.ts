@@ -3,20 +3,17 @@
  * (`SubnetNetwork`), so the instance does not care how they are wired:
  * routing by canister ranges, one round on every subnet per tick, close.
  *
- * `isolatedSubnets` is the wiring without cross-subnet streams: each
- * subnet is a `Replica` with its own canister ranges (shared clock and
- * compile cache). A call from a canister on one subnet to a canister on
- * another is refused by the caller's subnet with the replica's reject
- * (DESTINATION_INVALID "No route to canister <id>"). The network with
- * XNet streams (issue 8, src/messaging) implements the same interface.
+ * `networkSubnets` builds it on src/network's `Network`: the subnets share
+ * a clock and a hypervisor, know each other's ranges (the routing table),
+ * and carry calls between canisters on different subnets as XNet streams,
+ * one exchange per tick.
  */
 import type { ManualClock } from '../env/index.ts';
 import type { CanisterHttpAdapterRequest, MockHttpOutcallAnswer } from '../http-outcalls/index.ts';
-import { Hypervisor } from '../hypervisor/index.ts';
-import { Replica } from '../replica/index.ts';
+import { Network } from '../network/index.ts';
 import type { IngressStatus, ReplicatedState } from '../state/index.ts';
 import type { CanisterId, PrincipalId, SubnetId } from '../types/index.ts';
-import { allocationOrder, rangeContains } from './topology.ts';
+import { allRanges, allocationOrder, rangeContains } from './topology.ts';
 import type { SubnetPlan } from './topology.ts';
 
 /** What the instance asks of one subnet (a `Replica`, or a `Subnet` of src/network). */
@@ -46,8 +43,6 @@ export interface PocketSubnet {
 export interface SubnetNetwork {
   /** In creation order (NNS first). */
   readonly subnets: readonly PocketSubnet[];
-  /** Whether calls between canisters on different subnets are delivered. */
-  readonly crossSubnetCalls: boolean;
   /** The subnet whose ranges hold `id`. */
   route(id: PrincipalId): PocketSubnet | undefined;
   /** One round on every subnet (and, with streams, their exchange). */
@@ -55,27 +50,19 @@ export interface SubnetNetwork {
   close(): Promise<void>;
 }
 
-/** Subnets without streams between them (see the module header). */
-export async function isolatedSubnets(plans: readonly SubnetPlan[], clock: ManualClock): Promise<SubnetNetwork> {
-  const hypervisor = new Hypervisor({});
-  const subnets: PocketSubnet[] = [];
-  const replicas: Replica[] = [];
-  for (const plan of plans) {
-    const replica = await Replica.create({
-      subnetType: plan.subnetType, clock, hypervisor, canisterRanges: allocationOrder(plan), subnetSize: plan.size,
-      subnetKeySeed: `pocket-ic subnet ${Buffer.from(plan.seed).toString('hex')}`,
-    });
-    replicas.push(replica);
-    subnets.push({ plan, id: replica.subnetId, replica });
-  }
+const keySeedOf = (plan: SubnetPlan): string => `pocket-ic subnet ${Buffer.from(plan.seed).toString('hex')}`;
+
+/** The subnets as one XNet network (see the module header). */
+export async function networkSubnets(plans: readonly SubnetPlan[], clock: ManualClock): Promise<SubnetNetwork> {
+  const network = await Network.create({
+    clock,
+    subnets: plans.map((p) => ({ subnetType: p.subnetType, size: p.size, ranges: allocationOrder(p), keySeed: keySeedOf(p) })),
+  });
+  const subnets: PocketSubnet[] = network.subnets.map((s, i) => ({ plan: plans[i] as SubnetPlan, id: s.subnetId, replica: s }));
   return {
     subnets,
-    crossSubnetCalls: false,
-    route: (id) => subnets.find((s) => [...s.plan.ranges, ...(s.plan.allocRange === undefined ? [] : [s.plan.allocRange])].some((r) => rangeContains(r, id))),
-    async tick() { for (const r of replicas) await r.tick(); },
-    async close() {
-      for (const r of replicas) await r.close();
-      await hypervisor.close();
-    },
+    route: (id) => subnets.find((x) => allRanges(x.plan).some((r) => rangeContains(r, id))),
+    tick: () => network.tick(),
+    close: () => network.close(),
   };
 }

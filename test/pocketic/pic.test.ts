@@ -198,13 +198,16 @@ describe('pic-js on bin/pocket-ic: HTTPS outcalls', () => {
 });
 
 describe('pic-js on bin/pocket-ic: calls across subnets', () => {
-  it.skip('a canister on one application subnet calls one on another (waits for the cross-subnet streams of issue 8)', async () => {
+  it('a canister on one application subnet calls one on another (XNet streams)', async () => {
     const pic = await PocketIc.create(server.getUrl(), { application: [NEW, NEW] });
     const [s1, s2] = (await pic.getApplicationSubnets()) as unknown as [{ id: PicPrincipal }, { id: PicPrincipal }];
     const a = await pic.setupCanister<DemoService>({ idlFactory: demoIdl, wasm: demoV1, arg: initArg(0n), targetSubnetId: s1.id });
     const b = await pic.setupCanister<DemoService>({ idlFactory: demoIdl, wasm: demoV1, arg: initArg(10n), targetSubnetId: s2.id });
+    assert.notEqual((await pic.getCanisterSubnetId(a.canisterId))?.toText(), (await pic.getCanisterSubnetId(b.canisterId))?.toText());
     assert.equal(await a.actor.incOther(b.canisterId), 11n);
+    assert.equal(await b.actor.incOther(a.canisterId), 1n);
     assert.equal(await b.actor.get(), 11n);
+    assert.match(await rejection(a.actor.incOther(principal('ryjl3-tyaaa-aaaaa-aaaba-cai'))), /No route to canister ryjl3-tyaaa-aaaaa-aaaba-cai/);
     await pic.tearDown();
   });
 });
