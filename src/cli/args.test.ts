@@ -1,0 +1,25 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseStartArgs } from './args.ts';
+
+describe('parseStartArgs', () => {
+  it('defaults: port 4943, ./.ic-exec, not ephemeral', () => {
+    const r = parseStartArgs([]);
+    assert.ok(r.ok);
+    assert.deepEqual([r.options.port, r.options.host, r.options.dataDir, r.options.dataDirGiven, r.options.ephemeral, r.options.cores],
+      [4943, '127.0.0.1', './.ic-exec', false, false, 1]);
+  });
+  it('reads --opt value and --opt=value', () => {
+    const r = parseStartArgs(['--port', '0', '--data-dir=/tmp/d', '--seed', 'x', '--round-interval=50']);
+    assert.ok(r.ok);
+    assert.deepEqual([r.options.port, r.options.dataDir, r.options.dataDirGiven, r.options.seed, r.options.roundIntervalMs], [0, '/tmp/d', true, 'x', 50]);
+    const e = parseStartArgs(['--ephemeral']);
+    assert.ok(e.ok && e.options.ephemeral);
+  });
+  it('refuses what it does not understand', () => {
+    for (const argv of [['--port'], ['--port', '70000'], ['--port', 'x'], ['--nope'], ['--ephemeral', '--data-dir', 'd'], ['--cores', '0']]) {
+      const r = parseStartArgs(argv);
+      assert.ok(!r.ok, argv.join(' '));
+    }
+  });
+});

@@ -1,0 +1,105 @@
+// The icp command-line tool (npm @icp-sdk/icp-cli-linux-x64 1.5.0) against
+// a replica started as `npm start` starts it, as a new user would: a fresh
+// ICP_HOME, a new identity, a project whose icp.yaml points the `local`
+// network at the replica's URL and root key (a "connected" network), then
+// deploy and call.
+//
+// What icp cannot do here: `icp deploy` creates canisters through the
+// cycles ledger (um5iw-rqaaa-aaaaq-qaaba-cai; subnet selection asks the
+// cycles minting canister rkp4c-7iaaa-aaaaa-aaaca-cai first), system
+// canisters a local icp network (PocketIC with the NNS) has and this replica
+// does not: the first test shows the exact refusal. The canister is made
+// with the provisional API instead (what @icp-sdk/core does below), linked
+// with `icp canister link`, and from there `icp deploy --no-create`, calls,
+// queries, status and rejects all go through icp.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Actor, HttpAgent } from '@icp-sdk/core/agent';
+import { Principal } from '@icp-sdk/core/principal';
+import { demoCanister, managementIdl, startServed } from './support.ts';
+import type { Served } from './support.ts';
+
+const ICP = fileURLToPath(new URL('../../node_modules/@icp-sdk/icp-cli-linux-x64/bin/icp', import.meta.url));
+
+describe('the icp CLI against npm start', { timeout: 180_000, skip: existsSync(ICP) ? false : 'icp-cli binary not installed (linux-x64 only)' }, () => {
+  let served: Served;
+  let dir: string;
+  let home: string;
+  let wasm: Uint8Array;
+
+  /** Runs icp in the project with the new user's ICP_HOME: exit code and output. */
+  const icp = (...args: string[]): Promise<{ code: number; out: string }> => new Promise((resolve) => {
+    execFile(ICP, args, { cwd: dir, env: { ...process.env, ICP_HOME: home, RUST_BACKTRACE: '0' }, timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : (typeof err.code === 'number' ? err.code : 1), out: `${stdout}${stderr}` });
+    });
+  });
+  const ok = async (...args: string[]): Promise<string> => {
+    const r = await icp(...args);
+    assert.equal(r.code, 0, `icp ${args.join(' ')}:\n${r.out}`);
+    return r.out;
+  };
+
+  before(async () => {
+    const [d, s] = await Promise.all([demoCanister(), startServed()]);
+    wasm = d.wasm;
+    served = s;
+    dir = mkdtempSync(join(tmpdir(), 'icp-project-'));
+    home = mkdtempSync(join(tmpdir(), 'icp-home-'));
+    writeFileSync(join(dir, 'demo.wasm'), d.wasm);
+    writeFileSync(join(dir, 'icp.yaml'), [
+      'canisters:', '  - name: demo', '    build:', '      steps:', '        - type: pre-built', '          path: demo.wasm',
+      'networks:', '  - name: local', '    mode: connected', `    url: ${served.url}`, `    root-key: ${served.rootKeyHex}`, '',
+    ].join('\n'));
+  });
+  after(async () => {
+    assert.equal(await served?.stop(), 0);
+    for (const d of [dir, home]) if (d !== undefined) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('a new identity; the network answers ping healthy', async () => {
+    await ok('identity', 'new', 'alice', '--storage', 'plaintext', '-q');
+    await ok('identity', 'default', 'alice');
+    const ping = await ok('network', 'ping');
+    assert.match(ping, /"replica_health_status": "healthy"/);
+  });
+
+  it('icp deploy: canister creation needs the cycles ledger, which this replica does not host (the refusal, exactly)', async () => {
+    const r = await icp('deploy', '-y');
+    assert.notEqual(r.code, 0);
+    assert.match(r.out, /failed to resolve subnet: failed to get available subnets: The replica returned a rejection error: reject code DestinationInvalid, reject message Canister rkp4c-7iaaa-aaaaa-aaaca-cai not found, error code Some\("IC0301"\)/);
+    const sid = /subnet: (\S+)/.exec(served.output())?.[1] ?? '';
+    const direct = await icp('deploy', '-y', '--subnet', sid);
+    assert.notEqual(direct.code, 0);
+    assert.match(direct.out, /Canister um5iw-rqaaa-aaaaq-qaaba-cai not found, error code Some\("IC0301"\)/);
+  });
+
+  it('with a canister made by the provisional API and linked: deploy --no-create, calls, queries, status, rejects', async () => {
+    const principal = (await ok('identity', 'principal')).trim();
+    const agent = await HttpAgent.create({ host: served.url, shouldFetchRootKey: true });
+    const mgmt = Actor.createActor(managementIdl, {
+      agent, canisterId: Principal.fromText('aaaaa-aa'), effectiveCanisterId: Principal.fromText('rwlgt-iiaaa-aaaaa-aaaaa-cai'),
+    });
+    const { canister_id: id } = await mgmt.provisional_create_canister_with_cycles({
+      amount: [], settings: [{ controllers: [[Principal.fromText(principal)]] }], specified_id: [], sender_canister_version: [],
+    }) as { canister_id: Principal };
+    await ok('canister', 'link', 'demo', id.toText());
+    assert.match(await ok('deploy', '-y', '--no-create'), /Deployed canisters/);
+    assert.match(await ok('canister', 'call', 'demo', 'greet', '("icp")'), /\("Hello, icp!"\)/);
+    assert.match(await ok('canister', 'call', 'demo', 'inc', '()'), /\(1 : nat\)/);
+    assert.match(await ok('canister', 'call', 'demo', 'get', '()', '--query'), /\(1 : nat\)/);
+    assert.match(await ok('canister', 'call', 'demo', 'whoami', '()'), new RegExp(principal));
+    const status = await ok('canister', 'status', 'demo');
+    assert.match(status, new RegExp(`Module hash: 0x${createHash('sha256').update(wasm).digest('hex')}`));
+    const reject = await icp('canister', 'call', 'demo', 'fail', '("nope")');
+    assert.notEqual(reject.code, 0);
+    assert.match(reject.out, /reject code CanisterReject, reject message nope, error code Some\("IC0406"\)/);
+    // By URL, without the project's network: the root key fetched from the replica.
+    assert.match(await ok('canister', 'call', id.toText(), 'greet', '("url")', '-n', served.url, '-k', 'fetch'), /\("Hello, url!"\)/);
+  });
+});
