@@ -9,6 +9,9 @@ import { USAGE, parseStartArgs } from './args.ts';
 
 const t0 = performance.now();
 enableCompileCache();
+// Output to a closed pipe (`npm start | head`) must not crash the replica.
+process.stdout.on('error', () => undefined);
+process.stderr.on('error', () => undefined);
 const parsed = parseStartArgs(process.argv.slice(2));
 if (!parsed.ok) {
   process.stderr.write(`ic-exec: ${parsed.error}\n\n${USAGE}`);

@@ -56,6 +56,12 @@ export async function startReplica(opts: StartOptions): Promise<{ ok: true; star
   return { ok: true, started: { server, replica, stop }, mode };
 }
 
+/** CPU time this process has used so far, ms (user + system, all threads). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return Math.round((u.user + u.system) / 1000);
+}
+
 /** Runs `npm start` until a signal. */
 export async function main(opts: StartOptions, t0: number): Promise<void> {
   const r = await startReplica(opts);
@@ -70,7 +76,7 @@ export async function main(opts: StartOptions, t0: number): Promise<void> {
     `ic-exec replica listening on ${server.url} (${r.mode})\n`
     + `root key: ${rootKeyHex}\n`
     + `subnet: ${replica.subnetId.toText()}\n`
-    + `ready in ${Math.round(performance.now() - t0)} ms — agents: host ${server.url} and fetchRootKey(); `
+    + `ready in ${Math.round(performance.now() - t0)} ms (${cpuMs()} ms of CPU) — agents: host ${server.url} and fetchRootKey(); `
     + `icp: --network ${server.url} --root-key ${rootKeyHex}\n`,
   );
   let stopping = false;

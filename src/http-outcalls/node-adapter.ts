@@ -21,13 +21,18 @@
  * in lower case, in the order received. `allowHttp` (the replica adapter's
  * `http` build feature) lets tests use a plain `node:http` server.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import { CANISTER_HTTP_CONNECT_TIMEOUT_MS, CANISTER_HTTP_REQUEST_TIMEOUT_MS, CANISTER_HTTP_USER_AGENT } from '../config/index.ts';
 import { RejectCode } from '../errors/index.ts';
 import type { CanisterHttpHeader } from '../state/index.ts';
 import type { CanisterHttpAdapter, CanisterHttpAdapterRequest, CanisterHttpAdapterResult } from './adapter.ts';
 import { headerBytes, responseSizeProblem, sysFatal } from './adapter.ts';
+
+// Through `process.getBuiltinModule`: an ESM import of node:http builds its
+// ESM facade, which loads undici — tens of ms at every start of a replica,
+// which loads this module whether or not it makes outcalls.
+const nodeHttp = process.getBuiltinModule('node:http');
+const nodeHttps = process.getBuiltinModule('node:https');
 
 /** Options of {@link NodeHttpAdapter}. */
 export interface NodeHttpAdapterOptions {
@@ -104,7 +109,7 @@ export class NodeHttpAdapter implements CanisterHttpAdapter {
       });
       let req: http.ClientRequest;
       try {
-        req = (secure ? https : http).request(url, { method: request.method, headers: nodeHeaders(request.headers), signal: abort.signal });
+        req = (secure ? nodeHttps : nodeHttp).request(url, { method: request.method, headers: nodeHeaders(request.headers), signal: abort.signal });
       } catch (e) {
         const which = /value/i.test(errorText(e)) ? 'value' : 'name';
         finish(sysFatal(`Failed to parse header ${which} ${errorText(e)}`));

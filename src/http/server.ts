@@ -8,7 +8,6 @@
  * Only CBOR bodies are taken (`Content-Type: application/cbor`, as the
  * replica requires; 400 otherwise).
  */
-import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MAX_INGRESS_BYTES_PER_MESSAGE } from '../config/index.ts';
@@ -26,6 +25,10 @@ import { handleReadState } from './read-state.ts';
 import { RoundLoop } from './round-loop.ts';
 import { parseRoute } from './routes.ts';
 import { handleStatus } from './status.ts';
+
+// Not an ESM import: importing node:http builds its ESM facade, which loads
+// undici (tens of ms at every start).
+const { createServer } = process.getBuiltinModule('node:http');
 
 /** Options of {@link IcHttpServer.start}. */
 export interface ServeOptions {
