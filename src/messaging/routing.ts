@@ -10,6 +10,11 @@
  * routes its receiver:
  *
  *     receiver                          where it goes
+ *     aaaaa-aa, about a canister of     the stream to that subnet, whose management
+ *       another subnet                    canister answers (the replica's
+ *                                         `resolve_destination`: methods naming a
+ *                                         canister go where it lives; creation,
+ *                                         randomness, outcalls, keys stay here)
  *     aaaaa-aa or this subnet's id      the subnet queues (management messages)
  *     a canister on this subnet         its input queue from the sender
  *     an id in this subnet's ranges     reject: DESTINATION_INVALID "Canister <id> not found"
@@ -49,6 +54,31 @@ import {
 } from '../state/index.ts';
 import type { CanisterId, SubnetId } from '../types/index.ts';
 import { isSubnetAddress, subnetAvailableGuaranteedResponseMemory } from '../scheduler/index.ts';
+import { targetCanisterOf } from './ic00.ts';
+
+/** Management methods the caller's own subnet answers, whatever their argument names (`resolve_destination`). */
+const ON_OWN_SUBNET: ReadonlySet<string> = new Set([
+  'create_canister', 'provisional_create_canister_with_cycles', 'raw_rand', 'http_request', 'ecdsa_public_key', 'sign_with_ecdsa',
+  'schnorr_public_key', 'sign_with_schnorr', 'vetkd_public_key', 'vetkd_derive_key', 'subnet_info', 'node_metrics_history',
+  'setup_initial_dkg', 'reshare_chain_key', 'compute_initial_i_dkg_dealings', 'list_canisters',
+]);
+
+/**
+ * The subnet whose management canister answers a canister's request to
+ * `aaaaa-aa`: the one hosting the canister its argument names, else this one
+ * (which then answers as for any canister it does not have).
+ */
+export function managementDestination(state: ReplicatedState, request: Request): SubnetId {
+  const own = state.metadata.ownSubnetId;
+  if (ON_OWN_SUBNET.has(request.methodName) || request.methodName.startsWith('bitcoin_')) return own;
+  let target: CanisterId | undefined;
+  try {
+    target = targetCanisterOf(request.methodName, request.methodPayload);
+  } catch {
+    return own;
+  }
+  return (target === undefined ? undefined : state.metadata.networkTopology.route(target)) ?? own;
+}
 
 /** What {@link routeOutputs} did. */
 export interface RoutingStats {
@@ -188,11 +218,13 @@ export function routeOutputs(state: ReplicatedState): RoutingStats {
   const router = new LocalRouter(state);
   const own = state.metadata.ownSubnetId;
   const topology = state.metadata.networkTopology;
-  const destination = (receiver: CanisterId): SubnetId | undefined =>
-    (isSubnetAddress(state, receiver) || state.hasCanister(receiver) ? own : topology.route(receiver));
+  const destination = (receiver: CanisterId, msg: RequestOrResponse): SubnetId | undefined => {
+    if (msg.kind === 'request' && receiver.isManagementCanister()) return managementDestination(state, msg);
+    return isSubnetAddress(state, receiver) || state.hasCanister(receiver) ? own : topology.route(receiver);
+  };
   // Routes the head of a queue; false: the stream is full, leave the rest of the queue.
   const route = (queues: CanisterQueues, receiver: CanisterId, msg: RequestOrResponse): boolean => {
-    const dest = destination(receiver);
+    const dest = destination(receiver, msg);
     if (dest !== undefined && !dest.equals(own)) {
       const stream = state.streams.get(dest);
       if (atLimit(stream, topology.subnet(dest)?.subnetType === 'system')) return false;

@@ -20,7 +20,8 @@
  *    ours, is dropped (the replica's critical errors) with an accept
  *    signal; otherwise it goes into its receiver's input queue from the
  *    sender (`remoteSubnet`), or the subnet queues for this subnet's
- *    management canister. A request that does not fit (canister missing,
+ *    management canister (addressed as `aaaaa-aa` — the routing of the
+ *    sending subnet chose this one — or by this subnet's id). A request that does not fit (canister missing,
  *    stopped or stopping, queue full, subnet out of message memory) gets a
  *    reject signal with its reason — the sending subnet makes the reject
  *    response when it sees it; a response that does not fit is dropped.
@@ -97,9 +98,11 @@ function handleRejected(state: ReplicatedState, router: LocalRouter, reason: Rej
 /** Inducts one message from `remote`, with its signal on our reverse `stream` (`induct_message`). */
 function inductMessage(state: ReplicatedState, router: LocalRouter, remote: SubnetId, stream: Stream, msg: RequestOrResponse, stats: XNetInductionStats): void {
   const topology = state.metadata.networkTopology;
-  const fromRemote = topology.route(senderOf(msg))?.equals(remote) ?? false;
-  const receiverHost = topology.route(receiverOf(msg));
-  if (!fromRemote || receiverHost === undefined || !receiverHost.equals(state.metadata.ownSubnetId)) {
+  const own = state.metadata.ownSubnetId;
+  // `aaaaa-aa` is on every subnet: a request to it from another subnet is for ours, an answer from it may come from any.
+  const fromRemote = senderOf(msg).isManagementCanister() || (topology.route(senderOf(msg))?.equals(remote) ?? false);
+  const receiverHost = receiverOf(msg).isManagementCanister() ? own : topology.route(receiverOf(msg));
+  if (!fromRemote || receiverHost === undefined || !receiverHost.equals(own)) {
     // A sender the routing table does not place on `remote`, a receiver not
     // ours, or a best-effort response to a canister gone elsewhere: dropped.
     stats.dropped++;

@@ -67,8 +67,9 @@ export function walletWasm(): Promise<Uint8Array> {
 /**
  * `relay` (WAT): its update `relay` takes
  * `[cycles u64 LE][callee length u32 LE][callee][method length u32 LE][method][payload]`,
- * calls the callee with those cycles attached and replies
- * `[0x00 | reject code u8][refunded cycles u128 LE]`. Its instruction
+ * calls the callee (an empty callee is `aaaaa-aa`) with those cycles
+ * attached and replies `[0x00 | reject code u8][refunded cycles u128 LE]`
+ * followed by the reply or the reject message. Its instruction
  * counts do not depend on the callee's id, so what a call costs it can be
  * compared between callees.
  */
@@ -82,9 +83,11 @@ export const RELAY_WAT = `(module
   (import "ic0" "msg_reply_data_append" (func $append (param i32 i32)))
   (import "ic0" "msg_reply" (func $reply))
   (import "ic0" "msg_reject_code" (func $reject_code (result i32)))
+  (import "ic0" "msg_reject_msg_size" (func $reject_size (result i32)))
+  (import "ic0" "msg_reject_msg_copy" (func $reject_copy (param i32 i32 i32)))
   (import "ic0" "msg_cycles_refunded128" (func $refunded (param i32)))
   (import "ic0" "trap" (func $trap (param i32 i32)))
-  (memory 1)
+  (memory 4)
   (table (export "table") 2 funcref)
   (elem (i32.const 0) $on_reply $on_reject)
   (func (export "canister_update relay")
@@ -99,17 +102,26 @@ export const RELAY_WAT = `(module
     (call $call_append (local.get $payload) (i32.sub (i32.add (i32.const 0x100) (local.get $n)) (local.get $payload)))
     (call $cycles_add (i64.const 0) (i64.load (i32.const 0x100)))
     (if (call $perform) (then (call $trap (i32.const 0) (i32.const 0)))))
-  (func $answer (param $tag i32)
+  (func $header (param $tag i32)
     (i32.store8 (i32.const 0) (local.get $tag))
     (call $refunded (i32.const 1))
-    (call $append (i32.const 0) (i32.const 17))
+    (call $append (i32.const 0) (i32.const 17)))
+  (func $on_reply (param $env i32) (local $n i32)
+    (call $header (i32.const 0))
+    (local.set $n (call $arg_size))
+    (call $arg_copy (i32.const 0x100) (i32.const 0) (local.get $n))
+    (call $append (i32.const 0x100) (local.get $n))
     (call $reply))
-  (func $on_reply (param $env i32) (call $answer (i32.const 0)))
-  (func $on_reject (param $env i32) (call $answer (call $reject_code))))`;
+  (func $on_reject (param $env i32) (local $n i32)
+    (call $header (call $reject_code))
+    (local.set $n (call $reject_size))
+    (call $reject_copy (i32.const 0x100) (i32.const 0) (local.get $n))
+    (call $append (i32.const 0x100) (local.get $n))
+    (call $reply)))`;
 
 /** The argument of `relay`. */
-export function relayArg(callee: CanisterId, method: string, payload: Uint8Array, cycles: bigint): Uint8Array {
-  const c = callee.toUint8Array();
+export function relayArg(callee: CanisterId | undefined, method: string, payload: Uint8Array, cycles: bigint): Uint8Array {
+  const c = callee?.toUint8Array() ?? new Uint8Array(0);
   const m = new TextEncoder().encode(method);
   const out = new Uint8Array(16 + c.length + m.length + payload.length);
   const v = new DataView(out.buffer);
@@ -122,10 +134,10 @@ export function relayArg(callee: CanisterId, method: string, payload: Uint8Array
   return out;
 }
 
-/** What `relay` answered: 0 for a reply, else the reject code; and the cycles refunded. */
-export function relayAnswer(bytes: Uint8Array): { code: number; refunded: bigint } {
+/** What `relay` answered: 0 for a reply, else the reject code; the cycles refunded; the reply or reject message. */
+export function relayAnswer(bytes: Uint8Array): { code: number; refunded: bigint; payload: Uint8Array } {
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return { code: bytes[0], refunded: v.getBigUint64(1, true) + (v.getBigUint64(9, true) << 64n) };
+  return { code: bytes[0], refunded: v.getBigUint64(1, true) + (v.getBigUint64(9, true) << 64n), payload: bytes.slice(17) };
 }
 
 /** The compiled `relay`. */

@@ -119,7 +119,7 @@ describe('XNet: cycles', () => {
   after(async () => { await net.close(); });
 
   /** relay → `to`.take(keep) with `cycles`: its answer and what it cost the relay (balance before − after). */
-  const send = async (to: CanisterId, cycles: bigint, keep: bigint): Promise<{ code: number; refunded: bigint; cost: bigint }> => {
+  const send = async (to: CanisterId, cycles: bigint, keep: bigint): Promise<{ code: number; refunded: bigint; payload: Uint8Array; cost: bigint }> => {
     const before = A.cycleBalance(relay);
     const r = relayAnswer(await net.updateCall(relay, 'relay', relayArg(to, 'take', enc([IDL.Nat], [keep]), cycles)));
     return { ...r, cost: before - A.cycleBalance(relay) };
