@@ -33,6 +33,7 @@ export interface HttpReplica {
   hasWork(): boolean;
   workArrived(signal?: AbortSignal): Promise<void>;
   runQuery(query: UserQuery): Promise<QueryResult>;
+  /** One round; a `BatchSummary` (src/messaging) lets the round loop see whether it did anything. */
   tick(): Promise<unknown>;
 }
 

@@ -6,6 +6,10 @@
  * the subnet's time follows the wall clock (certificates carry it; agents
  * refuse ones more than 5 minutes off) and timers and heartbeats fire.
  *
+ * A round that changed nothing (no execution, nothing inducted or routed)
+ * does not count as work: the next waits as when idle, so a canister whose
+ * queued input cannot run (frozen, say) does not spin the loop.
+ *
  * Between rounds the loop yields to the event loop, so requests are served
  * while a busy subnet runs round after round. After each round it wakes the
  * synchronous calls whose message has reached a terminal status
@@ -14,6 +18,7 @@
  */
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { HttpReplica } from './context.ts';
+import type { BatchSummary } from '../messaging/index.ts';
 import type { IngressStatus, ReplicatedState } from '../state/index.ts';
 
 /** Options of {@link RoundLoop}. */
@@ -35,6 +40,14 @@ export function isTerminal(status: IngressStatus | undefined): boolean {
 /** Whether a committed state has input or tasks (a call's callbacks, a paused long execution) for the next round. */
 export function stateHasWork(state: ReplicatedState): boolean {
   return state.subnetQueues.hasInput() || state.canisters().some((c) => c.hasWork());
+}
+
+/** Whether a round did anything: executed, inducted or routed a message (anything but a `BatchSummary`: assume so). */
+export function madeProgress(summary: unknown): boolean {
+  const s = summary as Partial<BatchSummary> | undefined;
+  if (s?.round === undefined || s.induction === undefined || s.routing === undefined) return true;
+  const i = s.induction.ingress;
+  return s.round.executions > 0 || i.inducted + i.failed > 0 || s.routing.delivered + s.routing.rejected > 0;
 }
 
 interface Waiter {
@@ -106,8 +119,9 @@ export class RoundLoop {
 
   async #run(): Promise<void> {
     const signal = this.#stop.signal;
+    let progressed = true;
     while (!signal.aborted) {
-      if (!this.#replica.hasWork() && !stateHasWork(this.#replica.committedState)) {
+      if (!this.#replica.hasWork() && !(progressed && stateHasWork(this.#replica.committedState))) {
         const idle = new AbortController();
         const onStop = (): void => idle.abort();
         signal.addEventListener('abort', onStop, { once: true });
@@ -120,7 +134,7 @@ export class RoundLoop {
         if (signal.aborted) break;
       }
       try {
-        await this.#replica.tick();
+        progressed = madeProgress(await this.#replica.tick());
         this.#rounds++;
       } catch (e) {
         this.#failedRounds++;
