@@ -50,6 +50,9 @@ export function madeProgress(summary: unknown): boolean {
   return s.round.executions > 0 || i.inducted + i.failed > 0 || s.routing.delivered + s.routing.rejected > 0;
 }
 
+/** Synchronous calls waiting at once, at most (each holds a connection and a timer). */
+export const MAX_WAITERS = 20_000;
+
 interface Waiter {
   readonly resolve: (status: IngressStatus | undefined) => void;
   readonly timer: NodeJS.Timeout;
@@ -60,6 +63,7 @@ export class RoundLoop {
   readonly #replica: HttpReplica;
   readonly #opts: RoundLoopOptions;
   readonly #waiters = new Map<string, Waiter[]>();
+  #waiting = 0;
   readonly #stop = new AbortController();
   #running: Promise<void> | undefined;
   #rounds = 0;
@@ -95,20 +99,25 @@ export class RoundLoop {
 
   /**
    * Resolves with the message's status once it is terminal in the last
-   * committed state, or with whatever it is after `timeoutMs`.
+   * committed state, or with whatever it is after `timeoutMs` (at once when
+   * {@link MAX_WAITERS} calls wait already: the caller answers 202).
    */
   waitForAnswer(messageId: Uint8Array, timeoutMs: number): Promise<IngressStatus | undefined> {
     const now = this.#replica.ingressStatus(messageId);
-    if (isTerminal(now) || timeoutMs <= 0 || this.#stop.signal.aborted) return Promise.resolve(now);
+    if (isTerminal(now) || timeoutMs <= 0 || this.#stop.signal.aborted || this.#waiting >= MAX_WAITERS) return Promise.resolve(now);
     const key = Buffer.from(messageId).toString('hex');
+    this.#waiting++;
     return new Promise((resolve) => {
       const waiter: Waiter = {
-        resolve,
+        resolve: (status) => {
+          this.#waiting--;
+          resolve(status);
+        },
         timer: setTimeout(() => {
           const list = this.#waiters.get(key)?.filter((w) => w !== waiter) ?? [];
           if (list.length === 0) this.#waiters.delete(key);
           else this.#waiters.set(key, list);
-          resolve(this.#replica.ingressStatus(messageId));
+          waiter.resolve(this.#replica.ingressStatus(messageId));
         }, timeoutMs),
       };
       const list = this.#waiters.get(key);
