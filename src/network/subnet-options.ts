@@ -48,6 +48,12 @@ export interface SubnetOptions {
   readonly initialState?: ReplicatedState;
   /** The last batch already executed (or logged): the next batch follows it. */
   readonly resumeAfter?: BatchPosition;
+  /**
+   * The nonce of the next call `submitCall` makes (part of its message id).
+   * A subnet continued from another's state takes that one's `nonce`, so it
+   * makes the same message ids as a subnet that never stopped. Default 0.
+   */
+  readonly initialNonce?: bigint;
   /** Round hooks (the batch log, checkpoints). */
   readonly hooks?: SubnetHooks;
 }

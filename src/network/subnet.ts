@@ -74,6 +74,7 @@ export class Subnet {
 
   constructor(opts: SubnetOptions) {
     this.subnetType = opts.subnetType;
+    this.#nonce = opts.initialNonce ?? 0n;
     this.size = opts.size ?? 13;
     this.ranges = Object.freeze([...opts.ranges]);
     this.config = Object.freeze({ ...subnetConfigFor(this.subnetType).scheduler, ...opts.schedulerConfig });
@@ -130,6 +131,8 @@ export class Subnet {
 
   /** The time of the last committed round, nanoseconds. */
   get time(): bigint { return this.#committed.time; }
+  /** The nonce the next `submitCall` uses (see `SubnetOptions.initialNonce`). */
+  get nonce(): bigint { return this.#nonce; }
   /** The height of the last committed round. */
   get height(): bigint { return this.#committed.metadata.height; }
   /** The last committed state, for reading (a snapshot; do not change it). */

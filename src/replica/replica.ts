@@ -90,6 +90,15 @@ export interface ReplicaOptions {
   readonly subnetSize?: number;
   /** Seed of the subnet key alone (the subnet id follows from it); default `seed`. The threshold keys still follow `seed`. */
   readonly subnetKeySeed?: string;
+  /**
+   * Continue from this state (e.g. a checkpoint decoded with `decodeState`)
+   * instead of an empty subnet: the block maker resumes after its height and
+   * time. Give `initialNonce` the old replica's `nonce` to make the same
+   * message ids as a replica that never stopped.
+   */
+  readonly initialState?: ReplicatedState;
+  /** The nonce of the next `submitCall` (part of its message id). Default 0. */
+  readonly initialNonce?: bigint;
 }
 
 /** The answer of an update call. */
@@ -121,6 +130,11 @@ export class Replica {
       ...(opts.subnetSize === undefined ? {} : { size: opts.subnetSize }),
       ...(opts.nodes === undefined ? {} : { nodes: opts.nodes }),
       ...(opts.subnetKeySeed === undefined ? {} : { keySeed: opts.subnetKeySeed }),
+      ...(opts.initialState === undefined ? {} : {
+        initialState: opts.initialState,
+        resumeAfter: { height: opts.initialState.metadata.height, time: opts.initialState.metadata.batchTime },
+      }),
+      ...(opts.initialNonce === undefined ? {} : { initialNonce: opts.initialNonce }),
       ...(opts.schedulerConfig === undefined ? {} : { schedulerConfig: opts.schedulerConfig }),
       ...(opts.seed === undefined ? {} : { seed: opts.seed }),
       ...(opts.checkpointInterval === undefined ? {} : { checkpointInterval: opts.checkpointInterval }),
@@ -142,6 +156,8 @@ export class Replica {
   get time(): bigint { return this.#subnet.time; }
   /** The height of the last committed round. */
   get height(): bigint { return this.#subnet.height; }
+  /** The nonce the next `submitCall` uses (see {@link ReplicaOptions.initialNonce}). */
+  get nonce(): bigint { return this.#subnet.nonce; }
   /** The last committed state, for reading (a snapshot; do not change it). */
   get committedState(): ReplicatedState { return this.#subnet.committedState; }
 

@@ -63,6 +63,8 @@ export const WORKLOAD_CONFIG: ReplicaOptions['schedulerConfig'] = {
 /** A replica running the workload. */
 export class WorkloadReplica {
   readonly ic: Replica;
+  /** The options `ic` was made with (a replica continued from its state needs the same). */
+  readonly options: ReplicaOptions;
   readonly nodes: CanisterId[] = [];
   /** The canister reinstalled with a long canister_init. */
   installed: CanisterId | undefined;
@@ -71,14 +73,16 @@ export class WorkloadReplica {
   #pending: Uint8Array[] = [];
   #prng: Prng;
 
-  private constructor(ic: Replica, seed: bigint) {
+  private constructor(ic: Replica, seed: bigint, options: ReplicaOptions) {
     this.ic = ic;
+    this.options = options;
     this.#prng = new Prng(seed);
   }
 
   /** Creates the replica and installs the canisters (node count `nodes`). */
   static async create(opts: ReplicaOptions, seed = 42n, nodes = 4): Promise<WorkloadReplica> {
-    const w = new WorkloadReplica(await Replica.create({ schedulerConfig: WORKLOAD_CONFIG, checkpointInterval: 97n, ...opts }), seed);
+    const options: ReplicaOptions = { schedulerConfig: WORKLOAD_CONFIG, checkpointInterval: 97n, ...opts };
+    const w = new WorkloadReplica(await Replica.create(options), seed, options);
     const wasm = await nodeWasm();
     for (let i = 0; i < nodes; i++) {
       const id = await w.ic.createCanister();
@@ -89,6 +93,21 @@ export class WorkloadReplica {
     await w.ic.installCode(hb, await watToWasm(heartbeatWat(20000)));
     w.installed = await w.ic.createCanister();
     await w.ic.installCode(w.installed, await watToWasm(LONG_INIT_WAT), u32(1));
+    return w;
+  }
+
+  /**
+   * This workload continued on `ic`, a replica restarted from this one's
+   * state (test/replica/checkpoint-resume.ts): the same canisters, PRNG,
+   * pending calls and stats. This one must not be used afterwards.
+   */
+  continueOn(ic: Replica): WorkloadReplica {
+    const w = new WorkloadReplica(ic, 1n, this.options);
+    w.nodes.push(...this.nodes);
+    w.installed = this.installed;
+    Object.assign(w.stats, this.stats);
+    w.#pending = [...this.#pending];
+    w.#prng = this.#prng;
     return w;
   }
 
