@@ -83,6 +83,11 @@ export class PocketIcInstance {
     return this.#messages.get(Buffer.from(id).toString('hex'));
   }
 
+  /** Where calls without a target go and what a gateway serves: the first application subnet (else verified-application, system, any). */
+  defaultSubnet(): PocketSubnet | undefined {
+    return defaultSubnet(this.network.subnets);
+  }
+
   subnet(id: SubnetId): PocketSubnet | undefined {
     return this.network.subnets.find((s) => s.id.equals(id));
   }

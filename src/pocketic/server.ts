@@ -47,6 +47,8 @@ export class PocketIcRestServer {
   #engine: Promise<typeof Engine> | undefined;
   #inflight = 0;
   #lastActivityMs = Date.now();
+  #lastCheckMs = Date.now();
+  #engineLoading = 0;
   #ttlTimer: NodeJS.Timeout | undefined;
   #stopping: Promise<void> | undefined;
   #resolveStopped!: () => void;
@@ -75,12 +77,19 @@ export class PocketIcRestServer {
   warm(): void { void this.#loadEngine(); }
 
   #loadEngine(): Promise<typeof Engine> {
-    this.#engine ??= import('./engine.ts');
+    if (this.#engine === undefined) {
+      this.#engineLoading++;
+      this.#engine = import('./engine.ts').finally(() => { this.#engineLoading--; this.#lastActivityMs = Date.now(); });
+    }
     return this.#engine;
   }
 
   #checkTtl(): void {
-    if (this.#inflight === 0 && Date.now() - this.#lastActivityMs > this.#opts.ttlSeconds * 1000) {
+    const now = Date.now();
+    // A check that comes late means the process was busy (loading the instance code, a long round): not idle.
+    if (now - this.#lastCheckMs > 1_000) this.#lastActivityMs = now;
+    this.#lastCheckMs = now;
+    if (this.#inflight === 0 && this.#engineLoading === 0 && now - this.#lastActivityMs > this.#opts.ttlSeconds * 1000) {
       this.#opts.log?.(`no request for ${this.#opts.ttlSeconds} s: stopping`);
       void this.stop();
     }

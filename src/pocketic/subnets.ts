@@ -10,6 +10,8 @@
  */
 import type { ManualClock } from '../env/index.ts';
 import type { CanisterHttpAdapterRequest, MockHttpOutcallAnswer } from '../http-outcalls/index.ts';
+import { NodeSigner } from '../http/index.ts';
+import type { HttpReplica } from '../http/index.ts';
 import { Network } from '../network/index.ts';
 import type { IngressStatus, ReplicatedState } from '../state/index.ts';
 import type { CanisterId, PrincipalId, SubnetId } from '../types/index.ts';
@@ -36,7 +38,9 @@ export interface SubnetHandle {
 export interface PocketSubnet {
   readonly plan: SubnetPlan;
   readonly id: SubnetId;
-  readonly replica: SubnetHandle;
+  readonly replica: SubnetHandle & HttpReplica;
+  /** Its node (one per subnet), whose key the state tree certifies: it signs query answers in live mode. */
+  readonly node: NodeSigner;
 }
 
 /** The subnets of an instance (see the module header). */
@@ -54,11 +58,14 @@ const keySeedOf = (plan: SubnetPlan): string => `pocket-ic subnet ${Buffer.from(
 
 /** The subnets as one XNet network (see the module header). */
 export async function networkSubnets(plans: readonly SubnetPlan[], clock: ManualClock): Promise<SubnetNetwork> {
+  const nodes = plans.map((p) => NodeSigner.fromSeed(`pocket-ic node ${Buffer.from(p.seed).toString('hex')}`));
   const network = await Network.create({
     clock,
-    subnets: plans.map((p) => ({ subnetType: p.subnetType, size: p.size, ranges: allocationOrder(p), keySeed: keySeedOf(p) })),
+    subnets: plans.map((p, i) => ({
+      subnetType: p.subnetType, size: p.size, ranges: allocationOrder(p), keySeed: keySeedOf(p), nodes: [(nodes[i] as NodeSigner).nodeKey],
+    })),
   });
-  const subnets: PocketSubnet[] = network.subnets.map((s, i) => ({ plan: plans[i] as SubnetPlan, id: s.subnetId, replica: s }));
+  const subnets: PocketSubnet[] = network.subnets.map((s, i) => ({ plan: plans[i] as SubnetPlan, id: s.subnetId, replica: s, node: nodes[i] as NodeSigner }));
   return {
     subnets,
     route: (id) => subnets.find((x) => allRanges(x.plan).some((r) => rangeContains(r, id))),

@@ -18,6 +18,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { PocketIc, PocketIcServer, SubnetStateType, createIdentity, generateRandomIdentity } from '@dfinity/pic';
+import { Actor, HttpAgent } from '@icp-sdk/core/agent';
 import { IDL } from '@icp-sdk/core/candid';
 import { compileDemo, compileFetcher, demoIdl, fetcherIdl, padWasm } from './canisters.ts';
 import type { DemoService, FetcherService } from './canisters.ts';
@@ -208,6 +209,25 @@ describe('pic-js on bin/pocket-ic: calls across subnets', () => {
     assert.equal(await b.actor.incOther(a.canisterId), 1n);
     assert.equal(await b.actor.get(), 11n);
     assert.match(await rejection(a.actor.incOther(principal('ryjl3-tyaaa-aaaaa-aaaba-cai'))), /No route to canister ryjl3-tyaaa-aaaaa-aaaba-cai/);
+    await pic.tearDown();
+  });
+});
+
+describe('pic-js on bin/pocket-ic: live mode', () => {
+  it('makeLive serves the instance over the IC HTTP interface to an agent; stopLive stops it', async () => {
+    const pic = await PocketIc.create(server.getUrl());
+    const { canisterId } = await pic.setupCanister<DemoService>({ idlFactory: demoIdl, wasm: demoV1, arg: initArg(5n) });
+    const port = await pic.makeLive();
+    assert.equal(await pic.makeLive(), port, 'live already: the same gateway');
+    const agent = await HttpAgent.create({ host: `http://127.0.0.1:${port}`, shouldFetchRootKey: true });
+    const idl: IDL.InterfaceFactory = ({ IDL: I }) => I.Service({ inc: I.Func([], [I.Nat], []), get: I.Func([], [I.Nat], ['query']), now: I.Func([], [I.Int], ['query']) });
+    const actor = Actor.createActor<{ inc(): Promise<bigint>; get(): Promise<bigint>; now(): Promise<bigint> }>(idl, { agent, canisterId: canisterId.toText() });
+    assert.equal(await actor.inc(), 6n, 'an update call with a certified answer');
+    assert.equal(await actor.get(), 6n, 'a query with node signatures the agent verifies');
+    const drift = Number((await actor.now()) / 1_000_000n) - Date.now();
+    assert.ok(Math.abs(drift) < 60_000, `live time follows the wall clock (off by ${drift} ms)`);
+    await pic.stopLive();
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/api/v2/status`));
     await pic.tearDown();
   });
 });
