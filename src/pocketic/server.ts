@@ -37,6 +37,18 @@ export interface ServerOptions {
 
 type Instance = Engine.PocketIcInstance;
 
+/** Why an `InstanceConfig` asks for something ic-exec cannot give (ICP features, a state directory), if it does. */
+function unsupportedConfig(config: { readonly [key: string]: JsonValue }): string | undefined {
+  const features = config['icp_features'];
+  if (typeof features === 'object' && features !== null && !Array.isArray(features)) {
+    const on = Object.entries(features).filter(([, v]) => v !== null && v !== undefined).map(([k]) => k);
+    if (on.length > 0) return `icp_features (${on.join(', ')}) are not supported by ic-exec: it deploys no system canisters`;
+  }
+  const stateDir = config['state_dir'];
+  if (stateDir !== null && stateDir !== undefined) return 'state_dir is not supported by ic-exec: instances live in memory';
+  return undefined;
+}
+
 export class PocketIcRestServer {
   readonly #opts: ServerOptions;
   readonly #http: Server;
@@ -164,6 +176,8 @@ export class PocketIcRestServer {
     if (!parsed.ok) return error(`Failed to parse the request body as JSON: ${parsed.message}`);
     const body = engine.object(parsed.value, 'InstanceConfig');
     if (!body.ok) return error(body.message);
+    const unsupported = unsupportedConfig(body.value);
+    if (unsupported !== undefined) return error(unsupported);
     const plans = engine.planSubnets(body.value['subnet_config_set']);
     if (!plans.ok) return error(plans.message);
     const initial = body.value['initial_time'];

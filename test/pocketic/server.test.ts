@@ -116,6 +116,10 @@ describe('bin/pocket-ic: the REST API on the wire', () => {
     assert.deepEqual(await none.json(), { Error: { message: 'ExtendedSubnetConfigSet must contain at least one subnet' } });
     const fromPath = await (await post('/instances', { subnet_config_set: { nns: { state_config: { FromPath: '/x' } } } })).json() as { Error: { message: string } };
     assert.match(fromPath.Error.message, /not supported by ic-exec/);
+    const features = await (await post('/instances', { ...APP, icp_features: { registry: null, icp_token: 'DefaultConfig', ii: null } })).json() as { Error: { message: string } };
+    assert.equal(features.Error.message, 'icp_features (icp_token) are not supported by ic-exec: it deploys no system canisters');
+    const unset = await post('/instances', { ...APP, icp_features: { registry: null, icp_token: null }, state_dir: null, log_level: 'ERROR' });
+    assert.equal(unset.status, 201);
     assert.equal((await fetch(`${server.url}/instances/${id}`, { method: 'DELETE' })).status, 200);
     const list = await (await fetch(`${server.url}/instances`)).json() as string[];
     assert.equal(list[id], 'Deleted');
