@@ -25,7 +25,10 @@ const initArg = (n: bigint): Uint8Array => new Uint8Array(IDL.encode([IDL.Nat], 
 let server: Server;
 let demo: Uint8Array<ArrayBuffer>;
 
-before(async () => { [server, demo] = await Promise.all([startServer(), compileDemo('v1')]); });
+before(async () => {
+  demo = await compileDemo('v1'); // before the server: a cold compile can outlast its idle TTL
+  server = await startServer();
+});
 after(async () => { await server.stop(); });
 
 async function withDemo(f: (pic: PocketIc, actor: DemoService, canisterId: PicPrincipal) => Promise<void>): Promise<void> {

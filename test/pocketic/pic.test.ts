@@ -33,9 +33,9 @@ let server: PocketIcServer;
 let demoV1: Uint8Array<ArrayBuffer>, demoV2: Uint8Array<ArrayBuffer>, fetcher: Uint8Array<ArrayBuffer>;
 
 before(async () => {
-  [server, demoV1, demoV2, fetcher] = await Promise.all([
-    PocketIcServer.start({ binPath: POCKET_IC_BIN }), compileDemo('v1'), compileDemo('v2'), compileFetcher(),
-  ]);
+  // Compile first: a cold Motoko compile can outlast the server's idle TTL (60 s) on a loaded machine.
+  [demoV1, demoV2, fetcher] = await Promise.all([compileDemo('v1'), compileDemo('v2'), compileFetcher()]);
+  server = await PocketIcServer.start({ binPath: POCKET_IC_BIN });
 });
 after(async () => { await server.stop(); });
 

@@ -98,7 +98,11 @@ describe('bin/pocket-ic: the launcher', () => {
 
 describe('bin/pocket-ic: the REST API on the wire', () => {
   let server: Server;
-  before(async () => { server = await startServer(); });
+  let fetcher: Uint8Array;
+  before(async () => {
+    fetcher = await compileFetcher(); // before the server: a cold compile can outlast its idle TTL
+    server = await startServer();
+  });
   after(async () => { await server.stop(); });
   const post = (path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> =>
     fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
@@ -174,7 +178,7 @@ describe('bin/pocket-ic: the REST API on the wire', () => {
     const create = IDL.encode([IDL.Record({ settings: IDL.Opt(IDL.Reserved), amount: IDL.Opt(IDL.Nat), specified_id: IDL.Opt(IDL.Principal) })], [{ settings: [], amount: [], specified_id: [] }]);
     const [{ canister_id: canister }] = IDL.decode([IDL.Record({ canister_id: IDL.Principal })], await execute('', 'provisional_create_canister_with_cycles', create)) as unknown as [{ canister_id: Principal }];
     const install = IDL.encode([IDL.Record({ mode: IDL.Variant({ install: IDL.Null }), canister_id: IDL.Principal, wasm_module: IDL.Vec(IDL.Nat8), arg: IDL.Vec(IDL.Nat8) })],
-      [{ mode: { install: null }, canister_id: canister, wasm_module: await compileFetcher(), arg: new Uint8Array(IDL.encode([], [])) }]);
+      [{ mode: { install: null }, canister_id: canister, wasm_module: fetcher, arg: new Uint8Array(IDL.encode([], [])) }]);
     await execute('', 'install_code', install);
     // An outcall nobody answers: awaiting it runs the real server's 100 rounds, long enough for a 1 ms sync wait.
     const fetchCall = call(b64(canister.toUint8Array()), 'fetch', IDL.encode([IDL.Text], ['https://example.com/']));
