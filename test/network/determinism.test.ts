@@ -44,7 +44,7 @@ describe('XNet determinism', () => {
     try {
       assert.deepEqual(x.net.stateHashes().map(hex), y.net.stateHashes().map(hex), 'after set-up');
       let streamed = 0n;
-      for (let r = 0; r < 60; r++) {
+      for (let r = 0; r < 40; r++) {
         await submitRound(x.net, x, r);
         await submitRound(y.net, y, r);
         await x.net.tick();
