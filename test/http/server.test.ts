@@ -143,10 +143,15 @@ describe('the HTTP server on raw requests', { timeout: 120_000 }, () => {
     try {
       const id = await limited.replica.createCanister();
       await limited.replica.installCode(id, await watFile('counter'));
-      const answers = await Promise.all(Array.from({ length: 6 }, () =>
+      // 12 calls at once against a bucket of 3 refilled at 3/s: at least 3 get in and, unless
+      // the machine stretches the burst over 3 s, some are refused (the bucket's arithmetic
+      // with a fixed clock is src/http/admission.test.ts's).
+      const answers = await Promise.all(Array.from({ length: 12 }, () =>
         post(limited.url, `/api/v2/canister/${id.toText()}/call`, signed(content(id, 'inc', new Uint8Array(0))))));
-      const statuses = answers.map((a) => a.status).sort();
-      assert.deepEqual(statuses, [202, 202, 202, 429, 429, 429]);
+      const statuses = answers.map((a) => a.status);
+      assert.ok(statuses.every((x) => x === 202 || x === 429), String(statuses));
+      assert.ok(statuses.filter((x) => x === 202).length >= 3, String(statuses));
+      assert.ok(statuses.filter((x) => x === 429).length >= 1, String(statuses));
       assert.match(answers.find((a) => a.status === 429)?.text ?? '', /^Service is overloaded, try again later\. More than 3 calls per second to canister /);
     } finally {
       await limited.close();
