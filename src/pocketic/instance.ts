@@ -101,7 +101,7 @@ export class PocketIcInstance {
       configs[s.id.toText()] = {
         subnet_kind: s.plan.kind,
         subnet_seed: [...s.plan.seed],
-        node_ids: [],
+        node_ids: [{ node_id: b64(s.node.nodeId.bytesView()) }],
         canister_ranges: allRanges(s.plan).map((r) => ({ start: rawCanister(r.start), end: rawCanister(r.end) })),
         instruction_config: s.plan.instructionConfig,
         cost_schedule: s.plan.costSchedule,

@@ -110,9 +110,13 @@ describe('bin/pocket-ic: the REST API on the wire', () => {
   it('instances: created with their topology, listed, deleted; errors as the real server words them', async () => {
     const created = await post('/instances', APP);
     assert.equal(created.status, 201);
-    const { Created } = await created.json() as { Created: { instance_id: number; topology: { default_effective_canister_id: { canister_id: string } }; http_gateway_info: null } };
+    const { Created } = await created.json() as { Created: { instance_id: number; topology: { subnet_configs: Record<string, { subnet_kind: string; node_ids: unknown[]; subnet_seed: number[] }>; default_effective_canister_id: { canister_id: string } }; http_gateway_info: null } };
     assert.equal(Created.http_gateway_info, null);
     assert.equal(Created.topology.default_effective_canister_id.canister_id, '///////gAAABAQ==');
+    const [subnet] = Object.values(Created.topology.subnet_configs);
+    assert.equal(subnet?.subnet_kind, 'Application');
+    assert.equal(subnet?.node_ids.length, 1);
+    assert.equal(subnet?.subnet_seed.length, 32);
     const id = Created.instance_id;
     assert.deepEqual(await (await fetch(`${server.url}/instances/${id}/read/get_time`)).json(), { nanos_since_epoch: 1620328630000000000 });
     const none = await post('/instances', { subnet_config_set: { application: [], system: [] } });
