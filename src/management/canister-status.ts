@@ -1,8 +1,7 @@
 /**
  * Reading a canister: `canister_status` (here), `canister_info` and
- * `canister_metadata` (canister-info.ts). `canister_metrics` is not served
- * (IC0407): its counters of cycles consumed by use case are not kept by
- * ic-exec's cycles accounting. `canister_status` answers
+ * `canister_metadata` (canister-info.ts), `canister_metrics`
+ * (canister-metrics.ts). `canister_status` answers
  * replicated calls (ingress or a canister's request) and queries
  * (queries.ts) alike, through {@link readCanisterStatus}:
  *
@@ -15,10 +14,11 @@
  * The memory figures are those the cycles account manager charges
  * (`CanisterState.memoryUsage()` and its parts; `memory_size` is their
  * sum, equal to the usage): heap, stable memory, globals, the module binary
- * as ic-exec stores it (instrumented), history, chunk store, snapshots. A
- * part ic-exec does not count separately reads 0: custom sections (inside
- * the module binary) and the log memory store (the log buffer is not
- * charged). `idle_cycles_burned_per_day` is the cycles account manager's idle
+ * as ic-exec stores it (instrumented), the `icp:` metadata sections (the
+ * replica keeps them beside the module and counts them: name + 1 +
+ * contents each), history, chunk store, snapshots, and the log memory store
+ * (0 as in the replica's default configuration, where the feature is off
+ * and the log buffer is not charged). `idle_cycles_burned_per_day` is the cycles account manager's idle
  * burn rate at that usage; `query_stats` are zeros (ic-exec keeps no query
  * statistics). `ready_for_migration` is true only for a stopped canister
  * with empty queues (there are no streams to flush on one subnet).
@@ -90,13 +90,13 @@ export function memoryMetrics(canister: CanisterState): CanisterMemoryMetrics {
   return {
     wasm_memory_size: wasm,
     stable_memory_size: stable,
-    global_memory_size: canister.executionMemoryUsage() - wasm - stable - binary,
+    global_memory_size: canister.executionMemoryUsage() - wasm - stable - binary - canister.customSectionsMemoryUsage(),
     wasm_binary_size: binary,
-    custom_sections_size: 0n,
+    custom_sections_size: canister.customSectionsMemoryUsage(),
     canister_history_size: BigInt(canister.systemState.canisterHistory.memoryUsage),
     wasm_chunk_store_size: canister.wasmChunkStoreMemoryUsage(),
     snapshots_size: canister.snapshotsMemoryUsage(),
-    log_memory_store_size: 0n,
+    log_memory_store_size: canister.logMemoryStoreUsage(),
   };
 }
 

@@ -6,7 +6,11 @@
  *     wasm memory       = heap size (Wasm pages × 64 KiB)
  *     stable memory     = stable size (Wasm pages × 64 KiB)
  *     execution memory  = wasm + stable + 8 bytes per persisted global + module binary
- *     memory usage      = execution memory + canister history + chunk store + snapshots + Wasm chunk store (1 MiB per chunk)
+ *                         + custom sections (`icp:` metadata: name + 1 + contents each)
+ *     log memory store  = 0 while the replica's log memory store feature is off (the default);
+ *                         else 4 KiB header + 4 KiB index + the limit rounded up to 4 KiB (0 for a 0 limit)
+ *     memory usage      = execution memory + canister history + Wasm chunk store (1 MiB per chunk) + snapshots
+ *                         + log memory store
  *     message memory    = guaranteed-response memory (reservations included) + best-effort messages
  *
  * The execution state and the snapshots are immutable (`PageMap`s share
@@ -21,6 +25,24 @@ import type { SystemState } from './system-state.ts';
 
 /** Bytes counted per persisted global (a u64/f64 slot). */
 const GLOBAL_BYTES = 8n;
+/** The log memory store's page, header and index table, bytes. */
+const LOG_STORE_PAGE = 4096n;
+/**
+ * Whether canister logs live in the log memory store (a ring buffer of
+ * `log_memory_limit` bytes behind a 4 KiB header and a 4 KiB index, charged
+ * as canister memory). The replica's default configuration has it off
+ * (rs/config/src/execution_environment.rs, `log_memory_store_feature:
+ * FlagStatus::Disabled`): the log buffer is then not charged and
+ * `log_memory_store_size` is 0.
+ */
+export const LOG_MEMORY_STORE_FEATURE_ENABLED = false;
+
+/** Memory the log memory store takes for a `log_memory_limit` of `limit` bytes (the replica's `LogMemoryStore::memory_usage`). */
+export function logMemoryStoreBytes(limit: bigint): bigint {
+  if (limit === 0n) return 0n;
+  const data = ((limit + LOG_STORE_PAGE - 1n) / LOG_STORE_PAGE) * LOG_STORE_PAGE;
+  return 2n * LOG_STORE_PAGE + data;
+}
 
 /** One canister of the replicated state. */
 export class CanisterState {
@@ -60,12 +82,22 @@ export class CanisterState {
     return this.executionState === undefined ? 0n : BigInt(this.executionState.stable.sizePages) * WASM_PAGE_SIZE_BYTES;
   }
 
-  /** Heap, stable memory, globals and module binary, bytes. */
+  /** Heap, stable memory, globals, module binary and its metadata sections, bytes. */
   executionMemoryUsage(): bigint {
     const es = this.executionState;
     if (es === undefined) return 0n;
     return this.wasmMemoryUsage() + this.stableMemoryUsage() + BigInt(es.globals.length) * GLOBAL_BYTES
-      + BigInt(es.compiled.output.binary.length);
+      + BigInt(es.compiled.output.binary.length) + this.customSectionsMemoryUsage();
+  }
+
+  /** The module's `icp:` metadata sections (`custom_sections_memory_size`), bytes. */
+  customSectionsMemoryUsage(): bigint {
+    return BigInt(this.executionState?.compiled.output.customSectionsSize ?? 0);
+  }
+
+  /** The log memory store (see the module header), bytes. */
+  logMemoryStoreUsage(): bigint {
+    return LOG_MEMORY_STORE_FEATURE_ENABLED ? logMemoryStoreBytes(this.systemState.logMemoryLimit) : 0n;
   }
 
   /** The Wasm chunk store: 1 MiB per chunk, bytes. */
@@ -76,7 +108,7 @@ export class CanisterState {
   /** Memory charged for storage and counted in the freezing threshold, messages excluded, bytes. */
   memoryUsage(): bigint {
     return this.executionMemoryUsage() + BigInt(this.systemState.canisterHistory.memoryUsage) + this.wasmChunkStoreMemoryUsage()
-      + this.snapshots.memoryUsage;
+      + this.snapshots.memoryUsage + this.logMemoryStoreUsage();
   }
 
   /** The canister's snapshots (`snapshots_memory_usage`), bytes. */

@@ -25,7 +25,7 @@ import { configureEngine } from './engine.ts';
 import { prepareModule } from './prepare.ts';
 
 /** Bump whenever instrumentation output changes for the same input. */
-export const INSTRUMENTATION_VERSION = 3;
+export const INSTRUMENTATION_VERSION = 4;
 
 /** A module ready to instantiate. */
 export interface CompiledModule {

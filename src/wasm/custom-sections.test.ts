@@ -46,3 +46,13 @@ test('the compiled module keeps the metadata sections of the installed module', 
     ['candid:service', 'public', 'service : {}'], ['git', 'private', 'abc'],
   ]);
 });
+
+test('the metadata memory of a module: name, one visibility byte and contents per icp: section (WasmMetadata::memory_usage)', () => {
+  const wasm = moduleWith([['icp:public candid:service', utf8('service : {}')], ['name', utf8('skipped')], ['icp:private gït', utf8('abc')]]);
+  const r = new CompileCache().get(wasm);
+  assert.ok(r.ok, r.ok ? '' : r.error.description);
+  assert.equal(r.compiled.output.customSectionsSize, (14 + 1 + 12) + (4 + 1 + 3));
+  const none = new CompileCache().get(moduleWith([['other', utf8('x')]]));
+  assert.ok(none.ok);
+  assert.equal(none.compiled.output.customSectionsSize, 0);
+});

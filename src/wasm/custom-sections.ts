@@ -11,7 +11,9 @@
  * total size; sections with other names are skipped.
  */
 import { ByteReader } from './reader.ts';
+import type { WasmModule } from './types.ts';
 import { icpSectionName } from './validate-sections.ts';
+import { utf8Length } from './validate-util.ts';
 
 /** One metadata section: `<name>`, its visibility and its contents (a view into the binary). */
 export interface CanisterMetadataSection {
@@ -43,4 +45,20 @@ export function canisterMetadataSections(binary: Uint8Array): CanisterMetadataSe
     r.pos = end;
   }
   return out;
+}
+
+/**
+ * Memory the module's metadata takes in a canister's state, bytes (the
+ * replica's `WasmMetadata::memory_usage`): per `icp:` section, its `<name>`
+ * (UTF-8), one byte of visibility and its contents. Counted in the
+ * canister's memory usage (`ExecutionState::memory_usage`) and reported as
+ * `custom_sections_size` by `canister_status`.
+ */
+export function customSectionsMemoryUsage(m: WasmModule): number {
+  let total = 0;
+  for (const section of m.customs) {
+    const parsed = icpSectionName(section.name);
+    if (parsed?.ok === true) total += utf8Length(parsed.name) + 1 + section.data.length;
+  }
+  return total;
 }

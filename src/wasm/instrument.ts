@@ -274,6 +274,7 @@
 import { COST_TO_COMPILE_WASM_INSTRUCTION, MAX_WASM64_MEMORY_IN_BYTES, MAX_WASM_MEMORY_IN_BYTES } from '../config/index.ts';
 import type { NumInstructions } from '../types/index.ts';
 import { numInstructions } from '../types/index.ts';
+import { customSectionsMemoryUsage } from './custom-sections.ts';
 import { encodeModule } from './encode.ts';
 import { SectionId, ExternalKind } from './types.ts';
 import type { ConstExpr, Element, Export, FuncType, FunctionBody, Global, Import, Limits, Section, ValType, WasmModule } from './types.ts';
@@ -374,6 +375,8 @@ export interface InstrumentationOutput {
   bytemapBytes: number;
   /** The module's mutable globals and their export names, for persistence. */
   persistentGlobals: PersistentGlobal[];
+  /** Memory of the module's `icp:` metadata sections in the canister state, bytes (custom-sections.ts). */
+  customSectionsSize: number;
 }
 
 /** Operators of the replica's `decr_instruction_counter` body (its final `end` included). */
@@ -626,6 +629,7 @@ export function instrument(module: WasmModule, options: InstrumentOptions = {}):
     hasStart: m.start !== undefined,
     bytemapBytes,
     persistentGlobals,
+    customSectionsSize: customSectionsMemoryUsage(m),
   };
 }
 

@@ -115,6 +115,9 @@ describe('management canister: canister_status, canister_info, canister_metadata
       for (const v of Object.values(s.memory_metrics)) sum += v;
       assert.equal(sum, s.memory_size);
       assert.equal(s.memory_metrics.wasm_memory_size, 2n * 65536n);
+      // The replica's metadata memory: per icp: section, its name, one byte of visibility and the contents.
+      assert.equal(s.memory_metrics.custom_sections_size, BigInt('candid:service'.length + 1 + 'service : {}'.length + 'secret'.length + 1 + 's3cret'.length));
+      assert.equal(s.memory_metrics.log_memory_store_size, 0n, 'the log memory store is off, as in the replica\'s default configuration');
       assert.ok(s.idle_cycles_burned_per_day > 0n);
       assert.deepEqual(Object.values(s.query_stats), [0n, 0n, 0n, 0n]);
     }
