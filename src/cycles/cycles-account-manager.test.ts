@@ -6,7 +6,7 @@
 //   compute 10,000,000 per percent per second; MAX_INTER_CANISTER_PAYLOAD 2 MiB.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CanisterId } from '../types/index.ts';
+import { CanisterId, drainsReservedBalance } from '../types/index.ts';
 import { ErrorCode } from '../errors/index.ts';
 import { CyclesAccountManager, outOfCyclesMessage, outOfCyclesUserError } from './index.ts';
 import type { CyclesAccount, CyclesUseCase, DebitableCyclesAccount } from './index.ts';
@@ -27,10 +27,16 @@ class Account implements DebitableCyclesAccount {
   constructor(balance: bigint) { this.balance = balance; }
   get debitedBalance(): bigint { return this.balance - this.postponed; }
   addPostponedCharge(charge: bigint): void { this.postponed += charge; }
-  addCycles(amount: bigint): void { this.balance += amount; }
-  removeCycles(amount: bigint, useCase: CyclesUseCase = 'other'): void {
+  /** Consumed by use case, net of refunds (as `SystemState` counts them). */
+  readonly consumed = new Map<CyclesUseCase, bigint>();
+  addCycles(amount: bigint, refundOf: CyclesUseCase = 'nonConsumed'): void {
+    this.balance += amount;
+    if (refundOf !== 'nonConsumed') this.consumed.set(refundOf, (this.consumed.get(refundOf) ?? 0n) - amount);
+  }
+  removeCycles(amount: bigint, useCase: CyclesUseCase = 'nonConsumed'): void {
+    if (useCase !== 'nonConsumed') this.consumed.set(useCase, (this.consumed.get(useCase) ?? 0n) + amount);
     let rest = amount;
-    if (useCase !== 'other') {
+    if (drainsReservedBalance(useCase)) {
       const fromReserved = rest < this.reservedBalance ? rest : this.reservedBalance;
       this.reservedBalance -= fromReserved;
       rest -= fromReserved;
@@ -160,5 +166,36 @@ describe('ingress induction and periodic charges', () => {
     assert.equal(a.balance, 3_000_000n);
     assert.equal(cam.chargeForResources(a, { memoryUsage: GiB / 2n, messageMemoryUsage: 0n }, 10n), undefined);
     assert.equal(a.balance, 3_000_000n - 1_587_500n - 100_000n);
+  });
+});
+
+describe('every charge and refund names its use case (canister_metrics)', () => {
+  test('execution: the prepayment less the refund, i.e. the 5M fee and the instructions used', () => {
+    const a = new Account(100_000_000_000n);
+    cam.prepayExecutionCycles(a, NONE, 40_000_000_000n, { revealTopUp: true });
+    assert.equal(a.consumed.get('instructions'), 40_005_000_000n);
+    cam.refundUnusedExecutionCycles(a, 40_000_000_000n - 1_234_567n, 40_000_000_000n, 40_005_000_000n);
+    assert.deepEqual([...a.consumed], [['instructions', 5_000_000n + 1_234_567n]]);
+  });
+
+  test('ingress induction, resources, uninstall, and the unused response transmission given back', () => {
+    const a = new Account(3_000_000_000n);
+    cam.chargeIngressInductionCost(a, NONE, 1_400_000n, { hasPausedExecution: false, revealTopUp: false });
+    assert.equal(cam.consumeCycles(a, NONE, 7n, false, 'instructions'), undefined);
+    a.computeAllocation = 10n;
+    cam.chargeForResources(a, { memoryUsage: GiB, messageMemoryUsage: 0n }, 10n);
+    // The transmission prepayment left with the request (System API); a 100-byte response gives back 2,097,052,000 of 2,097,152,000.
+    a.removeCycles(2_097_152_000n, 'requestAndResponseTransmission');
+    assert.equal(cam.refundUnusedResponseTransmission(a, 100n, 2_097_152_000n), 2_097_052_000n);
+    const left = a.balance;
+    cam.burnRemainingBalanceForUninstall(a);
+    assert.deepEqual(Object.fromEntries(a.consumed), {
+      ingressInduction: 1_400_000n,
+      memory: 3_175_000n + 100_000n, // storage and the base fee
+      computeAllocation: 1_000_000_000n,
+      instructions: 7n,
+      requestAndResponseTransmission: 100_000n,
+      uninstall: left,
+    });
   });
 });

@@ -15,6 +15,11 @@
  * fee) and ingress induction are taken directly (`chargeForResources`,
  * `chargeIngressInductionCost`). The fee arithmetic itself is in fees.ts.
  *
+ * Every charge names its use case (`CyclesUseCase`: instructions, ingress
+ * induction, memory, compute allocation, uninstall, …) and every refund the
+ * use case it gives back to: the account counts what was consumed by use case
+ * (`canister_metrics`, `subnet_metrics`).
+ *
  * The manager works on any {@link CyclesAccount} — `SystemState` from
  * src/state is one, structurally — so this folder depends only on types,
  * errors and config, and the System API can use its fee functions.
@@ -23,7 +28,8 @@ import type { CyclesFees, SubnetType } from '../config/index.ts';
 import { subnetConfigFor } from '../config/index.ts';
 import { ErrorCode, displayCycles, userError } from '../errors/index.ts';
 import type { UserError } from '../errors/index.ts';
-import type { CanisterId } from '../types/index.ts';
+import type { CanisterId, CyclesUseCase } from '../types/index.ts';
+import { drainsReservedBalance } from '../types/index.ts';
 import {
   computeAllocationCost,
   executionCost,
@@ -43,8 +49,7 @@ import {
 } from './fees.ts';
 import type { FreezingInputs, IdleResource } from './fees.ts';
 
-/** Why cycles are taken: resource charges drain the reserved balance first. */
-export type CyclesUseCase = 'memory' | 'computeAllocation' | 'uninstall' | 'other';
+export type { CyclesUseCase };
 
 /** What the manager needs of a canister's system state (`SystemState` has it all). */
 export interface CyclesAccount {
@@ -58,7 +63,9 @@ export interface CyclesAccount {
   readonly memoryAllocation: bigint;
   /** Percent. */
   readonly computeAllocation: bigint;
-  addCycles(amount: bigint): void;
+  /** `refundOf`: the use case of a prepaid fee the cycles give back (counted back); default a transfer. */
+  addCycles(amount: bigint, refundOf?: CyclesUseCase): void;
+  /** Takes cycles, counted as consumed for `useCase` (default a transfer, not counted). */
   removeCycles(amount: bigint, useCase?: CyclesUseCase): void;
 }
 
@@ -218,16 +225,16 @@ export class CyclesAccountManager {
   consumeWithThreshold(
     account: CyclesAccount, amount: bigint, threshold: bigint, useCase: CyclesUseCase, revealTopUp: boolean,
   ): CanisterOutOfCyclesError | undefined {
-    const effective = useCase === 'other' ? account.balance : account.balance + account.reservedBalance;
+    const effective = drainsReservedBalance(useCase) ? account.balance + account.reservedBalance : account.balance;
     const available = effective > threshold ? effective - threshold : 0n;
     if (amount > available) return { canisterId: account.canisterId, available: effective, requested: amount, threshold, revealTopUp };
     account.removeCycles(amount, useCase);
     return undefined;
   }
 
-  /** Takes `amount` above the freezing threshold (`consume_cycles`). */
+  /** Takes `amount` for `useCase` above the freezing threshold (`consume_cycles`). */
   consumeCycles(
-    account: CyclesAccount, usage: ResourceUsage, amount: bigint, revealTopUp: boolean, useCase: CyclesUseCase = 'other',
+    account: CyclesAccount, usage: ResourceUsage, amount: bigint, revealTopUp: boolean, useCase: CyclesUseCase,
   ): CanisterOutOfCyclesError | undefined {
     return this.consumeWithThreshold(account, amount, this.freezeThreshold(account, usage), useCase, revealTopUp);
   }
@@ -241,7 +248,7 @@ export class CyclesAccountManager {
     account: CyclesAccount, usage: ResourceUsage, instructions: bigint, opts: { readonly revealTopUp: boolean; readonly wasm64?: boolean },
   ): { readonly ok: true; readonly prepaid: bigint } | { readonly ok: false; readonly error: CanisterOutOfCyclesError } {
     const cost = this.executionCost(instructions, opts.wasm64 ?? false);
-    const error = this.consumeCycles(account, usage, cost, opts.revealTopUp);
+    const error = this.consumeCycles(account, usage, cost, opts.revealTopUp, 'instructions');
     return error === undefined ? { ok: true, prepaid: cost } : { ok: false, error };
   }
 
@@ -257,7 +264,18 @@ export class CyclesAccountManager {
     const left = instructionsLeft < instructionsInitiallyCharged ? instructionsLeft : instructionsInitiallyCharged;
     const refund = this.scaleCost(this.convertInstructionsToCycles(left < 0n ? 0n : left, wasm64));
     const amount = refund < prepaid ? refund : prepaid;
-    account.addCycles(amount);
+    account.addCycles(amount, 'instructions');
+    return amount;
+  }
+
+  /**
+   * Gives back the part of a call's response-transmission prepayment a
+   * response of `responseBytes` did not use (`refund_for_response_transmission`).
+   * @returns the cycles refunded.
+   */
+  refundUnusedResponseTransmission(account: CyclesAccount, responseBytes: bigint, prepaid: bigint): bigint {
+    const amount = this.refundForResponseTransmission(responseBytes, prepaid);
+    account.addCycles(amount, 'requestAndResponseTransmission');
     return amount;
   }
 
@@ -271,7 +289,7 @@ export class CyclesAccountManager {
     opts: { readonly hasPausedExecution: boolean; readonly revealTopUp: boolean },
   ): CanisterOutOfCyclesError | undefined {
     const threshold = this.freezeThreshold(account, usage);
-    if (!opts.hasPausedExecution) return this.consumeWithThreshold(account, cost, threshold, 'other', opts.revealTopUp);
+    if (!opts.hasPausedExecution) return this.consumeWithThreshold(account, cost, threshold, 'ingressInduction', opts.revealTopUp);
     if (account.debitedBalance < cost + threshold) {
       return { canisterId: account.canisterId, available: account.debitedBalance, requested: cost, threshold, revealTopUp: opts.revealTopUp };
     }

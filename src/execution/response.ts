@@ -62,11 +62,14 @@ export async function executeResponse(
   const caller = callerOfOrigin(origin);
   const startTime = round.time;
   const refundForSentCycles = response.refund > callback.cyclesSent ? callback.cyclesSent : response.refund;
-  const refunds = refundForSentCycles
-    + env.cycles.refundForResponseTransmission(BigInt(payloadSizeBytes(response)), callback.prepaymentForResponseTransmission);
+  const responseBytes = BigInt(payloadSizeBytes(response));
+  const refunds = refundForSentCycles + env.cycles.refundForResponseTransmission(responseBytes, callback.prepaymentForResponseTransmission);
   const input = { kind: 'message', message: response } as const;
   const freezingThreshold = env.cycles.freezeThreshold(canister.systemState, usageOf(canister));
-  const applyRefunds = (c: CanisterState): void => c.systemState.addCycles(refunds);
+  const applyRefunds = (c: CanisterState): void => {
+    c.systemState.addCycles(refundForSentCycles);
+    env.cycles.refundUnusedResponseTransmission(c.systemState, responseBytes, callback.prepaymentForResponseTransmission);
+  };
 
   /** Step 6: unregister, answer, refund. */
   const finish = (c: CanisterState, r: RoundContext, result: CanisterResult, left: bigint, heapDelta: bigint): ExecuteMessageOutcome => {

@@ -82,7 +82,7 @@ const uploadChunk: Handler = (call, ctx) => {
   const instructions = config.uploadWasmChunkInstructions;
   // ---- commit point of the charge (see the module header) ----
   const charge = ctx.env.cycles.consumeCycles(sys, { memoryUsage: c.memoryUsage(), messageMemoryUsage: c.messageMemoryUsage() },
-    ctx.env.cycles.executionCost(instructions), sys.isController(call.sender));
+    ctx.env.cycles.executionCost(instructions), sys.isController(call.sender), 'instructions');
   if (charge !== undefined) return { kind: 'reject', error: wasmChunkStoreError(`Error charging for 'upload_chunk': ${outOfCyclesMessage(charge)}`) };
   const chunk = Uint8Array.from(a.value.chunk);
   const v = sys.wasmChunkStore.canInsert(WASM_MAX_SIZE, chunk);

@@ -112,7 +112,7 @@ function createHelper(
   if (!id.ok) return id;
   const state = ctx.state;
   const system = new SystemState({ canisterId: id.value, controllers: [creator], cycles, freezeThreshold: DEFAULT_FREEZE_THRESHOLD_SECONDS });
-  system.removeCycles(fee);
+  system.removeCycles(fee, 'canisterCreation');
   applySettings(system, v);
   system.addCanisterChange(state.time, origin, { kind: 'creation', controllers: system.controllers });
   state.putCanister(new CanisterState(system, undefined, newSchedulerState(state.time)));

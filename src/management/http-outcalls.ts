@@ -96,8 +96,10 @@ function httpRequest(call: ManagementCall, ctx: ManagementContext): ManagementOu
   if (call.payment < fee) {
     return rejectWith(ErrorCode.CanisterRejectedMessage, `http_request request sent with ${call.payment} cycles, but ${fee} cycles are required.`);
   }
-  // Commit point: the fee is consumed; the rest goes back with the answer.
+  // Commit point: the fee is consumed (counted by the subnet and, as its HTTPS outcalls, by the caller); the rest goes back with the answer.
   contexts.pushCanisterHttpRequest({ ...context, request: Object.freeze({ ...message, payment: call.payment - fee }) });
+  ctx.state.metadata.subnetMetrics.observeFee('httpOutcalls', fee);
+  ctx.state.canisterMut(message.sender)?.systemState.consumedCycles.observe('httpOutcalls', fee);
   return { kind: 'deferred' };
 }
 

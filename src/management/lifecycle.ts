@@ -112,7 +112,8 @@ const deleteCanister: Handler = (call, ctx) => {
       `Canister ${id.toText()} has messages in its queues and cannot be deleted now. Please retry after some time.`
       + managerHelp('Wait until the queues have been cleared to delete the canister and in the meantime stop the canister.', 'delete-canister-queue-not-empty'));
   }
-  // Commit point: the canister and whatever cycles it held are gone; its id is never handed out again.
+  // Commit point: the canister and whatever cycles it held are gone (the subnet counts both as consumed); its id is never handed out again.
+  ctx.state.metadata.subnetMetrics.observeDeletedCanister(canister.systemState.consumedCycles, canister.systemState.balance);
   ctx.state.removeCanister(id);
   return REPLY_EMPTY;
 };

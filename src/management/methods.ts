@@ -1,5 +1,6 @@
 // The management canister's method table: method name → handler. Each
 // file owns a group of methods and exports its `handlers`.
+import { handlers as canisterMetrics } from './canister-metrics.ts';
 import { handlers as canisterStatus } from './canister-status.ts';
 import { handlers as chunkStore } from './chunk-store.ts';
 import { handlers as createCanister } from './create-canister.ts';
@@ -14,7 +15,7 @@ import { handlers as updateSettings } from './update-settings.ts';
 import type { Handler } from './types.ts';
 
 const groups: readonly Readonly<Record<string, Handler>>[] = [
-  canisterStatus, chunkStore, createCanister, httpOutcalls, installCode, lifecycle, logs, snapshots, subnetInfo, thresholdKeys, updateSettings,
+  canisterMetrics, canisterStatus, chunkStore, createCanister, httpOutcalls, installCode, lifecycle, logs, snapshots, subnetInfo, thresholdKeys, updateSettings,
 ];
 
 /** Every method ic-exec serves, by name. */

@@ -9,7 +9,7 @@
  *     canister_status       canister-status.ts (the same access rules and result as the update)
  *     canister_info         canister-info.ts (anyone)
  *     list_canisters        subnet-info.ts (IC0406: no subnet admins)
- *     canister_metrics      IC0407, as its update: ic-exec keeps no cycles-consumed counters
+ *     canister_metrics      canister-metrics.ts (controllers only)
  *     any other method      IC0536 "Query method <m> not found."
  *
  * The canister is the one the argument names; a missing one is IC0301
@@ -23,6 +23,7 @@ import type { CyclesAccountManager } from '../cycles/index.ts';
 import type { ReplicatedState } from '../state/index.ts';
 import type { PrincipalId } from '../types/index.ts';
 import { readCanisterInfo } from './canister-info.ts';
+import { readCanisterMetrics } from './canister-metrics.ts';
 import { readCanisterStatus } from './canister-status.ts';
 import { readCanisterLogs } from './logs.ts';
 import { canisterNotFoundQuery } from './read-access.ts';
@@ -59,8 +60,7 @@ export class ManagementQueries {
       case 'canister_status': return readCanisterStatus(state, this.#env.cycles, query.sender, query.arg, canisterNotFoundQuery);
       case 'canister_info': return readCanisterInfo(state, query.arg, canisterNotFoundQuery);
       case 'list_canisters': return readListCanisters(query.arg);
-      case 'canister_metrics':
-        return { error: userError(ErrorCode.UnknownManagementMessage, "Management canister method 'canister_metrics' is not served by ic-exec") };
+      case 'canister_metrics': return readCanisterMetrics(state, query.sender, query.arg, canisterNotFoundQuery);
       default: return { error: queryMethodNotFound(query.methodName) };
     }
   }

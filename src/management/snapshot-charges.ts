@@ -74,7 +74,7 @@ export function checkCyclesAndMemory(
 export function applyCyclesAndMemory(ctx: ManagementContext, canister: CanisterState, sender: PrincipalId, charges: ValidatedCharges): void {
   const sys = canister.systemState;
   const usage = { memoryUsage: charges.newMemoryUsage, messageMemoryUsage: canister.messageMemoryUsage() };
-  ctx.env.cycles.consumeCycles(sys, usage, charges.cyclesForInstructions, sys.isController(sender));
+  ctx.env.cycles.consumeCycles(sys, usage, charges.cyclesForInstructions, sys.isController(sender), 'instructions');
   sys.reserveCycles(charges.reservation);
 }
 
@@ -89,7 +89,7 @@ export function consumeCyclesForInstructions(
   const sys = canister.systemState;
   const cost = ctx.env.cycles.executionCost(instructions);
   const usage = { memoryUsage: canister.memoryUsage(), messageMemoryUsage: canister.messageMemoryUsage() };
-  const err = ctx.env.cycles.consumeCycles(sys, usage, cost, sys.isController(sender));
+  const err = ctx.env.cycles.consumeCycles(sys, usage, cost, sys.isController(sender), 'instructions');
   return err === undefined ? undefined : snapshotNotEnoughCycles(err);
 }
 

@@ -1,13 +1,18 @@
 /**
- * About the subnet: `subnet_info`, `node_metrics_history`, `list_canisters`,
- * and the deprecated bitcoin methods.
+ * About the subnet: `subnet_info`, `node_metrics_history`, `subnet_metrics`,
+ * `list_canisters`, and the deprecated bitcoin methods.
  *
- *     subnet_info, node_metrics_history (canisters only)
+ *     subnet_info, node_metrics_history, subnet_metrics (canisters only; not queries)
  *       argument does not decode                  IC0408 "Error decoding candid: …"
  *       `subnet_id` not this subnet               IC0406 "Provided target subnet ID <s> does not match current subnet ID <own>."
  *       subnet_info                               `record { replica_version; registry_version }` (ic-exec's {@link REPLICA_VERSION},
  *                                                 {@link REGISTRY_VERSION}: there is no registry)
  *       node_metrics_history                      `vec {}`: no block maker metrics are sampled (one in-process "node")
+ *       subnet_metrics                            `record { num_canisters; canister_state_bytes; consumed_cycles_total;
+ *                                                 update_transactions_total; block_height }`: the subnet metrics
+ *                                                 (src/state/cycles-metrics.ts; the consumed total counted now, the
+ *                                                 others as the last round left them), and the height of the batch
+ *                                                 executing the call
  *     list_canisters (replicated call or query)
  *       argument not `()`                         IC0408
  *       always (ic-exec's subnets have no subnet admins)
@@ -30,6 +35,7 @@ import { ErrorCode, userError } from '../errors/index.ts';
 import type { UserError } from '../errors/index.ts';
 import { decodeCandid } from '../messaging/index.ts';
 import type { SubnetId } from '../types/index.ts';
+import { consumedCyclesTotal } from '../state/index.ts';
 import { encode, toPrincipalId } from './candid.ts';
 import { invalidPayload, reject } from './errors.ts';
 import { decodeValue, unexpectedIngress } from './read-access.ts';
@@ -45,6 +51,10 @@ export const SubnetInfoResult = IDL.Record({ replica_version: IDL.Text, registry
 export const NodeMetricsHistoryArgs = IDL.Record({ subnet_id: IDL.Principal, start_at_timestamp_nanos: IDL.Nat64 });
 export const NodeMetrics = IDL.Record({ node_id: IDL.Principal, num_blocks_proposed_total: IDL.Nat64, num_block_failures_total: IDL.Nat64 });
 export const NodeMetricsHistoryResult = IDL.Vec(IDL.Record({ timestamp_nanos: IDL.Nat64, node_metrics: IDL.Vec(NodeMetrics) }));
+export const SubnetMetricsArgs = SubnetInfoArgs;
+export const SubnetMetricsResult = IDL.Record({
+  num_canisters: IDL.Nat64, canister_state_bytes: IDL.Nat64, consumed_cycles_total: IDL.Nat, update_transactions_total: IDL.Nat64, block_height: IDL.Nat64,
+});
 export const CanisterIdRange = IDL.Record({ start: IDL.Principal, end: IDL.Principal });
 export const ListCanistersResult = IDL.Record({ canisters: IDL.Vec(CanisterIdRange) });
 
@@ -85,6 +95,21 @@ const nodeMetricsHistory: Handler = (call, ctx): ManagementOutcome => {
   return { kind: 'reply', reply: encode([NodeMetricsHistoryResult], [[]]) };
 };
 
+const subnetMetrics: Handler = (call, ctx): ManagementOutcome => {
+  if (call.message.kind === 'ingress') return reject(unexpectedIngress('subnet_metrics'));
+  const a = decodeValue<{ subnet_id: Principal }>(SubnetMetricsArgs, call.arg);
+  if (!a.ok) return reject(a.error);
+  if (!toPrincipalId(a.value.subnet_id).equals(ctx.env.ownSubnetId)) return reject(otherSubnet(a.value.subnet_id, ctx.env.ownSubnetId));
+  const m = ctx.state.metadata.subnetMetrics;
+  return {
+    kind: 'reply',
+    reply: encode([SubnetMetricsResult], [{
+      num_canisters: m.numCanisters, canister_state_bytes: m.canisterStateBytes, consumed_cycles_total: consumedCyclesTotal(m, ctx.state.canisters()),
+      update_transactions_total: m.updateTransactionsTotal, block_height: ctx.state.metadata.height + 1n,
+    }]),
+  };
+};
+
 /** IC0406: `list_canisters` needs subnet admins. */
 export const LIST_CANISTERS_NO_ADMINS: UserError = userError(ErrorCode.CanisterRejectedMessage,
   'list_canisters is only available on subnets with subnet admins');
@@ -122,6 +147,7 @@ function bitcoinPrivileged(method: string): Handler {
 export const handlers: Readonly<Record<string, Handler>> = {
   subnet_info: subnetInfo,
   node_metrics_history: nodeMetricsHistory,
+  subnet_metrics: subnetMetrics,
   list_canisters: listCanisters,
   ...Object.fromEntries(Object.entries(BITCOIN_ARGS).map(([m, t]) => [m, bitcoin(m, t)])),
   bitcoin_get_successors: bitcoinPrivileged('bitcoin_get_successors'),

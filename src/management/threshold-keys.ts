@@ -28,6 +28,7 @@
  * are free and refund everything. No state changes but the refund.
  */
 import { InternalBug } from '../errors/index.ts';
+import type { CyclesUseCase } from '../types/index.ts';
 import type { ManagementCall, ManagementContext, ManagementOutcome, Handler } from './types.ts';
 import { replyWith, unopt } from './candid.ts';
 import {
@@ -73,11 +74,19 @@ function canistersOnly(method: Method, run: (call: ManagementCall, ctx: Manageme
   return (call, ctx) => (call.message.kind === 'ingress' ? unexpectedIngress(method) : run(call, ctx));
 }
 
-/** `reply` with the fee kept, or IC0406 if the call brought less than the fee. */
-function charged(call: ManagementCall, fee: bigint, sign: () => ManagementOutcome): ManagementOutcome {
+/** The subnet's use case of a signing fee (`subnet_metrics`). */
+const FEE_USE_CASE: Readonly<Record<KeyScheme, CyclesUseCase>> = {
+  ecdsa_secp256k1: 'ecdsaOutcalls', schnorr_bip340secp256k1: 'schnorrOutcalls', schnorr_ed25519: 'schnorrOutcalls', vetkd_bls12_381_g2: 'vetKd',
+};
+
+/** `reply` with the fee of `scheme` kept (and counted by the subnet), or IC0406 if the call brought less than the fee. */
+function charged(call: ManagementCall, ctx: ManagementContext, scheme: KeyScheme, sign: () => ManagementOutcome): ManagementOutcome {
+  const fee = feeOf(ctx, scheme);
   if (call.payment < fee) return insufficientCycles(call.method, call.payment, fee);
   const outcome = sign();
-  return outcome.kind === 'reply' ? { ...outcome, cyclesUsed: fee } : outcome;
+  if (outcome.kind !== 'reply') return outcome;
+  ctx.state.metadata.subnetMetrics.observeFee(FEE_USE_CASE[scheme], fee);
+  return { ...outcome, cyclesUsed: fee };
 }
 
 const ecdsaPublicKey = canistersOnly('ecdsa_public_key', (call, ctx) => {
@@ -91,7 +100,7 @@ const ecdsaPublicKey = canistersOnly('ecdsa_public_key', (call, ctx) => {
 const signWithEcdsa = canistersOnly('sign_with_ecdsa', (call, ctx) => {
   const r = route(call, ctx, ROUTES.sign_with_ecdsa);
   if (!r.ok) return r.outcome;
-  return charged(call, feeOf(ctx, r.keyId.scheme), () => {
+  return charged(call, ctx, r.keyId.scheme, () => {
     const secret = deriveSecp256k1Secret(secretOf(ctx, r.keyId), [callerBytes(call), ...r.value.derivation_path.map(bytes)]);
     return replyWith([SignatureResult], [{ signature: signEcdsaDigest(secret, bytes(r.value.message_hash)) }]);
   });
@@ -122,7 +131,7 @@ const signWithSchnorr = canistersOnly('sign_with_schnorr', (call, ctx) => {
   if (!r.ok) return r.outcome;
   const aux = merkleRootOf(r.value, r.keyId.scheme);
   if ('reject' in aux) return aux.reject;
-  return charged(call, feeOf(ctx, r.keyId.scheme), () => {
+  return charged(call, ctx, r.keyId.scheme, () => {
     const path = [callerBytes(call), ...r.value.derivation_path.map(bytes)];
     const message = bytes(r.value.message);
     const master = secretOf(ctx, r.keyId);
@@ -148,7 +157,7 @@ const vetkdDeriveKey = canistersOnly('vetkd_derive_key', (call, ctx) => {
   if (!r.ok) return r.outcome;
   const transportPublicKey = parseTransportPublicKey(bytes(r.value.transport_public_key));
   if (transportPublicKey === undefined) return INVALID_TRANSPORT_KEY;
-  return charged(call, feeOf(ctx, r.keyId.scheme), () => {
+  return charged(call, ctx, r.keyId.scheme, () => {
     const encrypted = encryptedVetKey(secretOf(ctx, r.keyId), {
       canisterId: callerBytes(call), context: bytes(r.value.context), input: bytes(r.value.input), transportPublicKey,
     });

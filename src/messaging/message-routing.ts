@@ -9,7 +9,9 @@
  *                  answer their subnet call contexts
  *                  (consensus-responses.ts); expired messages and
  *                  best-effort callbacks past their deadline are timed out
- *     2. execute   the scheduler runs one round (`executeRound`)
+ *     2. execute   the scheduler runs one round (`executeRound`); at heights
+ *                  that are multiples of 10 the subnet metrics' canister
+ *                  state bytes are refreshed (the canisters' memory usage)
  *     3. route     output left in the output queues goes to its receivers
  *                  (routing.ts): on this subnet at once (the loopback
  *                  stream), to other subnets into their streams
@@ -30,6 +32,16 @@ import { routeOutputs } from './routing.ts';
 import type { RoutingStats } from './routing.ts';
 import { inductXNetSlices } from './stream-handler.ts';
 import type { XNetInductionStats } from './stream-handler.ts';
+
+/** Heights between refreshes of the subnet metrics' `canister_state_bytes` (message_routing.rs). */
+const CANISTER_STATE_BYTES_INTERVAL = 10n;
+
+/** The canisters' memory usage, bytes (`observe_canisters_memory_usage`). */
+function canisterStateBytes(state: ReplicatedState): bigint {
+  let sum = 0n;
+  for (const c of state.canisters()) sum += c.memoryUsage();
+  return sum;
+}
 
 /** What expiring messages did. */
 export interface TimeOutStats {
@@ -97,6 +109,7 @@ export interface BatchSummary {
 export async function processBatch(state: ReplicatedState, batch: Batch, env: RoundEnvironment & { readonly induction?: InductionContext }): Promise<BatchSummary> {
   const induction = induct(batch, state, env.induction);
   const round = await executeRound(state, batch, env);
+  if (batch.height % CANISTER_STATE_BYTES_INTERVAL === 0n) state.metadata.subnetMetrics.canisterStateBytes = canisterStateBytes(state);
   const routing = routeOutputs(state);
   state.metadata.height = batch.height;
   return { induction, round, routing };

@@ -29,6 +29,8 @@ export interface ThreadResult {
   readonly executedCanisterIds: string[];
   readonly fullyExecutedCanisterIds: Set<string>;
   executions: number;
+  /** Messages and tasks that finished (a long one counts once, when its last slice ran). */
+  finished: number;
   heapDelta: bigint;
 }
 
@@ -73,7 +75,7 @@ export async function executeCanistersOnThread(
   canisters: readonly CanisterState[], executor: CanisterExecutor, config: SchedulerConfig,
   round: RoundContext, roundNumber: bigint, isFirstIteration: boolean, rateLimitHeapDelta: boolean,
 ): Promise<ThreadResult> {
-  const result: ThreadResult = { canisters: [], executedCanisterIds: [], fullyExecutedCanisterIds: new Set(), executions: 0, heapDelta: 0n };
+  const result: ThreadResult = { canisters: [], executedCanisterIds: [], fullyExecutedCanisterIds: new Set(), executions: 0, finished: 0, heapDelta: 0n };
   const budget = round.roundInstructionsLeft;
   for (const [rank, start] of canisters.entries()) {
     let canister = start;
@@ -93,6 +95,7 @@ export async function executeCanistersOnThread(
       result.executions++;
       budget.value -= config.instructionOverheadPerExecution;
       if (outcome.kind === 'finished') {
+        result.finished++;
         result.heapDelta += outcome.heapDeltaBytes;
         if (rateLimitHeapDelta) canister.schedulerState.heapDeltaDebit += outcome.heapDeltaBytes;
       }

@@ -22,7 +22,10 @@
  *                   pruned; resources charged (a canister that cannot pay is
  *                   uninstalled); priorities updated; paused
  *                   executions above the limit (all of them at a checkpoint)
- *                   aborted; default Wasm memory limits; empty queues dropped
+ *                   aborted; default Wasm memory limits; empty queues dropped;
+ *                   the subnet metrics' canister count and update transactions
+ *                   (the subnet messages and the canister messages and tasks
+ *                   that finished this round)
  *
  * Determinism: every thread works on its own canisters, its own copy of the
  * budget, its own ingress-history buffer and its own randomness (derived
@@ -108,18 +111,18 @@ export function abortPausedInstallCode(state: ReplicatedState, executor: Caniste
   }
 }
 
-interface InnerRoundResult { iterations: number; executions: number; executed: Set<string>; fullyExecuted: Set<string> }
+interface InnerRoundResult { iterations: number; executions: number; messages: number; executed: Set<string>; fullyExecuted: Set<string> }
 
 async function innerRound(state: ReplicatedState, batch: Batch, env: RoundEnvironment, schedule: RoundSchedule, budget: { canisters: bigint; subnet: bigint }): Promise<InnerRoundResult> {
   const cfg = env.config;
   const cores = cfg.schedulerCores;
-  const result: InnerRoundResult = { iterations: 0, executions: 0, executed: new Set(), fullyExecuted: new Set() };
+  const result: InnerRoundResult = { iterations: 0, executions: 0, messages: 0, executed: new Set(), fullyExecuted: new Set() };
   let totalHeapDelta = 0n;
   for (let first = true; ; first = false) {
     if (env.subnetMessages !== undefined) {
       const left = { value: budget.subnet };
       const ctx = roundContext(batch, cores, { time: batch.time, ingressHistory: state.metadata.ingressHistory, roundInstructionsLeft: left });
-      await drainSubnetQueues(state, env.subnetMessages, ctx, batch.height);
+      result.messages += await drainSubnetQueues(state, env.subnetMessages, ctx, batch.height);
       budget.subnet = left.value;
     }
     if (first) initializeRoundTasks(state, batch.time);
@@ -147,6 +150,7 @@ async function innerRound(state: ReplicatedState, batch: Batch, env: RoundEnviro
       if (used > maxUsed) maxUsed = used;
       heapDelta += r.heapDelta;
       result.executions += r.executions;
+      result.messages += r.finished;
     }
     result.iterations++;
     budget.canisters -= maxUsed;
@@ -182,6 +186,7 @@ function finishRound(state: ReplicatedState, batch: Batch, env: RoundEnvironment
   }
   initializeWasmMemoryLimit(state);
   garbageCollectQueues(state);
+  state.metadata.subnetMetrics.numCanisters = BigInt(state.canisterCount);
 }
 
 /**
@@ -223,6 +228,7 @@ export async function executeRound(state: ReplicatedState, batch: Batch, env: Ro
     }
   }
   schedule.finishRound(state, inner.fullyExecuted);
+  state.metadata.subnetMetrics.updateTransactionsTotal += BigInt(inner.messages);
   finishRound(state, batch, env);
   return {
     iterations: inner.iterations, executions: inner.executions, executedCanisters: inner.executed.size,

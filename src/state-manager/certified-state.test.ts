@@ -118,3 +118,17 @@ test('across heights: unchanged canisters and statuses keep their subtrees; the 
     assert.equal(hex(new CertifiedState(s, builder).rootHash), hex(new CertifiedState(s, new StateTreeBuilder(keys)).rootHash));
   }
 });
+
+test('/subnet/<sid>/metrics reports the subnet\'s consumed cycles and update transactions', () => {
+  const { state, keys } = fixture({ nowNanos: NOW });
+  const [first, second] = state.canisters();
+  state.canisterMut(first.canisterId)?.systemState.removeCycles(1_000n, 'instructions');
+  state.canisterMut(second.canisterId)?.systemState.removeCycles(20n, 'memory');
+  state.canisterMut(second.canisterId)?.systemState.removeCycles(5n, 'nonConsumed'); // a transfer: not consumed
+  state.metadata.subnetMetrics.observeFee('httpOutcalls', 300n);
+  state.metadata.subnetMetrics.updateTransactionsTotal = 42n;
+  const cs = new CertifiedState(state, new StateTreeBuilder(keys));
+  const leaf = found(lookupPath(['subnet', keys.subnetId.bytesView() as Uint8Array, 'metrics'], toHashTree(cs.tree)));
+  const stateBytes = state.canisters().reduce((a, c) => a + c.memoryUsage(), 0n);
+  assert.deepEqual(leaf, metricsLeaf({ numCanisters: 3n, canisterStateBytes: stateBytes, consumedCyclesTotal: 1_320n, updateTransactionsTotal: 42n }));
+});

@@ -42,7 +42,7 @@ import { witness } from './witness.ts';
 import {
   canisterRangesLeaf, controllersLeaf, metricsLeaf, natLeaf, nodeOf, requestStatusNode, textLeaf,
 } from './tree-values.ts';
-import type { SortedStatuses } from './tree-values.ts';
+import type { SortedStatuses, SubnetMetrics } from './tree-values.ts';
 
 /** A node of the subnet and its Ed25519 key (44-byte DER). */
 export interface NodeKey {
@@ -132,15 +132,20 @@ export class StateTreeBuilder {
   build(state: ReplicatedState): LabeledNode {
     const canisters = state.canisters();
     let stateBytes = 0n;
+    let consumed = state.metadata.subnetMetrics.ownConsumedCyclesTotal;
     const children = canisters.map((c) => {
       stateBytes += this.#memoryOf(c);
+      consumed += c.systemState.consumedCycles.total;
       return [bytesOf(c.canisterId), this.#canisterSubtree(c)] as const;
     });
     return LabeledNode.of({
       canister: LabeledNode.fromSorted(children),
       canister_ranges: this.#shards,
       request_status: this.#requestStatus(state),
-      subnet: LabeledNode.fromSorted([[bytesOf(this.keys.subnetId), this.#subnetNode(state, BigInt(canisters.length), stateBytes)]]),
+      subnet: LabeledNode.fromSorted([[bytesOf(this.keys.subnetId), this.#subnetNode(state, {
+        numCanisters: BigInt(canisters.length), canisterStateBytes: stateBytes, consumedCyclesTotal: consumed,
+        updateTransactionsTotal: state.metadata.subnetMetrics.updateTransactionsTotal,
+      })]]),
       time: this.#timeLeaf(state.time),
     });
   }
@@ -185,12 +190,10 @@ export class StateTreeBuilder {
     return subtree;
   }
 
-  #subnetNode(state: ReplicatedState, numCanisters: bigint, canisterStateBytes: bigint): LabeledNode {
-    // Consumed cycles and update transactions are not counted by the state yet: reported as 0.
-    const key = `${numCanisters}/${canisterStateBytes}`;
-    if (this.#metrics?.key !== key) {
-      this.#metrics = { key, leaf: internLeaf(metricsLeaf({ numCanisters, canisterStateBytes, consumedCyclesTotal: 0n, updateTransactionsTotal: 0n })) };
-    }
+  #subnetNode(state: ReplicatedState, metrics: SubnetMetrics): LabeledNode {
+    // Consumed cycles (the subnet's own and every canister's, as certification version 29) and update transactions from the subnet metrics.
+    const key = `${metrics.numCanisters}/${metrics.canisterStateBytes}/${metrics.consumedCyclesTotal}/${metrics.updateTransactionsTotal}`;
+    if (this.#metrics?.key !== key) this.#metrics = { key, leaf: internLeaf(metricsLeaf(metrics)) };
     const type = state.metadata.ownSubnetType;
     let typeLeaf = this.#types.get(type);
     if (typeLeaf === undefined) this.#types.set(type, (typeLeaf = internLeaf(textLeaf(type))));

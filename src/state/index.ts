@@ -44,6 +44,7 @@ export type { CanisterChange, CanisterChangeOrigin, CanisterChangeDetails } from
 
 export { SystemState, principalSet } from './system-state.ts';
 export type { CanisterStatus, StopCanisterContext, LogVisibility, CyclesUseCase, NewSystemStateOptions } from './system-state.ts';
+export { ConsumedCycles, SubnetMetrics, consumedCyclesTotal } from './cycles-metrics.ts';
 export type { ExecutionEnvironmentInfo, ApplyOptions, AppliedModifications } from './system-state-changes.ts';
 export {
   pushInput, pushIngress, popInput, inductMessagesToSelf, timeOutMessages, timeOutCallbacks, pushOutputResponse,

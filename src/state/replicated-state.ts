@@ -4,7 +4,8 @@
  * own queues (messages to and from the management canister) and the
  * metadata — subnet id and type, batch time and height, ingress history,
  * canister id allocation, heap-delta estimate, expected compiled Wasms,
- * the postponed `raw_rand` calls (`RawRandContext`), the subnet call
+ * the postponed `raw_rand` calls (`RawRandContext`), the subnet metrics
+ * (cycles-metrics.ts), the subnet call
  * contexts waiting for consensus (`SubnetCallContextManager`: HTTPS outcalls),
  * the network topology (`network-topology.ts`) — and the outgoing XNet
  * streams (`streams.ts`).
@@ -32,6 +33,7 @@ import { SubnetCallContextManager } from './subnet-call-context-manager.ts';
 import { NetworkTopology } from './network-topology.ts';
 import { Streams } from './streams.ts';
 import { hexOf } from './text.ts';
+import { SubnetMetrics } from './cycles-metrics.ts';
 
 /** An inclusive range of u64-form canister ids (`CanisterIdRange`). */
 export interface CanisterIdRange { readonly start: CanisterId; readonly end: CanisterId }
@@ -78,6 +80,8 @@ export class SystemMetadata {
   rawRandContexts: RawRandContext[] = [];
   /** Calls waiting for an answer from consensus (`subnet_call_context_manager`): HTTPS outcalls. */
   subnetCallContextManager = new SubnetCallContextManager();
+  /** Cycles consumed on the subnet, canisters, state bytes, update transactions (`subnet_metrics`, cycles-metrics.ts). */
+  subnetMetrics = new SubnetMetrics();
   /**
    * The subnets of the network and the routing table (immutable; replaced
    * when a batch brings a new one). Default: this subnet alone, hosting
@@ -104,6 +108,7 @@ export class SystemMetadata {
     m.expectedCompiledWasms = new Set(this.expectedCompiledWasms);
     m.rawRandContexts = [...this.rawRandContexts];
     m.subnetCallContextManager = this.subnetCallContextManager.clone();
+    m.subnetMetrics = this.subnetMetrics.clone();
     return m;
   }
 

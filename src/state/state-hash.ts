@@ -31,6 +31,7 @@ import { CanonicalEncoder } from './canonical-encoder.ts';
 import type { CallContextManager, CallOrigin } from './call-context-manager.ts';
 import type { CanisterQueues } from './canister-queues.ts';
 import type { CanisterSnapshot } from './canister-snapshots.ts';
+import type { ConsumedCycles, SubnetMetrics } from './cycles-metrics.ts';
 import type { CanisterState } from './canister-state.ts';
 import type { IngressHistoryState, IngressState } from './ingress-history.ts';
 import type { CanisterMessage, Payload } from './messages.ts';
@@ -159,6 +160,7 @@ function systemState(e: E, s: SystemState): void {
   const log = s.canisterLog;
   e.nat(log.capacity).nat(log.nextIdx).list(log.records, (r) => e.nat(r.idx).nat(r.timestampNanos).bytes(r.content));
   e.list(s.wasmChunkStore.entries(), ([hash, chunk]) => e.bytes(hash).nat(BigInt(chunk.length)));
+  consumedCycles(e, s.consumedCycles);
   const h = s.canisterHistory;
   e.nat(h.totalNumChanges).list(h.changes, (c) => {
     e.nat(c.timestampNanos).nat(c.canisterVersion).tag(c.origin.kind);
@@ -226,6 +228,7 @@ function metadata(e: E, m: SystemMetadata): void {
   e.list([...m.expectedCompiledWasms].sort(), (h) => e.str(h));
   e.list(m.rawRandContexts, (c) => { encodeMessage(e, c.request); e.nat(c.executionRound).nat(c.time); });
   subnetCallContexts(e, m.subnetCallContextManager);
+  subnetMetrics(e, m.subnetMetrics);
   topology(e, m.networkTopology);
 }
 
@@ -252,6 +255,16 @@ function subnetCallContexts(e: E, m: SubnetCallContextManager): void {
     e.list(c.headers, (h) => e.str(h.name).str(h.value)).opt(c.body, (b) => e.bytes(b)).tag(c.method);
     e.opt(c.transform, (t) => e.str(t.methodName).bytes(t.context)).nat(c.time).bool(c.replicated).nat(c.pricingVersion);
   });
+}
+
+function consumedCycles(e: E, c: ConsumedCycles): void {
+  e.list(c.entries(), ([useCase, amount]) => e.tag(useCase).nat(amount));
+}
+
+function subnetMetrics(e: E, m: SubnetMetrics): void {
+  e.tag('subnet_metrics').nat(m.consumedCyclesByDeletedCanisters).nat(m.consumedCyclesHttpOutcalls).nat(m.consumedCyclesEcdsaOutcalls);
+  consumedCycles(e, m.byUseCase);
+  e.nat(m.numCanisters).nat(m.canisterStateBytes).nat(m.updateTransactionsTotal);
 }
 
 /** The full state hash (see the module header). */

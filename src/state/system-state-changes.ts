@@ -9,7 +9,9 @@
  *   caller knows of the subnet.
  * - `applyModifications`: the commit point of a successful execution
  *   (the replica's `SystemStateModifications::apply_changes`): the balance
- *   change, cycles taken from the call context, certified data, the global
+ *   change (what of it was consumed counted by use case: cycles burned, and
+ *   each call's transmission fee and response prepayments), cycles taken
+ *   from the call context, certified data, the global
  *   timer, log records, the version bump, and each `call_perform`ed request:
  *   its callback registered (with the id the execution predicted) and the
  *   request queued to its receiver with the call tree's metadata.
@@ -107,6 +109,13 @@ export function applyModifications(state: SystemState, mods: SystemStateModifica
     if (-mods.balanceChange > state.balance) throw new InternalBug(`balance change ${mods.balanceChange} exceeds the balance ${state.balance}`);
     state.removeCycles(-mods.balanceChange);
   }
+  // What of the balance change was consumed: cycles burned, and the calls' fees (the response-execution prepayment counts as instructions).
+  const consumed = state.consumedCycles;
+  consumed.observe('burnedCycles', mods.cyclesBurned);
+  let executionPrepayments = 0n;
+  for (const r of mods.requests) executionPrepayments += r.prepaymentForResponseExecution;
+  consumed.observe('instructions', executionPrepayments);
+  consumed.observe('requestAndResponseTransmission', mods.requestFees - executionPrepayments);
   const ccm = state.callContextManager;
   if (mods.cyclesAccepted > 0n) {
     if (ccm === undefined || opts.callContextId === undefined) throw new InternalBug('cycles accepted outside a call context');

@@ -13,10 +13,12 @@
  * - Controllers are a set in principal byte order (`BTreeSet`).
  * - Resource charges (memory, compute allocation, uninstall) drain the
  *   reserved balance first (`remove_cycles`).
+ * - Every charge is counted under its use case as it leaves the balance, and
+ *   a refund of a prepaid fee counts back (`consumedCycles`, cycles-metrics.ts).
  */
 import { InternalBug } from '../errors/index.ts';
-import type { CanisterId, PrincipalId, Time } from '../types/index.ts';
-import { compareIds } from '../types/index.ts';
+import type { CanisterId, CyclesUseCase, PrincipalId, Time } from '../types/index.ts';
+import { compareIds, drainsReservedBalance } from '../types/index.ts';
 import { DEFAULT_FREEZE_THRESHOLD_SECONDS } from '../config/index.ts';
 import type { SystemStateInit, SystemStateModifications } from '../system-api/index.ts';
 import { CallContextManager } from './call-context-manager.ts';
@@ -28,6 +30,7 @@ import type { CallbackId, CallContextId, RequestMetadata } from './messages.ts';
 import type { StateError } from './state-error.ts';
 import { TaskQueue, isLowWasmMemoryHookConditionSatisfied } from './task-queue.ts';
 import { WasmChunkStore } from './wasm-chunk-store.ts';
+import { ConsumedCycles } from './cycles-metrics.ts';
 import { applyModifications, toSystemStateInit } from './system-state-changes.ts';
 import type { AppliedModifications, ApplyOptions, ExecutionEnvironmentInfo } from './system-state-changes.ts';
 
@@ -51,8 +54,8 @@ export type LogVisibility =
   | { readonly kind: 'public' }
   | { readonly kind: 'allowedViewers'; readonly principals: readonly PrincipalId[] };
 
-/** Why cycles are taken (the resource use cases drain the reserved balance first). */
-export type CyclesUseCase = 'memory' | 'computeAllocation' | 'uninstall' | 'other';
+/** Why cycles are taken (src/types; the resource use cases drain the reserved balance first). */
+export type { CyclesUseCase };
 
 /** What a new canister starts with. */
 export interface NewSystemStateOptions {
@@ -100,6 +103,7 @@ export interface SystemStateCheckpoint {
   readonly log: CanisterLog;
   readonly history: CanisterHistory;
   readonly wasmChunkStore: WasmChunkStore;
+  readonly consumedCycles: ConsumedCycles;
 }
 
 /** A canister's system state (see the module header). */
@@ -111,6 +115,8 @@ export class SystemState {
   #cyclesBalance: bigint;
   #ingressInductionCyclesDebit = 0n;
   #reservedBalance = 0n;
+  /** Cycles consumed by use case (`canister_metrics`). */
+  #consumedCycles = new ConsumedCycles();
   reservedBalanceLimit: bigint | undefined = undefined;
   /** Seconds. */
   freezeThreshold: bigint;
@@ -160,7 +166,7 @@ export class SystemState {
       minimumIncomingCanisterCallCycles: this.minimumIncomingCanisterCallCycles, globalTimer: this.globalTimer,
       canisterVersion: this.canisterVersion, nextSnapshotId: this.nextSnapshotId, environmentVariables: [...this.environmentVariables],
       queues: this.#queues, callContextManager: this.#ccm, taskQueue: this.#taskQueue, log: this.#log, history: this.#history,
-      wasmChunkStore: this.wasmChunkStore,
+      wasmChunkStore: this.wasmChunkStore, consumedCycles: this.#consumedCycles,
     };
   }
 
@@ -193,6 +199,7 @@ export class SystemState {
     s.#log = c.log;
     s.#history = c.history;
     s.wasmChunkStore = c.wasmChunkStore;
+    s.#consumedCycles = c.consumedCycles;
     return s;
   }
 
@@ -222,6 +229,7 @@ export class SystemState {
     s.#log = this.#log.clone();
     s.#history = this.#history.clone();
     s.wasmChunkStore = this.wasmChunkStore.clone();
+    s.#consumedCycles = this.#consumedCycles.clone();
     return s;
   }
 
@@ -283,12 +291,24 @@ export class SystemState {
   get ingressInductionCyclesDebit(): bigint { return this.#ingressInductionCyclesDebit; }
   get reservedBalance(): bigint { return this.#reservedBalance; }
 
-  addCycles(amount: bigint): void { this.#cyclesBalance += amount; }
+  /** Cycles consumed by use case (see the module header). */
+  get consumedCycles(): ConsumedCycles { return this.#consumedCycles; }
 
-  /** Takes cycles; resource use cases take from the reserved balance first. Saturates at 0 as `Cycles` does. */
-  removeCycles(amount: bigint, useCase: CyclesUseCase = 'other'): void {
+  /** Adds cycles; `refundOf` is the use case of a prepaid fee they give back (counted back). */
+  addCycles(amount: bigint, refundOf: CyclesUseCase = 'nonConsumed'): void {
+    this.#cyclesBalance += amount;
+    this.#consumedCycles.refund(refundOf, amount);
+  }
+
+  /**
+   * Takes cycles and counts them under `useCase` (`nonConsumed`, a transfer, is
+   * not counted); resource use cases take from the reserved balance first.
+   * Saturates at 0 as `Cycles` does.
+   */
+  removeCycles(amount: bigint, useCase: CyclesUseCase = 'nonConsumed'): void {
+    this.#consumedCycles.observe(useCase, amount);
     let rest = amount;
-    if (useCase !== 'other') {
+    if (drainsReservedBalance(useCase)) {
       const covered = rest < this.#reservedBalance ? rest : this.#reservedBalance;
       this.#reservedBalance -= covered;
       rest -= covered;
@@ -314,7 +334,7 @@ export class SystemState {
 
   /** Applies the postponed ingress charges. */
   applyIngressInductionCyclesDebit(): void {
-    this.removeCycles(this.#ingressInductionCyclesDebit);
+    this.removeCycles(this.#ingressInductionCyclesDebit, 'ingressInduction');
     this.#ingressInductionCyclesDebit = 0n;
   }
 

@@ -35,3 +35,5 @@ export {
   MANAGEMENT_CANISTER_ID,
   MAX_PRINCIPAL_BYTES,
 } from './ids.ts';
+export type { CyclesUseCase } from './cycles-use-case.ts';
+export { drainsReservedBalance } from './cycles-use-case.ts';

@@ -15,6 +15,7 @@ import type { RejectReason, RejectSignal, StreamCheckpoint } from '../streams.ts
 import type { SubnetTopology } from '../network-topology.ts';
 import { bool, bytes, list, literal, mapped, nat, natAs, opt, pair, small, str, struct, variant } from './codec.ts';
 import type { Codec } from './codec.ts';
+import { subnetMetrics } from './cycles-metrics.ts';
 import { canisterId, principal, request, requestOrResponse, subnetId, userError, wasmResponse } from './messages.ts';
 
 const ingressState: Codec<IngressState> = variant<IngressState>({
@@ -61,7 +62,7 @@ const metadataFields = struct<MetadataFields>({
   generatedIdCounter: nat, canisterAllocationRanges: list(range), lastGeneratedCanisterId: opt(canisterId), heapDeltaEstimate: nat,
   expectedCompiledWasms: mapped(list(str), (s: Set<string>) => [...s], (xs) => new Set(xs)),
   rawRandContexts: mapped(list(rawRandContext), (xs: RawRandContext[]) => xs, (xs) => [...xs]),
-  subnetCallContextManager: subnetCallContexts, networkTopology,
+  subnetCallContextManager: subnetCallContexts, networkTopology, subnetMetrics,
 });
 
 /** The subnet's metadata. */
@@ -76,6 +77,7 @@ export const systemMetadata: Codec<SystemMetadata> = mapped(metadataFields, (m: 
   m.expectedCompiledWasms = f.expectedCompiledWasms;
   m.rawRandContexts = f.rawRandContexts;
   m.subnetCallContextManager = f.subnetCallContextManager;
+  m.subnetMetrics = f.subnetMetrics;
   return m;
 });
 

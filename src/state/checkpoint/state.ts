@@ -36,7 +36,7 @@ import type { ModuleCompiler, PageSink, PageSource } from './objects.ts';
 import { CheckpointRefusal, canisterQueues } from './system.ts';
 
 /** The format version this code writes and reads. */
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
 const MAGIC = Uint8Array.of(0x49, 0x43, 0x58, 0x43); // "ICXC"
 const CHECKSUM_BYTES = 32;
 const SECTION = Object.freeze({ end: 0x00, metadata: 0x01, subnetQueues: 0x02, streams: 0x03, canister: 0x10 });

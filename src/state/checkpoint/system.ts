@@ -26,6 +26,7 @@ import {
   bool, bytes, formatError, list, literal, mapped, nat, natAs, opt, optional, pair, small, str, struct, variant,
 } from './codec.ts';
 import type { Codec } from './codec.ts';
+import { consumedCycles } from './cycles-metrics.ts';
 import { canisterCall, canisterId, canisterMessage, closure, ingress, principal, requestMetadata, requestOrResponse } from './messages.ts';
 import type { DecodeReader, EncodeWriter } from './objects.ts';
 
@@ -182,7 +183,7 @@ export const systemState: C<SystemState> = mapped(
     wasmMemoryLimit: opt(nat), wasmMemoryThreshold: nat, logVisibility: visibility, snapshotVisibility: visibility,
     statusVisibility: visibility, minimumIncomingCanisterCallCycles: nat, globalTimer: nat, canisterVersion: nat, nextSnapshotId: nat,
     environmentVariables: list(pair(str, str)), queues: canisterQueues, callContextManager, taskQueue, log: canisterLog,
-    history: canisterHistory, wasmChunkStore,
+    history: canisterHistory, wasmChunkStore, consumedCycles,
   }),
   (s: SystemState) => s.toCheckpoint(), (c) => SystemState.fromCheckpoint(c),
 );
