@@ -3,6 +3,9 @@
 // re-exported; add an export only with a reason.
 export { Replica, DEFAULT_START_TIME } from './replica/index.ts';
 export type { ReplicaOptions, CallResult, CanisterSettingsArgs, InstallMode } from './replica/index.ts';
+// Where a replica keeps its state (`Replica.create({ dataDir } | { store })`) and the error of a replica whose store failed.
+export { LmdbStore, MemoryStore, ReplicaStoppedError } from './state-manager/index.ts';
+export type { DurabilityOptions, RecoveryReport, Store } from './state-manager/index.ts';
 // Several subnets exchanging XNet streams (cross-subnet calls in tests; PocketIC's multi-subnet instances).
 export { Network, Subnet } from './network/index.ts';
 export type { NetworkOptions, NetworkSubnetConfig } from './network/index.ts';

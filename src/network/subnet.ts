@@ -145,11 +145,14 @@ export class Subnet {
     this.#announce = topology;
   }
 
-  /** Executes one batch (with the pooled ingress that fits, answers and XNet slices) and commits it. */
-  tick(): Promise<BatchSummary> {
+  /**
+   * Executes one batch (with the pooled ingress that fits, answers and XNet
+   * slices) and commits it; `checkpoint`: the batch is a checkpoint.
+   */
+  tick(opts: { readonly checkpoint?: boolean } = {}): Promise<BatchSummary> {
     return this.#serialized(async () => {
       await this.#outcalls.prepare();
-      return this.#execute(this.#blockMaker.makeBatch());
+      return this.#execute(this.#blockMaker.makeBatch(opts.checkpoint === true ? { requiresFullStateHash: true } : {}));
     });
   }
 

@@ -35,19 +35,32 @@
  * `mockHttpOutcall(id, …)` (PocketIC's behaviour), so a test never reaches
  * the network unless it asks to; `{ httpOutcalls: new NodeHttpAdapter() }`
  * makes real requests. Answers enter the state only through a batch.
+ *
+ * Durability (src/state-manager): `Replica.create({ dataDir })` keeps the
+ * state in LMDB there — every batch logged before it executes, a
+ * checkpoint every `checkpointInterval` batches and at `close()` — and a
+ * replica created again on the directory recovers (the newest checkpoint
+ * that verifies, then the logged batches after it, executed again) to the
+ * state it had, subnet key included. The default, `{ ephemeral: true }`,
+ * keeps the same log and checkpoints in memory; `{ store }` takes a store
+ * (a test's `MemoryStore` to restart on, a `FailingStore`). When the store
+ * fails, the replica stops: rounds throw `ReplicaStoppedError`.
  */
 import type { SchedulerConfig, SubnetType } from '../config/index.ts';
-import { ManualClock } from '../env/index.ts';
+import { BlsKeyPair } from '../crypto/index.ts';
+import { ManualClock, SeededEntropy } from '../env/index.ts';
 import type { Clock } from '../env/index.ts';
 import { UserErrorException } from '../errors/index.ts';
 import { Hypervisor } from '../hypervisor/index.ts';
-import type { SignedIngress, SubmitResult } from '../consensus/index.ts';
+import type { Batch, SignedIngress, SubmitResult } from '../consensus/index.ts';
 import type { CanisterHttpAdapter, CanisterHttpAdapterRequest, MockHttpOutcallAnswer } from '../http-outcalls/index.ts';
 import type { IngressFilterResult, IngressResult } from '../ingress/index.ts';
 import type { BatchSummary, HttpCallContent } from '../messaging/index.ts';
 import { Subnet } from '../network/index.ts';
 import type { QueryResult, UserQuery } from '../query/index.ts';
-import type { NodeKey, StateCertifier } from '../state-manager/index.ts';
+import { Durability, STATE_CODEC } from '../state-manager/index.ts';
+import type { DurabilityOptions, NodeKey, RecoveryReport, StateCertifier } from '../state-manager/index.ts';
+import { compilerOf } from '../state/index.ts';
 import type { CanisterIdRange, IngressStatus, ReplicatedState } from '../state/index.ts';
 import { CanisterId, MANAGEMENT_CANISTER_ID, time } from '../types/index.ts';
 import type { PrincipalId, SubnetId } from '../types/index.ts';
@@ -61,8 +74,10 @@ export const DEFAULT_START_TIME = 1_735_689_600_000_000_000n;
 /** Rounds `awaitCall` ticks before it gives up. */
 const DEFAULT_MAX_ROUNDS = 100_000;
 
-/** Options of {@link Replica.create}. */
-export interface ReplicaOptions {
+/** Options of {@link Replica.create}, with where the state is kept (`dataDir`, `ephemeral`, `store`: see `DurabilityOptions`). */
+export interface ReplicaOptions extends DurabilityOptions {
+  /** Called after every committed batch (replayed ones at start included) with the committed state (a snapshot; do not change it). */
+  readonly onCommit?: (batch: Batch, state: ReplicatedState) => void;
   /** Default `application`. */
   readonly subnetType?: Exclude<SubnetType, 'verified_application'>;
   /** Scheduler partitions run at the same time, each on its own sandbox worker when above 1. Default 1 (in-process). */
@@ -117,12 +132,14 @@ export class Replica {
   readonly #hypervisor: Hypervisor;
   readonly #ownsHypervisor: boolean;
   readonly #subnet: Subnet;
+  readonly #durability: Durability;
 
-  private constructor(opts: ReplicaOptions) {
+  private constructor(opts: ReplicaOptions, hypervisor: Hypervisor, durability: Durability, initialState: ReplicatedState | undefined) {
     this.#clock = opts.clock ?? new ManualClock(time(DEFAULT_START_TIME));
     const cores = opts.cores ?? 1;
     this.#ownsHypervisor = opts.hypervisor === undefined;
-    this.#hypervisor = opts.hypervisor ?? new Hypervisor(cores > 1 ? { workers: cores } : {});
+    this.#hypervisor = hypervisor;
+    this.#durability = durability;
     this.#subnet = new Subnet({
       subnetType: opts.subnetType ?? 'application',
       ranges: opts.canisterRanges ?? [{ start: CanisterId.fromU64(0n), end: CanisterId.fromU64(0xfffffn) }],
@@ -136,9 +153,13 @@ export class Replica {
       }),
       ...(opts.initialNonce === undefined ? {} : { initialNonce: opts.initialNonce }),
       ...(opts.schedulerConfig === undefined ? {} : { schedulerConfig: opts.schedulerConfig }),
-      ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      ...(durability.seed === undefined ? {} : { seed: durability.seed }),
       ...(opts.checkpointInterval === undefined ? {} : { checkpointInterval: opts.checkpointInterval }),
       ...(opts.httpOutcalls === undefined ? {} : { httpOutcalls: opts.httpOutcalls }),
+      key: durability.key,
+      ...(initialState === undefined ? {} : { initialState }),
+      ...(durability.resumeAfter === undefined ? {} : { resumeAfter: durability.resumeAfter }),
+      hooks: durability.hooks(opts.onCommit),
     });
     this.subnetId = this.#subnet.subnetId;
     this.rootKey = this.#subnet.rootKey;
@@ -147,10 +168,36 @@ export class Replica {
     this.certifier = this.#subnet.certifier;
   }
 
-  /** A new subnet with no canisters (see {@link ReplicaOptions}). */
+  /**
+   * A new subnet with no canisters, or the one kept in `dataDir` / `store`,
+   * recovered (see the module header and {@link ReplicaOptions}).
+   * @throws {Error} if the store cannot be opened or nothing can be recovered from it.
+   */
   static async create(opts: ReplicaOptions = {}): Promise<Replica> {
-    return new Replica(opts);
+    const cores = opts.cores ?? 1;
+    const hypervisor = opts.hypervisor ?? new Hypervisor(cores > 1 ? { workers: cores } : {});
+    const keySeed = opts.subnetKeySeed ?? opts.seed ?? 'ic-exec-replica';
+    let durability: Durability | undefined;
+    try {
+      const d = await Durability.open(opts, {
+        codec: STATE_CODEC, seed: opts.seed, createKey: () => BlsKeyPair.fromSeed(new SeededEntropy(keySeed).bytes(32)),
+        pagesEvicted: (states, store) => hypervisor.pagesEvicted(states, store),
+      });
+      durability = d;
+      const replica = new Replica(opts, hypervisor, d, await d.load(compilerOf((wasm) => hypervisor.compile(wasm))));
+      await d.replay((batch) => replica.#subnet.executeBatch(batch));
+      const clock = replica.#clock;
+      if (opts.clock === undefined && clock instanceof ManualClock && clock.nowNanos() < replica.time) clock.setTime(time(replica.time));
+      return replica;
+    } catch (e) {
+      await durability?.close();
+      if (opts.hypervisor === undefined) await hypervisor.close();
+      throw e;
+    }
   }
+
+  /** What the start recovered from the store: the checkpoint's height, the batches replayed, the damaged checkpoints skipped. */
+  get recovery(): RecoveryReport | undefined { return this.#durability.recovery; }
 
   /** The time of the last committed round, nanoseconds. */
   get time(): bigint { return this.#subnet.time; }
@@ -163,9 +210,13 @@ export class Replica {
 
   // ---- rounds --------------------------------------------------------
 
-  /** Executes one batch (with the pooled ingress that fits) and commits it. */
-  tick(): Promise<BatchSummary> {
-    return this.#subnet.tick();
+  /**
+   * Executes one batch (with the pooled ingress that fits) and commits it;
+   * `checkpoint`: the batch is a checkpoint (paused executions are aborted).
+   * @throws {ReplicaStoppedError} once the store failed.
+   */
+  tick(opts: { readonly checkpoint?: boolean } = {}): Promise<BatchSummary> {
+    return this.#subnet.tick(opts);
   }
 
   /** Whether the next batch would carry something (pooled ingress, an outcall answer). */
@@ -312,9 +363,21 @@ export class Replica {
     this.#subnet.mockHttpOutcall(requestId, answer);
   }
 
-  /** Stops the sandbox workers (if the replica made them). The replica is unusable afterwards. */
+  /**
+   * Makes a last checkpoint batch (a store that outlives the replica: on
+   * disk or given), closes the store it opened and stops the sandbox
+   * workers (if the replica made them). The replica is unusable afterwards.
+   * @throws {ReplicaStoppedError} if that checkpoint fails (everything is released all the same).
+   */
   async close(): Promise<void> {
-    await this.#subnet.close();
-    if (this.#ownsHypervisor) await this.#hypervisor.close();
+    let failure: unknown;
+    if (this.#durability.needsCloseCheckpoint(this.height)) await this.tick({ checkpoint: true }).catch((e: unknown) => { failure = e; });
+    try {
+      await this.#subnet.close();
+    } finally {
+      await this.#durability.close();
+      if (this.#ownsHypervisor) await this.#hypervisor.close();
+    }
+    if (failure !== undefined) throw failure;
   }
 }

@@ -4,13 +4,18 @@ import type { Batch } from '../consensus/index.ts';
 import { LocalBlockMaker } from '../consensus/index.ts';
 import { BlsKeyPair } from '../crypto/index.ts';
 import { ManualClock } from '../env/index.ts';
-import { CanisterId, height, time } from '../types/index.ts';
+import { NetworkTopology } from '../state/index.ts';
+import { CanisterId, SubnetId, height, time } from '../types/index.ts';
 import { LOGGED_BATCH_FIELDS, decodeBatch, encodeBatch } from './batch-codec.ts';
 
 const key = BlsKeyPair.fromSeed(new Uint8Array(32).fill(7));
 
-/** A batch with every field of `Batch` set (both kinds of consensus response). */
-function fullBatch(): Batch {
+/**
+ * A batch with every field of `Batch` set (both kinds of consensus response);
+ * typed `Required`, so a field added to `Batch` is a type error here until
+ * the log covers it (XNet slices are not logged: see batch-codec.ts).
+ */
+function fullBatch(): Required<Omit<Batch, 'xnetSlices'>> {
   return {
     height: height(9n),
     time: time(1_700_000_000_000_000_123n),
@@ -25,13 +30,19 @@ function fullBatch(): Batch {
       { callbackId: (1n << 64n) - 1n, payload: { kind: 'reject', reject: { code: 2, message: 'Timeout expired — ✓' } } },
     ],
     batchSummary: { nextCheckpointHeight: height(500n), currentIntervalLength: 499n },
+    networkTopology: new NetworkTopology([
+      { subnetId: SubnetId.fromUint8Array(Uint8Array.of(1, 2)), subnetType: 'system', size: 4, ranges: [{ start: CanisterId.fromU64(0n), end: CanisterId.fromU64(9n) }] },
+      { subnetId: SubnetId.fromUint8Array(Uint8Array.of(3)), subnetType: 'application', size: 13, ranges: [
+        { start: CanisterId.fromU64(100n), end: CanisterId.fromU64(199n) }, { start: CanisterId.fromU64(20n), end: CanisterId.fromU64(29n) }] },
+    ]),
   };
 }
 
 /** The batch as plain data, for deep comparison (ids as text). */
 function plain(b: Batch): unknown {
   return JSON.parse(JSON.stringify(b, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n`
-    : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v instanceof CanisterId ? v.toText() : v)));
+    : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v instanceof CanisterId || v instanceof SubnetId ? v.toText()
+    : v instanceof NetworkTopology ? v.subnets : v)));
 }
 
 describe('batch log records', () => {
@@ -72,13 +83,14 @@ describe('batch log records', () => {
   });
 
   it('keep an absent consensus-response list and summary absent', () => {
-    const { consensusResponses: _c, batchSummary: _s, ...rest } = fullBatch();
+    const { consensusResponses: _c, batchSummary: _s, networkTopology: _t, ...rest } = fullBatch();
     const e = encodeBatch(rest);
     assert.ok(e.ok);
     const d = decodeBatch(e.bytes, () => new Uint8Array(32));
     assert.ok(d.ok);
     assert.equal('consensusResponses' in d.batch, false);
     assert.equal('batchSummary' in d.batch, false);
+    assert.equal('networkTopology' in d.batch, false);
   });
 
   it('detect every damaged or truncated record', () => {

@@ -7,6 +7,7 @@
  *       ingress: u32 count ‖ (message id 32 ‖ receiver ‖ expiry u64 ‖ payload)*
  *       [consensus responses: u32 count ‖ (callback id u64 ‖ 0 ‖ data | 1 ‖ code u32 ‖ message)*]   flag 0x04
  *       [batch summary: next checkpoint height u64 ‖ interval length u64]                          flag 0x08
+ *       [network topology: u32 count ‖ (subnet id ‖ type u8 ‖ size u32 ‖ u32 count ‖ (start ‖ end)*)*]  flag 0x10
  *       SHA-256 of everything before (32)
  *     flags: 0x01 requiresFullStateHash
  *
@@ -21,13 +22,18 @@
  * Every field of `Batch` must be covered: a batch carrying a field this
  * codec does not know (a non-empty value) is refused as an error value, so
  * a field added to `Batch` and not logged stops the replica instead of
- * being lost on replay (the test enumerates a full batch's fields).
+ * being lost on replay (the test enumerates a full batch's fields). XNet
+ * slices are not logged yet: a durable replica is a subnet on its own, whose
+ * batches carry none (a multi-subnet `Network` is not durable).
  */
 import type { Batch, BatchSummary, ConsensusResponse, SignedIngress } from '../consensus/index.ts';
 import { MESSAGE_ID_BYTES, RANDOMNESS_BYTES } from '../consensus/index.ts';
 import { sha256 } from '../crypto/index.ts';
+import type { SubnetType } from '../config/index.ts';
+import { NetworkTopology } from '../state/index.ts';
+import type { SubnetTopology } from '../state/index.ts';
 import type { Height } from '../types/index.ts';
-import { CanisterId, MAX_PRINCIPAL_BYTES, height as toHeight, time as toTime } from '../types/index.ts';
+import { CanisterId, MAX_PRINCIPAL_BYTES, SubnetId, height as toHeight, time as toTime } from '../types/index.ts';
 import { ByteReader, ByteWriter, RecordFormatError } from './bytes.ts';
 
 const MAGIC = 0x42; // 'B'
@@ -36,13 +42,15 @@ const FLAG_CHECKPOINT = 0x01;
 const FLAG_RANDOMNESS = 0x02;
 const FLAG_RESPONSES = 0x04;
 const FLAG_SUMMARY = 0x08;
+const FLAG_TOPOLOGY = 0x10;
+const SUBNET_TYPES: readonly SubnetType[] = ['application', 'verified_application', 'system'];
 const CHECKSUM_BYTES = 32;
 /** Longest reject message accepted when decoding (a consensus response's text is bounded well below). */
 const MAX_TEXT_BYTES = 1 << 20;
 
 /** The fields of `Batch` this codec logs. */
 export const LOGGED_BATCH_FIELDS: readonly string[] = Object.freeze([
-  'height', 'time', 'randomness', 'ingress', 'requiresFullStateHash', 'consensusResponses', 'batchSummary',
+  'height', 'time', 'randomness', 'ingress', 'requiresFullStateHash', 'consensusResponses', 'batchSummary', 'networkTopology',
 ]);
 
 /** How a batch's randomness is logged (see the module header). */
@@ -73,6 +81,34 @@ function writeResponse(w: ByteWriter, r: ConsensusResponse): void {
   else w.u8(1).u32(r.payload.reject.code).str(r.payload.reject.message);
 }
 
+function writeTopology(w: ByteWriter, t: NetworkTopology): void {
+  w.u32(t.subnets.length);
+  for (const s of t.subnets) {
+    w.bytes(s.subnetId.bytesView()).u8(SUBNET_TYPES.indexOf(s.subnetType)).u32(s.size).u32(s.ranges.length);
+    for (const r of s.ranges) w.bytes(r.start.bytesView()).bytes(r.end.bytesView());
+  }
+}
+
+function readTopology(r: ByteReader): NetworkTopology {
+  const subnets: SubnetTopology[] = [];
+  for (let n = r.u32(); n > 0; n--) {
+    const subnetId = SubnetId.fromUint8Array(r.bytes(MAX_PRINCIPAL_BYTES));
+    const subnetType = SUBNET_TYPES[r.u8()] as SubnetType | undefined;
+    if (subnetType === undefined) throw new RecordFormatError('an unknown subnet type');
+    const size = r.u32();
+    const ranges: { start: CanisterId; end: CanisterId }[] = [];
+    for (let k = r.u32(); k > 0; k--) {
+      ranges.push({ start: CanisterId.fromUint8Array(r.bytes(MAX_PRINCIPAL_BYTES)), end: CanisterId.fromUint8Array(r.bytes(MAX_PRINCIPAL_BYTES)) });
+    }
+    subnets.push({ subnetId, subnetType, size, ranges });
+  }
+  try {
+    return new NetworkTopology(subnets);
+  } catch (e) {
+    throw new RecordFormatError(`a network topology that cannot be: ${(e as Error).message}`);
+  }
+}
+
 /** The log record of `batch` (see the module header), or why it cannot be logged. */
 export function encodeBatch(batch: Batch, opts: { readonly randomness?: RandomnessMode } = {}): BatchEncodeResult {
   const field = unknownField(batch);
@@ -80,8 +116,9 @@ export function encodeBatch(batch: Batch, opts: { readonly randomness?: Randomne
   const inline = opts.randomness === 'inline';
   const responses = batch.consensusResponses;
   const summary = batch.batchSummary;
+  const topology = batch.networkTopology;
   const flags = (batch.requiresFullStateHash ? FLAG_CHECKPOINT : 0) | (inline ? FLAG_RANDOMNESS : 0)
-    | (responses !== undefined ? FLAG_RESPONSES : 0) | (summary !== undefined ? FLAG_SUMMARY : 0);
+    | (responses !== undefined ? FLAG_RESPONSES : 0) | (summary !== undefined ? FLAG_SUMMARY : 0) | (topology !== undefined ? FLAG_TOPOLOGY : 0);
   try {
     const w = new ByteWriter().u8(MAGIC).u8(VERSION).u64(batch.height).u64(batch.time).u8(flags);
     if (inline) {
@@ -95,6 +132,7 @@ export function encodeBatch(batch: Batch, opts: { readonly randomness?: Randomne
       for (const r of responses) writeResponse(w, r);
     }
     if (summary !== undefined) w.u64(summary.nextCheckpointHeight).u64(summary.currentIntervalLength);
+    if (topology !== undefined) writeTopology(w, topology);
     const body = w.finish();
     return { ok: true, bytes: new ByteWriter().raw(body).raw(sha256(body)).finish() };
   } catch (e) {
@@ -138,7 +176,7 @@ export function decodeBatch(bytes: Uint8Array, randomnessOf: (height: Height) =>
     const height = toHeight(r.u64());
     const time = toTime(r.u64());
     const flags = r.u8();
-    if ((flags & ~(FLAG_CHECKPOINT | FLAG_RANDOMNESS | FLAG_RESPONSES | FLAG_SUMMARY)) !== 0) throw new RecordFormatError(`unknown flags ${flags}`);
+    if ((flags & ~(FLAG_CHECKPOINT | FLAG_RANDOMNESS | FLAG_RESPONSES | FLAG_SUMMARY | FLAG_TOPOLOGY)) !== 0) throw new RecordFormatError(`unknown flags ${flags}`);
     const inline = (flags & FLAG_RANDOMNESS) !== 0 ? r.raw(RANDOMNESS_BYTES) : undefined;
     const ingress: SignedIngress[] = [];
     for (let n = r.u32(); n > 0; n--) ingress.push(readIngress(r));
@@ -149,11 +187,13 @@ export function decodeBatch(bytes: Uint8Array, randomnessOf: (height: Height) =>
     }
     let batchSummary: BatchSummary | undefined;
     if ((flags & FLAG_SUMMARY) !== 0) batchSummary = Object.freeze({ nextCheckpointHeight: toHeight(r.u64()), currentIntervalLength: r.u64() });
+    const networkTopology = (flags & FLAG_TOPOLOGY) !== 0 ? readTopology(r) : undefined;
     r.end('batch record');
     const fields: Record<string, unknown> = {
       height, time, ingress: Object.freeze(ingress), requiresFullStateHash: (flags & FLAG_CHECKPOINT) !== 0,
       ...(consensusResponses === undefined ? {} : { consensusResponses: Object.freeze(consensusResponses) }),
       ...(batchSummary === undefined ? {} : { batchSummary }),
+      ...(networkTopology === undefined ? {} : { networkTopology }),
     };
     let randomness = inline;
     Object.defineProperty(fields, 'randomness', { enumerable: true, get: () => (randomness ??= randomnessOf(height)) });

@@ -6,10 +6,12 @@
  * and the round hooks:
  *
  *     open         store, subnet key (created on the first start), last logged position
- *     recover      newest verified checkpoint, then every logged batch after it through `execute`
- *     beforeExecute(batch)  the batch is logged durably before it runs
- *     afterCommit(batch, committed)  after a `requiresFullStateHash` batch: checkpoint, then
- *                  (on disk) evict the checkpointed pages from RAM
+ *     load         the newest checkpoint that verifies (the subnet is built on it)
+ *     replay       every logged batch after it, through the subnet's `executeBatch`
+ *     hooks()      the subnet's round hooks:
+ *                    beforeExecute(batch)  the batch is logged durably before it runs
+ *                    afterCommit(batch, committed)  after a `requiresFullStateHash` batch: checkpoint,
+ *                    then (on disk) evict the checkpointed pages from RAM
  *     close
  *
  * After the store fails (disk full, I/O error) or a state cannot be
@@ -17,11 +19,11 @@
  * and what is on disk is what the last successful write left — creating the
  * replica again on it recovers.
  */
+import { RandomTape } from '../consensus/index.ts';
 import type { Batch, BatchPosition } from '../consensus/index.ts';
 import type { BlsKeyPair } from '../crypto/index.ts';
 import { evictPages } from '../state/index.ts';
 import type { ExecutionState, PageStore, ReplicatedState } from '../state/index.ts';
-import type { Height } from '../types/index.ts';
 import { height as toHeight, time as toTime } from '../types/index.ts';
 import type { CheckpointCodec, ModuleCompiler } from './checkpoint-codec.ts';
 import type { CheckpointSummary } from './checkpoint-writer.ts';
@@ -29,7 +31,7 @@ import { LmdbStore } from './lmdb-store.ts';
 import { MemoryStore } from './memory-store.ts';
 import type { SkippedCheckpoint, VerifyMode } from './recovery.ts';
 import { StateManager } from './state-manager.ts';
-import type { StateManagerFailure } from './state-manager.ts';
+import type { Recovery, StateManagerFailure } from './state-manager.ts';
 import type { Store } from './store.ts';
 
 /** Where and how a replica keeps its state (part of the replica's options). */
@@ -58,6 +60,14 @@ export class ReplicaStoppedError extends Error {
       + 'create the replica again on the same data to recover.');
     this.failure = failure;
   }
+}
+
+/** What a subnet calls around each batch (src/network's `SubnetHooks`). */
+export interface RoundHooks {
+  /** Before the batch executes: log it. A throw stops the round before anything changes. */
+  beforeExecute(batch: Batch): Promise<void>;
+  /** After it executed and `committed` is its state. */
+  afterCommit(batch: Batch, committed: ReplicatedState): Promise<void>;
 }
 
 /** What recovery did at start. */
@@ -107,6 +117,8 @@ export class Durability {
   readonly #evict: boolean;
   readonly #pagesEvicted: ((states: readonly ExecutionState[], store: PageStore) => void) | undefined;
   #stopped: ReplicaStoppedError | undefined;
+  #loaded: Recovery | undefined;
+  #replaying = false;
   /** What recovery did (after {@link recover}). */
   recovery: RecoveryReport | undefined;
 
@@ -176,35 +188,62 @@ export class Durability {
   }
 
   /**
-   * Loads the newest checkpoint that verifies and runs every logged batch
-   * after it through `execute` (which must call {@link afterCommit} itself,
-   * with `replay`). Returns the checkpointed state (`undefined`: start from
-   * the empty state) before any batch is executed — `start` receives it.
-   * @throws {Error} if no state can be recovered or a logged batch is damaged (nothing is changed then).
+   * Recovery, first part: the newest checkpoint that verifies (`undefined`:
+   * start from the empty state); damaged checkpoints are removed and reported.
+   * Build the subnet on this state, then {@link replay}.
+   * @throws {Error} if no state can be recovered (nothing is changed then).
    */
-  async recover(
-    compile: ModuleCompiler, randomnessOf: (height: Height) => Uint8Array,
-    start: (state: ReplicatedState | undefined) => void, execute: (batch: Batch) => Promise<void>,
-  ): Promise<RecoveryReport> {
+  async load(compile: ModuleCompiler): Promise<ReplicatedState | undefined> {
     const r = await this.manager.recover(compile);
     if (!r.ok) {
       const skipped = r.skipped.map((s) => `\n  checkpoint ${s.height}: ${s.reason}`).join('');
       throw new Error(`cannot recover the state (${this.where}): ${r.error}${skipped}`);
     }
-    start(r.recovery.state);
+    this.#loaded = r.recovery;
+    return r.recovery.state;
+  }
+
+  /**
+   * Recovery, second part: every logged batch after the loaded checkpoint,
+   * executed through `execute` (the subnet's `executeBatch`, whose hooks come
+   * back here: a replayed batch is not logged again, and is checkpointed only
+   * where no checkpoint is stored).
+   * @throws {Error} if a logged batch is damaged.
+   */
+  async replay(execute: (batch: Batch) => Promise<unknown>): Promise<RecoveryReport> {
+    const loaded = this.#loaded;
+    if (loaded === undefined) throw new Error('replay() before load()');
+    const tape = new RandomTape(this.key);
     let replayed = 0;
-    for (const b of r.recovery.batches(randomnessOf)) {
-      if (!b.ok) throw new Error(`cannot replay the batch log (${this.where}): ${b.error}`);
-      await execute(b.batch);
-      replayed++;
+    this.#replaying = true;
+    try {
+      for (const b of loaded.batches((h) => tape.randomnessOf(h))) {
+        if (!b.ok) throw new Error(`cannot replay the batch log (${this.where}): ${b.error}`);
+        await execute(b.batch);
+        replayed++;
+      }
+    } finally {
+      this.#replaying = false;
     }
-    this.recovery = { checkpointHeight: r.recovery.baseHeight, replayedBatches: replayed, skippedCheckpoints: r.recovery.skipped };
+    this.recovery = { checkpointHeight: loaded.baseHeight, replayedBatches: replayed, skippedCheckpoints: loaded.skipped };
     return this.recovery;
   }
 
-  /** Logs `batch` durably; run it only after this resolved. @throws {ReplicaStoppedError} */
+  /** The round hooks of a durable subnet (`SubnetHooks`); `onCommit` is called after each committed batch. */
+  hooks(onCommit?: (batch: Batch, state: ReplicatedState) => void): RoundHooks {
+    return {
+      beforeExecute: (batch) => this.beforeExecute(batch),
+      afterCommit: async (batch, committed) => {
+        await this.afterCommit(batch, committed);
+        onCommit?.(batch, committed);
+      },
+    };
+  }
+
+  /** Logs `batch` durably (not when replaying it); run it only after this resolved. @throws {ReplicaStoppedError} */
   async beforeExecute(batch: Batch): Promise<void> {
     this.check();
+    if (this.#replaying) return;
     const r = await this.manager.logBatch(batch);
     if (!r.ok) throw this.#stop(r.failure);
   }
@@ -214,10 +253,10 @@ export class Durability {
    * the batch asks for one (during replay only where none is stored yet).
    * @throws {ReplicaStoppedError}
    */
-  async afterCommit(batch: Batch, committed: ReplicatedState, opts: { readonly replay?: boolean } = {}): Promise<CheckpointSummary | undefined> {
+  async afterCommit(batch: Batch, committed: ReplicatedState): Promise<CheckpointSummary | undefined> {
     this.check();
     if (!batch.requiresFullStateHash) return undefined;
-    if (opts.replay === true && this.manager.store.checkpoint(batch.height) !== undefined) return undefined;
+    if (this.#replaying && this.manager.store.checkpoint(batch.height) !== undefined) return undefined;
     const r = await this.manager.checkpoint(committed);
     if (!r.ok) throw this.#stop(r.failure);
     if (this.#evict) {

@@ -34,4 +34,6 @@ export type { CheckpointCodec, PageSink, PageSource, ModuleCompiler, EncodeState
 export type { CheckpointSummary } from './checkpoint-writer.ts';
 export type { RecoveryPlan, SkippedCheckpoint, VerifyMode } from './recovery.ts';
 export { Durability, ReplicaStoppedError } from './durability.ts';
-export type { DurabilityOptions, DurabilityContext, RecoveryReport } from './durability.ts';
+export type { DurabilityOptions, DurabilityContext, RecoveryReport, RoundHooks } from './durability.ts';
+export { STATE_CODEC } from './state-codec.ts';
+export { META_SUBNET_KEY } from './subnet-key-record.ts';
