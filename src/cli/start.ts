@@ -2,13 +2,16 @@
  * `npm start`: a local replica served over the IC HTTP interface
  * (DESIGN.md contract 2). Prints the URL and the root key once the port is
  * bound (the replica is healthy from then on); SIGINT/SIGTERM stop taking
- * requests, let the round in progress finish, close the replica and exit 0
- * (a second signal exits at once with 130).
+ * requests, let the round in progress finish, close the replica (which
+ * writes a checkpoint) and exit 0 (a second signal exits at once with 130).
  *
- * State: the durable store (issue 6) is not in `Replica.create` yet, so
- * the replica runs in memory; `--data-dir` given explicitly is refused with
- * a message rather than ignored.
+ * State: in `--data-dir` (default `./.ic-exec`; `Replica.create({ dataDir })`
+ * recovers what is there: checkpoint, then the logged batches), or in
+ * memory with `--ephemeral`. When the store fails (disk full, I/O error)
+ * the replica stops: the process says so and exits 1; starting it again on
+ * the directory recovers everything acknowledged.
  */
+import { resolve } from 'node:path';
 import { SystemClock } from '../env/index.ts';
 import { IcHttpServer, NodeSigner } from '../http/index.ts';
 import { Replica } from '../replica/index.ts';
@@ -17,9 +20,6 @@ import type { StartOptions } from './args.ts';
 /** The default subnet seed of the library (`Replica.create`), for the node key when none is given. */
 const DEFAULT_SEED = 'ic-exec-replica';
 
-/** Whether `Replica.create` can keep state in a directory (issue 6). */
-const DURABLE_STORE_AVAILABLE = false;
-
 export interface Started {
   readonly server: IcHttpServer;
   readonly replica: Replica;
@@ -27,23 +27,34 @@ export interface Started {
   stop(): Promise<void>;
 }
 
+/** Options of {@link startReplica} beyond the command line. */
+export interface StartHooks {
+  /** A round failed; `stopped` when the replica can run no more (its store failed). Default: reported on stderr. */
+  readonly onRoundError?: (error: unknown, stopped: boolean) => void;
+}
+
 /** Starts a served replica. @returns it, or the text to print when it cannot start. */
-export async function startReplica(opts: StartOptions): Promise<{ ok: true; started: Started; mode: string } | { ok: false; error: string }> {
-  if (opts.dataDirGiven && !DURABLE_STORE_AVAILABLE) {
-    return {
-      ok: false,
-      error: `--data-dir ${opts.dataDir}: this build cannot keep state on disk yet (the durable store, issue 6, is not wired into Replica.create). `
-        + 'Run with --ephemeral (or without --data-dir) for an in-memory replica.',
-    };
-  }
+export async function startReplica(opts: StartOptions, hooks: StartHooks = {}): Promise<{ ok: true; started: Started; mode: string } | { ok: false; error: string }> {
   const clock = new SystemClock();
   const node = NodeSigner.fromSeed(opts.seed ?? DEFAULT_SEED);
-  const replica = await Replica.create({
-    clock, cores: opts.cores, nodes: [node.nodeKey], ...(opts.seed === undefined ? {} : { seed: opts.seed }),
-  });
+  const dataDir = resolve(opts.dataDir);
+  let replica: Replica;
+  try {
+    replica = await Replica.create({
+      clock, cores: opts.cores, nodes: [node.nodeKey], ...(opts.seed === undefined ? {} : { seed: opts.seed }),
+      ...(opts.ephemeral ? { ephemeral: true } : { dataDir }),
+    });
+  } catch (e) {
+    return { ok: false, error: `cannot start the replica${opts.ephemeral ? '' : ` on ${dataDir}`}: ${(e as Error).message}` };
+  }
+  const onError = (e: unknown): void => {
+    const stopped = (e as Error)?.name === 'ReplicaStoppedError';
+    if (hooks.onRoundError !== undefined) hooks.onRoundError(e, stopped);
+    else process.stderr.write(`ic-exec: a round failed: ${String((e as Error)?.stack ?? e)}\n`);
+  };
   let server: IcHttpServer;
   try {
-    server = await IcHttpServer.start({ replica, node, clock, port: opts.port, host: opts.host, idleRoundIntervalMs: opts.roundIntervalMs });
+    server = await IcHttpServer.start({ replica, node, clock, port: opts.port, host: opts.host, idleRoundIntervalMs: opts.roundIntervalMs, onError });
   } catch (e) {
     await replica.close();
     return { ok: false, error: `cannot listen on ${opts.host}:${opts.port}: ${(e as Error).message}` };
@@ -52,7 +63,10 @@ export async function startReplica(opts: StartOptions): Promise<{ ok: true; star
     await server.close();
     await replica.close();
   };
-  const mode = opts.ephemeral ? 'ephemeral' : 'ephemeral: the durable store is not available yet';
+  const recovery = replica.recovery;
+  const mode = opts.ephemeral ? 'ephemeral: state in memory only'
+    : `state in ${dataDir}${recovery === undefined || (recovery.checkpointHeight === 0n && recovery.replayedBatches === 0) ? ''
+      : `, recovered at height ${replica.height} (checkpoint ${recovery.checkpointHeight}, ${recovery.replayedBatches} batches replayed)`}`;
   return { ok: true, started: { server, replica, stop }, mode };
 }
 
@@ -64,7 +78,13 @@ function cpuMs(): number {
 
 /** Runs `npm start` until a signal. */
 export async function main(opts: StartOptions, t0: number): Promise<void> {
-  const r = await startReplica(opts);
+  const onStopped: { run?: () => void } = {};
+  const r = await startReplica(opts, {
+    onRoundError: (e, stopped) => {
+      process.stderr.write(`ic-exec: ${stopped ? '' : 'a round failed: '}${String(stopped ? (e as Error).message : (e as Error)?.stack ?? e)}\n`);
+      if (stopped) onStopped.run?.();
+    },
+  });
   if (!r.ok) {
     process.stderr.write(`ic-exec: ${r.error}\n`);
     process.exitCode = 2;
@@ -100,4 +120,10 @@ export async function main(opts: StartOptions, t0: number): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  onStopped.run = () => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`ic-exec: the replica stopped at height ${replica.height}; start it again on the same data to recover\n`);
+    server.close().then(() => replica.close()).catch(() => undefined).finally(() => process.exit(1));
+  };
 }
