@@ -11,7 +11,7 @@
 // 2. A transform that traps: the canister gets CANISTER_ERROR IC0503.
 // 3. No answer within 60 s of batch time: SYS_TRANSIENT "Canister http
 //    request timed out", the fee kept.
-// 4. A WAT forwarder sends raw Candid with chosen cycles: every bad input
+// 4. The proxy canister (mgmt-proxy.ts) sends raw Candid with chosen cycles: every bad input
 //    and limit is rejected with the replica's code and text, all cycles back.
 // 5. The real adapter against a local server: the response arrives through
 //    a batch; a non-https URL is refused by the adapter (fee kept).
@@ -23,8 +23,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CanisterId, NodeHttpAdapter, RejectCode, Replica } from '../../src/index.ts';
 import { compileMotoko } from '../corpus/motoko.ts';
-import { watToWasm } from '../corpus/wat.ts';
 import { IDL, dec, enc, p } from './support.ts';
+import { assertReject, proxyAnswer, proxyArg, proxyCanister, viaProxy } from './mgmt-proxy.ts';
+import type { ProxyAnswer } from './mgmt-proxy.ts';
 
 const OUTCALL_MO = `
 import Cycles "mo:core/Cycles";
@@ -80,56 +81,6 @@ persistent actor Outcaller {
 };
 `;
 
-/**
- * `forward`: arg = u64 LE cycles ‖ Candid; calls aaaaa-aa http_request;
- * replies "R" ‖ refunded u128 ‖ reply, or "J" ‖ refunded ‖ code u32 ‖ message.
- * `boom`: a transform that traps.
- */
-const FORWARDER_WAT = `(module
-  (import "ic0" "msg_arg_data_size" (func $arg_size (result i32)))
-  (import "ic0" "msg_arg_data_copy" (func $arg_copy (param i32 i32 i32)))
-  (import "ic0" "call_new" (func $call_new (param i32 i32 i32 i32 i32 i32 i32 i32)))
-  (import "ic0" "call_data_append" (func $call_data (param i32 i32)))
-  (import "ic0" "call_cycles_add128" (func $cycles_add (param i64 i64)))
-  (import "ic0" "call_perform" (func $perform (result i32)))
-  (import "ic0" "msg_reply_data_append" (func $append (param i32 i32)))
-  (import "ic0" "msg_reply" (func $reply))
-  (import "ic0" "msg_reject_code" (func $reject_code (result i32)))
-  (import "ic0" "msg_reject_msg_size" (func $reject_size (result i32)))
-  (import "ic0" "msg_reject_msg_copy" (func $reject_copy (param i32 i32 i32)))
-  (import "ic0" "msg_cycles_refunded128" (func $refunded (param i32)))
-  (import "ic0" "trap" (func $trap (param i32 i32)))
-  (memory 64)
-  (data (i32.const 0x100) "http_request")
-  (data (i32.const 0x120) "transform trapped")
-  (func (export "canister_query boom") (call $trap (i32.const 0x120) (i32.const 17)))
-  (table 2 funcref)
-  (elem (i32.const 0) $on_reply $on_reject)
-  (func (export "canister_update forward") (local $n i32)
-    (local.set $n (call $arg_size))
-    (call $arg_copy (i32.const 0x10000) (i32.const 0) (local.get $n))
-    (call $call_new (i32.const 0x200) (i32.const 0) (i32.const 0x100) (i32.const 12) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0))
-    (call $call_data (i32.const 0x10008) (i32.sub (local.get $n) (i32.const 8)))
-    (call $cycles_add (i64.const 0) (i64.load (i32.const 0x10000)))
-    (drop (call $perform)))
-  (func $on_reply (param $env i32) (local $n i32)
-    (i32.store8 (i32.const 0x300) (i32.const 82))
-    (call $refunded (i32.const 0x301))
-    (call $append (i32.const 0x300) (i32.const 17))
-    (local.set $n (call $arg_size))
-    (call $arg_copy (i32.const 0x10000) (i32.const 0) (local.get $n))
-    (call $append (i32.const 0x10000) (local.get $n))
-    (call $reply))
-  (func $on_reject (param $env i32) (local $n i32)
-    (i32.store8 (i32.const 0x300) (i32.const 74))
-    (call $refunded (i32.const 0x301))
-    (i32.store (i32.const 0x311) (call $reject_code))
-    (call $append (i32.const 0x300) (i32.const 21))
-    (local.set $n (call $reject_size))
-    (call $reject_copy (i32.const 0x10000) (i32.const 0) (local.get $n))
-    (call $append (i32.const 0x10000) (local.get $n))
-    (call $reply)))`;
-
 const Header = IDL.Record({ name: IDL.Text, value: IDL.Text });
 const Result = IDL.Record({ status: IDL.Nat, headers: IDL.Vec(Header), body: IDL.Vec(IDL.Nat8) });
 const Outcome = IDL.Variant({ ok: Result, err: IDL.Tuple(IDL.Nat, IDL.Text) });
@@ -141,16 +92,6 @@ const HttpRequestArgs = IDL.Record({
   transform: IDL.Opt(IDL.Record({ function: IDL.Func([IDL.Record({ response: Result, context: IDL.Vec(IDL.Nat8) })], [Result], ['query']), context: IDL.Vec(IDL.Nat8) })),
   is_replicated: IDL.Opt(IDL.Bool), pricing_version: IDL.Opt(IDL.Nat32),
 });
-
-interface Forwarded { kind: 'R' | 'J'; refunded: bigint; code?: number; text: string; data: Uint8Array }
-
-/** Decodes the WAT forwarder's reply. */
-function forwarded(r: Uint8Array): Forwarded {
-  const v = new DataView(r.buffer, r.byteOffset, r.byteLength);
-  const refunded = v.getBigUint64(1, true) + (v.getBigUint64(9, true) << 64n);
-  if (r[0] === 82) return { kind: 'R', refunded, text: '', data: Uint8Array.from(r.subarray(17)) };
-  return { kind: 'J', refunded, code: v.getUint32(17, true), text: str(r.subarray(21)), data: new Uint8Array() };
-}
 
 type Outcome = { ok: { status: bigint; headers: { name: string; value: string }[]; body: Uint8Array | number[] } } | { err: [bigint, string] };
 const SEC = 1_000_000_000n;
@@ -259,8 +200,7 @@ describe('http_request: bad input and limits (raw Candid from a WAT canister)', 
   let fwd: CanisterId;
   before(async () => {
     ic = await Replica.create();
-    fwd = await ic.createCanister();
-    await ic.installCode(fwd, await watToWasm(FORWARDER_WAT));
+    fwd = await proxyCanister(ic);
   });
   after(async () => { await ic.close(); });
 
@@ -275,16 +215,10 @@ describe('http_request: bad input and limits (raw Candid from a WAT canister)', 
     is_replicated: a.replicated === undefined ? [] : [a.replicated], pricing_version: [],
   }]);
 
-  const forwardArg = (payload: Uint8Array, cycles = CYCLES): Uint8Array => {
-    const arg = new Uint8Array(8 + payload.length);
-    new DataView(arg.buffer).setBigUint64(0, cycles, true);
-    arg.set(payload, 8);
-    return arg;
-  };
-
-  async function forward(payload: Uint8Array, cycles = CYCLES): Promise<Forwarded> {
-    return forwarded(await ic.updateCall(fwd, 'forward', forwardArg(payload, cycles)));
-  }
+  const forwardArg = (payload: Uint8Array, cycles = CYCLES): Uint8Array => proxyArg('http_request', payload, cycles);
+  const forward = (payload: Uint8Array, cycles = CYCLES): Promise<ProxyAnswer> => viaProxy(ic, fwd, 'http_request', payload, { cycles });
+  /** The proxy's answer to a call submitted with `forwardArg`. */
+  const answerOf = async (mid: Uint8Array): Promise<ProxyAnswer> => proxyAnswer((await ic.awaitCall(mid) as { reply: Uint8Array }).reply);
 
   const cases: [string, () => Uint8Array, number, string][] = [
     ['not Candid', () => Uint8Array.of(1, 2, 3), 4, 'IC0408: Error decoding candid: '],
@@ -301,66 +235,57 @@ describe('http_request: bad input and limits (raw Candid from a WAT canister)', 
   for (const [name, payload, code, text] of cases) {
     it(`rejects ${name} (code ${code}), all cycles back`, async () => {
       const r = await forward(payload());
-      assert.equal(r.kind, 'J');
-      assert.equal(r.code, code);
-      if (text.endsWith(': ')) assert.ok(r.text.startsWith(text), r.text); else assert.equal(r.text, text);
-      assert.equal(r.refunded, CYCLES);
+      assertReject(r, code, text.endsWith(': ') ? new RegExp(`^${text}`) : text);
+      assert.equal(r.kind === 'reject' && r.refunded, CYCLES);
     });
   }
 
   it('a transform of another canister is rejected', async () => {
     const other = CanisterId.fromU64(12345n);
     const r = await forward(candid({ transform: other }));
-    assert.deepEqual([r.kind, r.code, r.text], ['J', 4, `IC0406: transform principal id expected to be ${fwd.toText()}, got ${other.toText()}`]);
+    assertReject(r, 4, `IC0406: transform principal id expected to be ${fwd.toText()}, got ${other.toText()}`);
   });
 
   it('cycles below the fee are rejected with the fee in the text; exactly the fee is accepted', async () => {
     const need = fee('https://example.com'.length);
     const r = await forward(candid({}), need - 1n);
-    assert.deepEqual([r.kind, r.code, r.text, r.refunded], ['J', 4, `IC0406: http_request request sent with ${need - 1n} cycles, but ${need} cycles are required.`, need - 1n]);
-    const mid = await ic.submitCall(fwd, 'forward', forwardArg(candid({}), need));
+    assert.deepEqual(r, { kind: 'reject', code: 4, message: `IC0406: http_request request sent with ${need - 1n} cycles, but ${need} cycles are required.`, refunded: need - 1n });
+    const mid = await ic.submitCall(fwd, 'call', forwardArg(candid({}), need));
     const out = await pendingOutcall(ic);
     ic.mockHttpOutcall(out.id, { status: 204 });
-    const reply = forwarded((await ic.awaitCall(mid) as { reply: Uint8Array }).reply);
-    assert.equal(reply.kind, 'R');
+    const reply = await answerOf(mid);
+    assert.ok(reply.kind === 'reply');
     assert.equal(reply.refunded, 0n, 'nothing left to refund');
-    assert.equal(dec<{ status: bigint }>(Result, reply.data).status, 204n);
+    assert.equal(dec<{ status: bigint }>(Result, reply.bytes).status, 204n);
   });
 
   it('a transform that traps: CANISTER_ERROR IC0503, attached minus the fee refunded', async () => {
-    const mid = await ic.submitCall(fwd, 'forward', forwardArg(candid({ transform: fwd, transformMethod: 'boom' })));
+    const mid = await ic.submitCall(fwd, 'call', forwardArg(candid({ transform: fwd, transformMethod: 'transform_trap' })));
     const out = await pendingOutcall(ic);
     ic.mockHttpOutcall(out.id, { status: 200, body: utf8('x') });
-    const r = forwarded((await ic.awaitCall(mid) as { reply: Uint8Array }).reply);
-    assert.equal(r.kind, 'J');
-    assert.equal(r.code, RejectCode.CanisterError);
-    assert.equal(r.text, `IC0503: Error from Canister ${fwd.toText()}: Canister called \`ic0.trap\` with message: 'transform trapped'.\n`
+    const r = await answerOf(mid);
+    assertReject(r, RejectCode.CanisterError, `IC0503: Error from Canister ${fwd.toText()}: Canister called \`ic0.trap\` with message: 'transform trapped'.\n`
       + 'Consider gracefully handling failures from this canister or altering the canister to handle exceptions. '
       + 'See documentation: https://docs.internetcomputer.org/references/execution-errors#trapped-explicitly');
-    assert.equal(r.refunded, CYCLES - fee('https://example.com'.length + 'boom'.length));
+    assert.equal(r.kind === 'reject' && r.refunded, CYCLES - fee('https://example.com'.length + 'transform_trap'.length));
   });
 
   it('a timeout keeps the fee and refunds the rest', async () => {
-    const mid = await ic.submitCall(fwd, 'forward', forwardArg(candid({ url: 'https://slow.example' })));
+    const mid = await ic.submitCall(fwd, 'call', forwardArg(candid({ url: 'https://slow.example' })));
     await pendingOutcall(ic);
     ic.advanceTime(61n * SEC);
-    const r = forwarded((await ic.awaitCall(mid) as { reply: Uint8Array }).reply);
-    assert.deepEqual([r.kind, r.code, r.text], ['J', RejectCode.SysTransient, 'Canister http request timed out']);
-    assert.equal(r.refunded, CYCLES - fee('https://slow.example'.length));
+    assert.deepEqual(await answerOf(mid),
+      { kind: 'reject', code: RejectCode.SysTransient, message: 'Canister http request timed out', refunded: CYCLES - fee('https://slow.example'.length) });
   });
 
   it('PUT, DELETE and PATCH are accepted non-replicated', async () => {
     for (const method of ['put', 'delete', 'patch']) {
-      const payload = candid({ method, replicated: false });
-      const arg = new Uint8Array(8 + payload.length);
-      new DataView(arg.buffer).setBigUint64(0, CYCLES, true);
-      arg.set(payload, 8);
-      const mid = await ic.submitCall(fwd, 'forward', arg);
+      const mid = await ic.submitCall(fwd, 'call', forwardArg(candid({ method, replicated: false })));
       const out = await pendingOutcall(ic);
       assert.equal(out.method, method.toUpperCase());
       assert.equal(out.replicated, false);
       ic.mockHttpOutcall(out.id, { status: 200 });
-      assert.equal((await ic.awaitCall(mid) as { reply: Uint8Array }).reply[0], 82);
+      assert.equal((await answerOf(mid)).kind, 'reply');
     }
   });
 });

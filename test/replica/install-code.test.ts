@@ -22,9 +22,10 @@ import { compileMotoko } from '../corpus/motoko.ts';
 import { candidNat, candidUnit } from '../corpus/candid.ts';
 import { UPGRADE_COUNTER_MO } from '../corpus/motoko-sources.ts';
 import {
-  INSTALL, MALFORMED, MGMT, NOT_FOUND_HELP, REINSTALL, STRANGER, UPGRADE_KEEP, USER, assertReject, help, installCodeArg, notControllerText,
-  proxyWasm, rejectsWith, uninstallArg, uploadArg, viaProxy,
+  INSTALL, MALFORMED, NOT_FOUND_HELP, REINSTALL, STRANGER, UPGRADE_KEEP, USER, help, installCodeArg, notControllerText, uninstallArg, uploadArg,
 } from './install-support.ts';
+import { assertReject, proxyArg, proxyWasm, viaProxy } from './mgmt-proxy.ts';
+import { MGMT, rejectsWith } from './support.ts';
 
 const NONE = candidUnit;
 
@@ -58,7 +59,7 @@ describe('install_code (replica)', () => {
   it('from a canister: success records it with its sender_canister_version; IC0512, IC0408, IC0301 otherwise', async () => {
     const target = await ic.createCanister({ controllers: [USER, proxy], sender: USER });
     const ok = await viaProxy(ic, proxy, 'install_code', installCodeArg(INSTALL, target, await proxyWasm(), NONE, 3n));
-    assert.deepEqual(ok, { kind: 'reply', bytes: candidUnit });
+    assert.deepEqual(ok, { kind: 'reply', bytes: candidUnit, refunded: 0n });
     assert.deepEqual(ic.committedState.canister(target)?.systemState.canisterHistory.changes.at(-1)?.origin,
       { kind: 'fromCanister', canisterId: proxy, canisterVersion: 3n });
     const other = await ic.createCanister({ controllers: [USER], sender: USER });
@@ -102,8 +103,7 @@ describe('uninstall_code (replica)', () => {
     await ic.installCode(id, await proxyWasm(), NONE, 'install', { sender: USER });
     await ic.updateCall(MGMT, 'upload_chunk', uploadArg(id, Uint8Array.of(1, 2, 3)), { sender: USER });
     // An open call: `id` forwards to raw_rand, answered only in the next round.
-    const name = new TextEncoder().encode('raw_rand');
-    const open = await ic.submitCall(id, 'call', Uint8Array.from([name.length, ...name, ...candidUnit]), { sender: USER });
+    const open = await ic.submitCall(id, 'call', proxyArg('raw_rand', candidUnit), { sender: USER });
     await ic.tick();
     assert.equal(ic.ingressStatus(open)?.state.kind, 'processing');
     const before = ic.committedState.canister(id);
@@ -128,7 +128,7 @@ describe('uninstall_code (replica)', () => {
   it('from a canister: records it; IC0512, IC0408, IC0301 otherwise; by ingress a stranger gets IC0512', async () => {
     const mine = await ic.createCanister({ controllers: [USER, proxy], sender: USER });
     await ic.installCode(mine, await proxyWasm(), NONE, 'install', { sender: USER });
-    assert.deepEqual(await viaProxy(ic, proxy, 'uninstall_code', uninstallArg(mine, 9n)), { kind: 'reply', bytes: candidUnit });
+    assert.deepEqual(await viaProxy(ic, proxy, 'uninstall_code', uninstallArg(mine, 9n)), { kind: 'reply', bytes: candidUnit, refunded: 0n });
     assert.deepEqual(ic.committedState.canister(mine)?.systemState.canisterHistory.changes.at(-1)?.origin,
       { kind: 'fromCanister', canisterId: proxy, canisterVersion: 9n });
     const other = await ic.createCanister({ controllers: [USER], sender: USER });

@@ -1,91 +1,17 @@
 // Helpers of the install-code and chunk-store scenario tests: the Candid of
-// the methods, a proxy canister that forwards raw Candid to `aaaaa-aa` and
-// reports the exact answer (its heap holds arguments up to 2 MiB, so it can
-// upload chunks of its own), and modules built in the tests.
-//
-//   proxy update `call`  arg = [name length u8][method name][Candid argument];
-//                        replies 'R' ‖ reply bytes, or 'J' ‖ reject code (u8) ‖ message
-//   proxy query `hello`  replies "hi"
-import assert from 'node:assert/strict';
+// the methods, their users, and the replica's help lines and texts (the
+// proxy canister is mgmt-proxy.ts; rejects and `MGMT` are in support.ts).
 import { createHash } from 'node:crypto';
 import { IDL } from '@dfinity/candid';
-import { CanisterId, PrincipalId, UserErrorException } from '../../src/index.ts';
-import type { Replica } from '../../src/index.ts';
-import { watToWasm } from '../corpus/wat.ts';
+import { PrincipalId } from '../../src/index.ts';
+import type { CanisterId, Replica } from '../../src/index.ts';
 import { enc, p } from './support.ts';
 
-export const MGMT = CanisterId.fromText('aaaaa-aa');
+export { MGMT } from './support.ts';
+
 export const USER = PrincipalId.fromUint8Array(Uint8Array.of(0x0a, 0x0b, 0x05));
 export const STRANGER = PrincipalId.fromUint8Array(Uint8Array.of(0x0a, 0x0b, 0x06));
 export const sha256 = (b: Uint8Array): Uint8Array => Uint8Array.from(createHash('sha256').update(b).digest());
-export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
-const PROXY_WAT = `(module
-  (import "ic0" "msg_reply" (func $reply))
-  (import "ic0" "msg_reply_data_append" (func $append (param i32 i32)))
-  (import "ic0" "msg_reject_code" (func $reject_code (result i32)))
-  (import "ic0" "msg_reject_msg_size" (func $reject_msg_size (result i32)))
-  (import "ic0" "msg_reject_msg_copy" (func $reject_msg_copy (param i32 i32 i32)))
-  (import "ic0" "msg_arg_data_size" (func $arg_size (result i32)))
-  (import "ic0" "msg_arg_data_copy" (func $arg_copy (param i32 i32 i32)))
-  (import "ic0" "call_new" (func $call_new (param i32 i32 i32 i32 i32 i32 i32 i32)))
-  (import "ic0" "call_data_append" (func $call_data (param i32 i32)))
-  (import "ic0" "call_perform" (func $perform (result i32)))
-  (memory 40)
-  (data (i32.const 0x40) "hi")
-  (table 2 funcref)
-  (elem (i32.const 0) $on_reply $on_reject)
-  (func (export "canister_update call") (local $n i32) (local $len i32)
-    (local.set $n (call $arg_size))
-    (call $arg_copy (i32.const 0x10000) (i32.const 0) (local.get $n))
-    (local.set $len (i32.load8_u (i32.const 0x10000)))
-    (call $call_new (i32.const 0) (i32.const 0) (i32.const 0x10001) (local.get $len) (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 0))
-    (call $call_data (i32.add (i32.const 0x10001) (local.get $len)) (i32.sub (i32.sub (local.get $n) (local.get $len)) (i32.const 1)))
-    (drop (call $perform)))
-  (func $on_reply (param $env i32)
-    (i32.store8 (i32.const 0x100) (i32.const 82)) (call $append (i32.const 0x100) (i32.const 1))
-    (call $arg_copy (i32.const 0x10000) (i32.const 0) (call $arg_size)) (call $append (i32.const 0x10000) (call $arg_size)) (call $reply))
-  (func $on_reject (param $env i32)
-    (i32.store8 (i32.const 0x100) (i32.const 74)) (i32.store8 (i32.const 0x101) (call $reject_code)) (call $append (i32.const 0x100) (i32.const 2))
-    (call $reject_msg_copy (i32.const 0x10000) (i32.const 0) (call $reject_msg_size)) (call $append (i32.const 0x10000) (call $reject_msg_size)) (call $reply))
-  (func (export "canister_query hello") (call $append (i32.const 0x40) (i32.const 2)) (call $reply)))`;
-
-let proxy: Promise<Uint8Array> | undefined;
-/** The proxy's module. */
-export function proxyWasm(): Promise<Uint8Array> {
-  return (proxy ??= watToWasm(PROXY_WAT, undefined, 'install-proxy.wat'));
-}
-
-/** What the proxy reports for one call. */
-export type ProxyAnswer = { readonly kind: 'reply'; readonly bytes: Uint8Array } | { readonly kind: 'reject'; readonly code: number; readonly message: string };
-
-/** Calls `method` of `aaaaa-aa` from canister `proxyId` (sent by `sender`, a controller of the proxy). */
-export async function viaProxy(ic: Replica, proxyId: CanisterId, method: string, arg: Uint8Array, sender: PrincipalId = USER): Promise<ProxyAnswer> {
-  const name = new TextEncoder().encode(method);
-  const bytes = await ic.updateCall(proxyId, 'call', Uint8Array.from([name.length, ...name, ...arg]), { sender });
-  if (bytes[0] === 82) return { kind: 'reply', bytes: bytes.slice(1) };
-  return { kind: 'reject', code: bytes[1], message: new TextDecoder().decode(bytes.slice(2)) };
-}
-
-/** Asserts the proxy got reject `code` with `message` (a string: exactly; a RegExp: matching). */
-export function assertReject(a: ProxyAnswer, code: number, message: string | RegExp): void {
-  assert.equal(a.kind, 'reject', a.kind === 'reply' ? 'replied' : '');
-  if (a.kind !== 'reject') return;
-  assert.equal(a.code, code, a.message);
-  if (typeof message === 'string') assert.equal(a.message, message);
-  else assert.match(a.message, message);
-}
-
-/** Asserts that `promise` rejects with a `UserErrorException` of `code` and `description` (exact, or matching). */
-export async function rejectsWith(promise: Promise<unknown>, code: number, description: string | RegExp): Promise<void> {
-  await assert.rejects(promise, (e: unknown) => {
-    assert.ok(e instanceof UserErrorException, String(e));
-    assert.equal(e.userError.code, code, e.message);
-    if (typeof description === 'string') assert.equal(e.userError.description, description);
-    else assert.match(e.userError.description, description);
-    return true;
-  });
-}
 
 // ---- Candid -----------------------------------------------------------
 
@@ -124,7 +50,6 @@ export const uninstallArg = (id: CanisterId, senderVersion?: bigint): Uint8Array
     [{ canister_id: p(id), sender_canister_version: senderVersion === undefined ? [] : [senderVersion] }]);
 export const uploadArg = (id: CanisterId, chunk: Uint8Array): Uint8Array =>
   enc([IDL.Record({ canister_id: IDL.Principal, chunk: IDL.Vec(IDL.Nat8) })], [{ canister_id: p(id), chunk }]);
-export const canisterIdArg = (id: CanisterId): Uint8Array => enc([IDL.Record({ canister_id: IDL.Principal })], [{ canister_id: p(id) }]);
 /** Candid that is not a record with `canister_id`. */
 export const MALFORMED = enc([IDL.Text], ['not a record']);
 

@@ -18,7 +18,8 @@ import assert from 'node:assert/strict';
 import { Replica } from '../../src/index.ts';
 import type { CanisterId, ReplicaOptions } from '../../src/index.ts';
 import { watToWasm } from '../corpus/wat.ts';
-import { MGMT, REINSTALL, USER, installCodeArg } from './install-support.ts';
+import { REINSTALL, USER, installCodeArg } from './install-support.ts';
+import { MGMT } from './support.ts';
 
 const WAT = `(module
   (import "ic0" "msg_reply" (func $reply))

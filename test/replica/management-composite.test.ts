@@ -14,15 +14,12 @@
 //    is not a query method: reject 5 "Query method raw_rand not found.".
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Principal } from '@dfinity/principal';
 import { CanisterId, PrincipalId, Replica } from '../../src/index.ts';
-import { IDL, dec, enc } from './support.ts';
+import { IDL, canisterIdArg, dec, enc, p } from './support.ts';
 import { proxyAnswer, proxyArg, proxyWasm } from './mgmt-proxy.ts';
 import type { ProxyAnswer } from './mgmt-proxy.ts';
 
 const CONTROLLER = PrincipalId.fromUint8Array(Uint8Array.of(0xc0, 0x01));
-const p = (id: PrincipalId): Principal => Principal.fromUint8Array(Uint8Array.from(id.bytesView()));
-const idArg = (id: CanisterId): Uint8Array => enc([IDL.Record({ canister_id: IDL.Principal })], [{ canister_id: p(id) }]);
 
 describe('management canister: calls from composite queries', () => {
   let ic: Replica;
@@ -40,7 +37,7 @@ describe('management canister: calls from composite queries', () => {
   after(async () => { await ic.close(); });
 
   it('reads its own status and another canister\'s info on the committed state', async () => {
-    const own = await ccall('canister_status', idArg(proxy));
+    const own = await ccall('canister_status', canisterIdArg(proxy));
     assert.equal(own.kind, 'reply');
     const status = dec<{ cycles: bigint; status: Record<string, null> }>(
       IDL.Record({ cycles: IDL.Nat, status: IDL.Variant({ running: IDL.Null, stopping: IDL.Null, stopped: IDL.Null }) }),
@@ -54,13 +51,13 @@ describe('management canister: calls from composite queries', () => {
   });
 
   it('access errors, a missing canister and a non-query method come back as rejects with the bare description', async () => {
-    assert.deepEqual(await ccall('canister_status', idArg(other)),
-      { kind: 'reject', code: 5, message: `Caller ${proxy.toText()} is not allowed to read the canister status` });
+    assert.deepEqual(await ccall('canister_status', canisterIdArg(other)),
+      { kind: 'reject', code: 5, message: `Caller ${proxy.toText()} is not allowed to read the canister status`, refunded: 0n });
     const logs = enc([IDL.Record({ canister_id: IDL.Principal, filter: IDL.Opt(IDL.Null) })], [{ canister_id: p(other), filter: [] }]);
     assert.deepEqual(await ccall('fetch_canister_logs', logs),
-      { kind: 'reject', code: 4, message: `Caller ${proxy.toText()} is not allowed to access canister logs` });
+      { kind: 'reject', code: 4, message: `Caller ${proxy.toText()} is not allowed to access canister logs`, refunded: 0n });
     const missing = CanisterId.fromU64(0xabcdn);
-    assert.deepEqual(await ccall('canister_status', idArg(missing)), { kind: 'reject', code: 3, message: `Canister ${missing.toText()} not found` });
-    assert.deepEqual(await ccall('raw_rand', enc([], [])), { kind: 'reject', code: 5, message: 'Query method raw_rand not found.' });
+    assert.deepEqual(await ccall('canister_status', canisterIdArg(missing)), { kind: 'reject', code: 3, message: `Canister ${missing.toText()} not found`, refunded: 0n });
+    assert.deepEqual(await ccall('raw_rand', enc([], [])), { kind: 'reject', code: 5, message: 'Query method raw_rand not found.', refunded: 0n });
   });
 });

@@ -22,15 +22,12 @@
 //    keeps twice as many records; back to 4 KiB drops the oldest.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Principal } from '@dfinity/principal';
 import { CanisterId, ErrorCode, PrincipalId, Replica } from '../../src/index.ts';
-import { IDL, dec, enc } from './support.ts';
+import { IDL, MGMT, dec, enc, p, rejectsWith } from './support.ts';
 import { proxyAnswer, proxyArg, proxyWasm } from './mgmt-proxy.ts';
 
-const MGMT = CanisterId.fromText('aaaaa-aa');
 const CONTROLLER = PrincipalId.fromUint8Array(Uint8Array.of(0xc0, 0x01));
 const STRANGER = PrincipalId.fromUint8Array(Uint8Array.of(0x55, 0x02));
-const p = (id: PrincipalId): Principal => Principal.fromUint8Array(Uint8Array.from(id.bytesView()));
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 const Range = IDL.Record({ start: IDL.Nat64, end: IDL.Nat64 });
@@ -45,15 +42,6 @@ const UpdateSettings = IDL.Record({
   canister_id: IDL.Principal,
   settings: IDL.Record({ log_visibility: IDL.Opt(Visibility), log_memory_limit: IDL.Opt(IDL.Nat) }),
 });
-
-async function rejectsWith(promise: Promise<unknown>, code: number, text: string | RegExp): Promise<void> {
-  await assert.rejects(promise, (e: Error & { code?: number }) => {
-    assert.equal(e.code, code, e.message);
-    if (typeof text === 'string') assert.equal(e.message, text);
-    else assert.match(e.message, text);
-    return true;
-  });
-}
 
 describe('management canister: fetch_canister_logs', () => {
   let ic: Replica;
@@ -129,7 +117,7 @@ describe('management canister: fetch_canister_logs', () => {
     await rejectsWith(ic.updateCall(MGMT, 'fetch_canister_logs', logsArg(id), { sender: CONTROLLER }), ErrorCode.CanisterRejectedMessage,
       'IC0406: ic00 method fetch_canister_logs can not be called via ingress messages');
     const fromCanister = proxyAnswer(await ic.updateCall(id, 'call', proxyArg('fetch_canister_logs', logsArg(id)), { sender: CONTROLLER }));
-    assert.deepEqual(fromCanister, { kind: 'reject', code: 4, message: 'IC0406: fetch_canister_logs API is only accessible to end users in non-replicated mode' });
+    assert.deepEqual(fromCanister, { kind: 'reject', code: 4, message: 'IC0406: fetch_canister_logs API is only accessible to end users in non-replicated mode', refunded: 0n });
     await rejectsWith(ic.query(MGMT, 'install_code', new Uint8Array(0)), ErrorCode.CanisterMethodNotFound, 'IC0536: Query method install_code not found.');
   });
 

@@ -20,28 +20,14 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { Principal } from '@dfinity/principal';
+import type { Principal } from '@dfinity/principal';
 import { CanisterId, ErrorCode, PrincipalId, Replica } from '../../src/index.ts';
-import { IDL, dec, enc } from './support.ts';
+import { IDL, MGMT, canisterIdArg, dec, enc, hex, p, rejectsWith } from './support.ts';
 import { proxyAnswer, proxyArg, proxyWasm, withCustomSections } from './mgmt-proxy.ts';
 import type { ProxyAnswer } from './mgmt-proxy.ts';
 
-const MGMT = CanisterId.fromText('aaaaa-aa');
 const CONTROLLER = PrincipalId.fromUint8Array(Uint8Array.of(0xc0, 0x01));
 const STRANGER = PrincipalId.fromUint8Array(Uint8Array.of(0x55, 0x02));
-const p = (id: PrincipalId): Principal => Principal.fromUint8Array(Uint8Array.from(id.bytesView()));
-const idArg = (id: CanisterId): Uint8Array => enc([IDL.Record({ canister_id: IDL.Principal })], [{ canister_id: p(id) }]);
-const hex = (b: Uint8Array | number[]): string => Buffer.from(Uint8Array.from(b)).toString('hex');
-
-/** Asserts that `promise` rejects with `code` and exactly `text`, or text matching a RegExp. */
-async function rejectsWith(promise: Promise<unknown>, code: number, text: string | RegExp): Promise<void> {
-  await assert.rejects(promise, (e: Error & { code?: number }) => {
-    assert.equal(e.code, code, e.message);
-    if (typeof text === 'string') assert.equal(e.message, text);
-    else assert.match(e.message, text);
-    return true;
-  });
-}
 
 const Visibility = IDL.Variant({ controllers: IDL.Null, public: IDL.Null, allowed_viewers: IDL.Vec(IDL.Principal) });
 const StatusResult = IDL.Record({
@@ -97,8 +83,8 @@ describe('management canister: canister_status, canister_info, canister_metadata
   after(async () => { await ic.close(); });
 
   it('canister_status by update and by query: the committed state, as ic.did', async () => {
-    const byUpdate = dec<Status>(StatusResult, await ic.updateCall(MGMT, 'canister_status', idArg(target), { sender: CONTROLLER }));
-    const byQuery = dec<Status>(StatusResult, await ic.query(MGMT, 'canister_status', idArg(target), { sender: CONTROLLER, effectiveCanisterId: target }));
+    const byUpdate = dec<Status>(StatusResult, await ic.updateCall(MGMT, 'canister_status', canisterIdArg(target), { sender: CONTROLLER }));
+    const byQuery = dec<Status>(StatusResult, await ic.query(MGMT, 'canister_status', canisterIdArg(target), { sender: CONTROLLER, effectiveCanisterId: target }));
     const c = ic.committedState.canister(target);
     assert.ok(c !== undefined);
     for (const s of [byUpdate, byQuery]) {
@@ -114,7 +100,7 @@ describe('management canister: canister_status, canister_info, canister_metadata
       let sum = 0n;
       for (const v of Object.values(s.memory_metrics)) sum += v;
       assert.equal(sum, s.memory_size);
-      assert.equal(s.memory_metrics.wasm_memory_size, 2n * 65536n);
+      assert.equal(s.memory_metrics.wasm_memory_size, 40n * 65536n, 'the proxy\'s heap');
       // The replica's metadata memory: per icp: section, its name, one byte of visibility and the contents.
       assert.equal(s.memory_metrics.custom_sections_size, BigInt('candid:service'.length + 1 + 'service : {}'.length + 'secret'.length + 1 + 's3cret'.length));
       assert.equal(s.memory_metrics.log_memory_store_size, 0n, 'the log memory store is off, as in the replica\'s default configuration');
@@ -127,11 +113,11 @@ describe('management canister: canister_status, canister_info, canister_metadata
 
   it('canister_status: a stranger gets IC0542 by ingress and by query; the canister itself may read it', async () => {
     const text = `IC0542: Caller ${STRANGER.toText()} is not allowed to read the canister status`;
-    await rejectsWith(ic.updateCall(MGMT, 'canister_status', idArg(target), { sender: STRANGER }), ErrorCode.CanisterStatusAccessDenied, text);
-    await rejectsWith(ic.query(MGMT, 'canister_status', idArg(target), { sender: STRANGER }), ErrorCode.CanisterStatusAccessDenied, text);
-    const fromProxy = await call('canister_status', idArg(target));
-    assert.deepEqual(fromProxy, { kind: 'reject', code: 5, message: `IC0542: Caller ${proxy.toText()} is not allowed to read the canister status` });
-    const self = await call('canister_status', idArg(proxy));
+    await rejectsWith(ic.updateCall(MGMT, 'canister_status', canisterIdArg(target), { sender: STRANGER }), ErrorCode.CanisterStatusAccessDenied, text);
+    await rejectsWith(ic.query(MGMT, 'canister_status', canisterIdArg(target), { sender: STRANGER }), ErrorCode.CanisterStatusAccessDenied, text);
+    const fromProxy = await call('canister_status', canisterIdArg(target));
+    assert.deepEqual(fromProxy, { kind: 'reject', code: 5, message: `IC0542: Caller ${proxy.toText()} is not allowed to read the canister status`, refunded: 0n });
+    const self = await call('canister_status', canisterIdArg(proxy));
     assert.equal(self.kind, 'reply');
     assert.deepEqual(dec<Status>(StatusResult, (self as { bytes: Uint8Array }).bytes).status, { running: null });
   });
@@ -142,18 +128,18 @@ describe('management canister: canister_status, canister_info, canister_metadata
     const setVisibility = (v: Record<string, unknown>): Promise<Uint8Array> =>
       ic.updateCall(MGMT, 'update_settings', enc([Update], [{ canister_id: p(target), settings: { status_visibility: [v] } }]), { sender: CONTROLLER });
     const read = async (who: PrincipalId): Promise<void> => {
-      const s = dec<Status>(StatusResult, await ic.updateCall(MGMT, 'canister_status', idArg(target), { sender: who }));
+      const s = dec<Status>(StatusResult, await ic.updateCall(MGMT, 'canister_status', canisterIdArg(target), { sender: who }));
       assert.deepEqual(s.status, { running: null });
-      await ic.query(MGMT, 'canister_status', idArg(target), { sender: who });
+      await ic.query(MGMT, 'canister_status', canisterIdArg(target), { sender: who });
     };
     const denied = async (who: PrincipalId): Promise<void> => {
       const text = `IC0542: Caller ${who.toText()} is not allowed to read the canister status`;
-      await rejectsWith(ic.updateCall(MGMT, 'canister_status', idArg(target), { sender: who }), ErrorCode.CanisterStatusAccessDenied, text);
-      await rejectsWith(ic.query(MGMT, 'canister_status', idArg(target), { sender: who }), ErrorCode.CanisterStatusAccessDenied, text);
+      await rejectsWith(ic.updateCall(MGMT, 'canister_status', canisterIdArg(target), { sender: who }), ErrorCode.CanisterStatusAccessDenied, text);
+      await rejectsWith(ic.query(MGMT, 'canister_status', canisterIdArg(target), { sender: who }), ErrorCode.CanisterStatusAccessDenied, text);
     };
     await setVisibility({ public: null });
     await read(STRANGER);
-    assert.deepEqual(dec<Status>(StatusResult, await ic.query(MGMT, 'canister_status', idArg(target), { sender: STRANGER })).settings.status_visibility,
+    assert.deepEqual(dec<Status>(StatusResult, await ic.query(MGMT, 'canister_status', canisterIdArg(target), { sender: STRANGER })).settings.status_visibility,
       { public: null });
     await setVisibility({ allowed_viewers: [p(viewer)] });
     await read(viewer);
@@ -167,13 +153,13 @@ describe('management canister: canister_status, canister_info, canister_metadata
     const missing = CanisterId.fromU64(0xabcdn);
     const bad = enc([IDL.Text], ['x']);
     await rejectsWith(ic.query(MGMT, 'canister_status', bad, { sender: CONTROLLER }), ErrorCode.InvalidManagementPayload, /^IC0408: Error decoding candid: /);
-    await rejectsWith(ic.query(MGMT, 'canister_status', idArg(missing), { sender: CONTROLLER }), ErrorCode.CanisterNotFound,
+    await rejectsWith(ic.query(MGMT, 'canister_status', canisterIdArg(missing), { sender: CONTROLLER }), ErrorCode.CanisterNotFound,
       `IC0301: Canister ${missing.toText()} not found`);
     const fromProxy = await call('canister_status', bad);
     assert.equal(fromProxy.kind, 'reject');
     assert.match((fromProxy as { message: string }).message, /^IC0408: Error decoding candid: /);
-    assert.deepEqual(await call('canister_status', idArg(missing)),
-      { kind: 'reject', code: 3, message: `IC0301: Canister ${missing.toText()} not found.` });
+    assert.deepEqual(await call('canister_status', canisterIdArg(missing)),
+      { kind: 'reject', code: 3, message: `IC0301: Canister ${missing.toText()} not found.`, refunded: 0n });
   });
 
   const InfoArgs = IDL.Record({ canister_id: IDL.Principal, num_requested_changes: IDL.Opt(IDL.Nat64) });
@@ -229,7 +215,7 @@ describe('management canister: canister_status, canister_info, canister_metadata
     assert.equal((bad as { code: number }).code, 4);
     assert.match((bad as { message: string }).message, /^IC0408: Error decoding candid: /);
     const missing = CanisterId.fromU64(0xabcdn);
-    assert.deepEqual(await call('canister_info', infoArg(missing)), { kind: 'reject', code: 3, message: `IC0301: Canister ${missing.toText()} not found.` });
+    assert.deepEqual(await call('canister_info', infoArg(missing)), { kind: 'reject', code: 3, message: `IC0301: Canister ${missing.toText()} not found.`, refunded: 0n });
     await rejectsWith(ic.query(MGMT, 'canister_info', infoArg(missing)), ErrorCode.CanisterNotFound, `IC0301: Canister ${missing.toText()} not found`);
   });
 
@@ -241,7 +227,7 @@ describe('management canister: canister_status, canister_info, canister_metadata
   it('canister_metadata: public sections for any canister, private ones for controllers only', async () => {
     assert.equal(metaValue(await call('canister_metadata', metaArg(target, 'candid:service'))), 'service : {}');
     const denied = await call('canister_metadata', metaArg(target, 'secret'));
-    assert.deepEqual(denied, { kind: 'reject', code: 4, message: `IC0406: The canister ${target.toText()} has no metadata section with the name secret.` });
+    assert.deepEqual(denied, { kind: 'reject', code: 4, message: `IC0406: The canister ${target.toText()} has no metadata section with the name secret.`, refunded: 0n });
     const owned = await ic.createCanister({ controllers: [CONTROLLER, proxy], sender: CONTROLLER });
     await ic.installCode(owned, wasm, undefined, 'install', { sender: CONTROLLER });
     assert.equal(metaValue(await call('canister_metadata', metaArg(owned, 'secret'))), 's3cret');
@@ -250,13 +236,13 @@ describe('management canister: canister_status, canister_info, canister_metadata
 
   it('canister_metadata: missing section, empty canister, missing canister, malformed Candid, ingress', async () => {
     assert.deepEqual(await call('canister_metadata', metaArg(target, 'nope')),
-      { kind: 'reject', code: 4, message: `IC0406: The canister ${target.toText()} has no metadata section with the name nope.` });
+      { kind: 'reject', code: 4, message: `IC0406: The canister ${target.toText()} has no metadata section with the name nope.`, refunded: 0n });
     const empty = await ic.createCanister({ controllers: [CONTROLLER], sender: CONTROLLER });
     assert.deepEqual(await call('canister_metadata', metaArg(empty, 'candid:service')),
-      { kind: 'reject', code: 4, message: `IC0406: The canister ${empty.toText()} has no Wasm module and hence no metadata is available.` });
+      { kind: 'reject', code: 4, message: `IC0406: The canister ${empty.toText()} has no Wasm module and hence no metadata is available.`, refunded: 0n });
     const missing = CanisterId.fromU64(0xabcdn);
-    assert.deepEqual(await call('canister_metadata', metaArg(missing, 'x')), { kind: 'reject', code: 3, message: `IC0301: Canister ${missing.toText()} not found.` });
-    const bad = await call('canister_metadata', idArg(target));
+    assert.deepEqual(await call('canister_metadata', metaArg(missing, 'x')), { kind: 'reject', code: 3, message: `IC0301: Canister ${missing.toText()} not found.`, refunded: 0n });
+    const bad = await call('canister_metadata', canisterIdArg(target));
     assert.equal((bad as { code: number }).code, 4);
     assert.match((bad as { message: string }).message, /^IC0408: Error decoding candid: /);
     await rejectsWith(ic.updateCall(MGMT, 'canister_metadata', metaArg(target, 'candid:service'), { sender: CONTROLLER }),

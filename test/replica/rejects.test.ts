@@ -3,19 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CanisterId, ErrorCode, PrincipalId } from '../../src/index.ts';
 import type { Replica } from '../../src/index.ts';
-import { IDL, NONE, dec, enc, p, replicaWithNodes } from './support.ts';
+import { IDL, MGMT, NONE, dec, enc, p, rejectsWith, replicaWithNodes } from './support.ts';
 
-const MGMT = CanisterId.fromText('aaaaa-aa');
-
-/** Asserts that `promise` rejects with `code` and a message matching `text`. */
-async function rejectsWith(promise: Promise<unknown>, code: number, text: RegExp | string): Promise<void> {
-  await assert.rejects(promise, (e: Error & { code?: number }) => {
-    assert.equal(e.code, code, e.message);
-    if (typeof text === 'string') assert.equal(e.message, text);
-    else assert.match(e.message, text);
-    return true;
-  });
-}
 
 describe('reject paths', () => {
   let ic: Replica;

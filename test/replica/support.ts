@@ -1,12 +1,34 @@
-// Helpers of the replica scenario tests: Candid in and out, and a replica
-// with `Node` canisters installed.
+// Helpers of the replica scenario tests: Candid in and out, the management
+// canister's id, rejects, and a replica with `Node` canisters installed.
+import assert from 'node:assert/strict';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { Replica } from '../../src/index.ts';
-import type { CanisterId, ReplicaOptions } from '../../src/index.ts';
+import { CanisterId, Replica, UserErrorException } from '../../src/index.ts';
+import type { PrincipalId, ReplicaOptions } from '../../src/index.ts';
 import { nodeWasm } from './canisters.ts';
 
 export { IDL };
+
+/** The management canister. */
+export const MGMT = CanisterId.fromText('aaaaa-aa');
+
+export const hex = (b: Uint8Array | readonly number[]): string => Buffer.from(Uint8Array.from(b)).toString('hex');
+
+/**
+ * Asserts that `promise` rejects with a `UserErrorException` of `code` and
+ * `text`: the description, or the whole message `IC0xxx: description`
+ * (a string: exactly; a RegExp: matching either).
+ */
+export async function rejectsWith(promise: Promise<unknown>, code: number, text: string | RegExp): Promise<void> {
+  await assert.rejects(promise, (e: unknown) => {
+    assert.ok(e instanceof UserErrorException, String(e));
+    assert.equal(e.userError.code, code, e.message);
+    const description = e.userError.description;
+    if (typeof text === 'string') assert.equal(/^IC\d{4}: /.test(text) ? e.message : description, text);
+    else assert.ok(text.test(description) || text.test(e.message), `${e.message} does not match ${String(text)}`);
+    return true;
+  });
+}
 
 /** Candid-encodes `values` as `types`. */
 export function enc(types: IDL.Type[], values: unknown[]): Uint8Array {
@@ -18,8 +40,11 @@ export function dec<T>(type: IDL.Type, bytes: Uint8Array): T {
   return IDL.decode([type], bytes)[0] as T;
 }
 
-/** The `Principal` of a canister id, for Candid. */
-export const p = (id: CanisterId): Principal => Principal.fromUint8Array(Uint8Array.from(id.bytesView()));
+/** The `Principal` of a canister id or any principal, for Candid. */
+export const p = (id: PrincipalId): Principal => Principal.fromUint8Array(Uint8Array.from(id.bytesView()));
+
+/** `record { canister_id }`, the argument of many management methods. */
+export const canisterIdArg = (id: CanisterId): Uint8Array => enc([IDL.Record({ canister_id: IDL.Principal })], [{ canister_id: p(id) }]);
 
 export const NONE = enc([], []);
 

@@ -28,8 +28,8 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { Principal } from '@dfinity/principal';
 import { CanisterId, Replica } from '../../src/index.ts';
 import { compileMotoko } from '../corpus/motoko.ts';
-import { forward, forwarderWasm } from './forwarder.ts';
-import type { Forwarded } from './forwarder.ts';
+import { proxyWasm, viaProxy } from './mgmt-proxy.ts';
+import type { ProxyAnswer } from './mgmt-proxy.ts';
 import { IDL, NONE, enc, p } from './support.ts';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -60,9 +60,13 @@ const ALL_KEYS = '[ecdsa:Secp256k1:dfx_test_key, ecdsa:Secp256k1:key_1, ecdsa:Se
   + 'schnorr:Ed25519:dfx_test_key, schnorr:Ed25519:key_1, schnorr:Ed25519:test_key_1, '
   + 'vetkd:Bls12_381_G2:dfx_test_key, vetkd:Bls12_381_G2:key_1, vetkd:Bls12_381_G2:test_key_1]';
 
-function replied(r: Forwarded): { refunded: bigint; reply: Uint8Array } {
+/** Calls `method` of aaaaa-aa from the proxy canister `from` with `cycles` attached. */
+const forward = (ic: Replica, from: CanisterId, method: string, arg: Uint8Array, cycles = 0n): Promise<ProxyAnswer> =>
+  viaProxy(ic, from, method, arg, { cycles });
+
+function replied(r: ProxyAnswer): { refunded: bigint; bytes: Uint8Array } {
   assert.equal(r.kind, 'reply', r.kind === 'reject' ? `rejected ${r.code}: ${r.message}` : '');
-  return r as { refunded: bigint; reply: Uint8Array };
+  return r as { refunded: bigint; bytes: Uint8Array };
 }
 
 function decode<T>(type: IDL.Type, bytes: Uint8Array): T {
@@ -78,7 +82,7 @@ describe('threshold keys', () => {
 
   before(async () => {
     ic = await Replica.create();
-    const wasm = await forwarderWasm();
+    const wasm = await proxyWasm();
     a = await ic.createCanister();
     await ic.installCode(a, wasm);
     b = await ic.createCanister();
@@ -90,14 +94,14 @@ describe('threshold keys', () => {
     const arg = enc([PublicKeyArgs(key)], [{ canister_id: canister === undefined ? [] : [canister], derivation_path: path, key_id: keyId }]);
     const r = replied(await forward(ic, from, method, arg, 1_000n));
     assert.equal(r.refunded, 1_000n, 'public keys are free');
-    const v = decode<{ public_key: Uint8Array; chain_code: Uint8Array }>(PublicKeyResult, r.reply);
+    const v = decode<{ public_key: Uint8Array; chain_code: Uint8Array }>(PublicKeyResult, r.bytes);
     return { publicKey: blobOf(v.public_key), chainCode: blobOf(v.chain_code) };
   }
 
   async function signature(from: CanisterId, method: string, type: IDL.Type, value: unknown, cycles = FEE + 123n): Promise<Uint8Array> {
     const r = replied(await forward(ic, from, method, enc([type], [value]), cycles));
     assert.equal(r.refunded, cycles - FEE, 'the fee is kept, the rest refunded');
-    return blobOf(decode<{ signature: Uint8Array }>(IDL.Record({ signature: Blob }), r.reply).signature);
+    return blobOf(decode<{ signature: Uint8Array }>(IDL.Record({ signature: Blob }), r.bytes).signature);
   }
 
   it('public keys of the PocketIC test canister are the ones ic-pub-key publishes for PocketIC', async () => {
@@ -173,12 +177,12 @@ describe('threshold keys', () => {
     const input = utf8('alice@example.com');
     const pkArg = enc([VetKdPublicKey], [{ canister_id: [], context, key_id: VETKD() }]);
     const pkReply = replied(await forward(ic, a, 'vetkd_public_key', pkArg));
-    const dpkBytes = blobOf(decode<{ public_key: Uint8Array }>(IDL.Record({ public_key: Blob }), pkReply.reply).public_key);
+    const dpkBytes = blobOf(decode<{ public_key: Uint8Array }>(IDL.Record({ public_key: Blob }), pkReply.bytes).public_key);
     assert.equal(dpkBytes.length, 96);
     const deriveArg = enc([VetKdDerive], [{ input, context, transport_public_key: G1.BASE.multiply(tsk).toBytes(true), key_id: VETKD() }]);
     const r = replied(await forward(ic, a, 'vetkd_derive_key', deriveArg, FEE + 7n));
     assert.equal(r.refunded, 7n);
-    const ek = blobOf(decode<{ encrypted_key: Uint8Array }>(IDL.Record({ encrypted_key: Blob }), r.reply).encrypted_key);
+    const ek = blobOf(decode<{ encrypted_key: Uint8Array }>(IDL.Record({ encrypted_key: Blob }), r.bytes).encrypted_key);
     assert.equal(ek.length, 192);
     const c1 = G1.fromBytes(ek.subarray(0, 48));
     const c2 = G2.fromBytes(ek.subarray(48, 144));
