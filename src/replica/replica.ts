@@ -44,8 +44,14 @@
  * state it had, subnet key included. The default, `{ ephemeral: true }`,
  * keeps the same log and checkpoints in memory; `{ store }` takes a store
  * (a test's `MemoryStore` to restart on, a `FailingStore`). When the store
- * fails, the replica stops: rounds throw `ReplicaStoppedError`.
+ * fails, the replica stops: rounds throw `ReplicaStoppedError`. On disk,
+ * a checkpoint also evicts the pages it wrote from RAM, and the subnet's
+ * heap-delta capacity is `LOCAL_SUBNET_HEAP_DELTA_CAPACITY` (512 MiB; a
+ * `schedulerConfig` may set another): a checkpoint comes as soon as the
+ * pages changed since the last one reach it, so they stay bounded however
+ * large stable memories grow.
  */
+import { LOCAL_SUBNET_HEAP_DELTA_CAPACITY } from '../config/index.ts';
 import type { SchedulerConfig, SubnetType } from '../config/index.ts';
 import { BlsKeyPair } from '../crypto/index.ts';
 import { ManualClock, SeededEntropy } from '../env/index.ts';
@@ -152,7 +158,10 @@ export class Replica {
         resumeAfter: { height: opts.initialState.metadata.height, time: opts.initialState.metadata.batchTime },
       }),
       ...(opts.initialNonce === undefined ? {} : { initialNonce: opts.initialNonce }),
-      ...(opts.schedulerConfig === undefined ? {} : { schedulerConfig: opts.schedulerConfig }),
+      ...(opts.schedulerConfig === undefined && !onDisk(opts) ? {} : {
+        // on disk, the pages changed since the last checkpoint (in RAM) are bounded by a local heap-delta capacity
+        schedulerConfig: { ...(onDisk(opts) ? { subnetHeapDeltaCapacity: LOCAL_SUBNET_HEAP_DELTA_CAPACITY } : {}), ...opts.schedulerConfig },
+      }),
       ...(durability.seed === undefined ? {} : { seed: durability.seed }),
       ...(opts.checkpointInterval === undefined ? {} : { checkpointInterval: opts.checkpointInterval }),
       ...(opts.httpOutcalls === undefined ? {} : { httpOutcalls: opts.httpOutcalls }),
@@ -380,4 +389,9 @@ export class Replica {
     }
     if (failure !== undefined) throw failure;
   }
+}
+
+/** Whether the replica keeps its state on disk (a data dir, or an LMDB store given). */
+function onDisk(opts: ReplicaOptions): boolean {
+  return opts.dataDir !== undefined || opts.store?.kind === 'lmdb';
 }
