@@ -1,39 +1,43 @@
 /**
- * Writing a checkpoint and removing old ones.
+ * Writing a checkpoint, removing old ones, and collecting the objects no
+ * checkpoint references any more.
  *
- * Write (one atomic, durable store commit):
- *   1. the codec encodes the state; new objects (pages changed since the
- *      last checkpoint, the page-tree nodes above them, new modules) are
- *      collected — `has` answers from the store and from what this
- *      checkpoint already collected, so nothing is written twice;
- *   2. reference counts: each new object adds one to each of its children,
- *      the manifest adds one to each root;
- *   3. the full state hash (`stateHash`, memory included through the page
+ * Write (one atomic, synced store commit):
+ *   1. the codec encodes the state into the object stage (object-stage.ts);
+ *      new objects (pages changed since the last checkpoint, the page-tree
+ *      nodes above them, new modules) are collected — `has` answers from the
+ *      store and from what this checkpoint already collected, and pages
+ *      evicted into the stage need no lookup at all — so nothing is written
+ *      twice and unchanged subtrees cost nothing;
+ *   2. the full state hash (`stateHash`, memory included through the page
  *      maps' cached hashes) and the manifest with its checksum;
- *   4. commit: objects, counts, manifest and the newest checkpoint height
- *      in `meta`, together.
+ *   3. commit: the new objects, the manifest, the removal of every
+ *      checkpoint but the newest `keep` (they go exactly when this one is
+ *      complete), the pruning of the batch log at or below the oldest kept
+ *      checkpoint (recovery replays from it at worst), and the newest height
+ *      in `meta`.
  * A crash before the commit leaves the previous checkpoints untouched; after
- * it, the checkpoint is complete.
+ * it, the checkpoint is complete. The cost is that of the new objects: the
+ * changed pages and the ≤ 6 tree nodes above each.
  *
- * Removal (a second commit, once the new checkpoint is complete): every
- * checkpoint but the newest `keep` loses its manifest; its roots are
- * decremented, and every object whose count reaches zero is deleted and
- * decrements its children, cascading — so the cost is the number of objects
- * freed, and a stored object's children are always stored. The batch log at
- * or below the oldest kept checkpoint is pruned (recovery replays from the
- * oldest kept checkpoint at worst).
+ * Garbage (sweep.ts): objects only removed checkpoints referenced stay in the
+ * store until a sweep — mark everything the kept manifests reach, delete the
+ * rest — which runs when the store holds about twice what the last sweep
+ * found live, so its cost (proportional to the live objects) is spread over
+ * at least as many new objects: amortized O(1) per object written. Nothing is
+ * deleted between sweeps, so a stored object's children are always stored
+ * (the invariant the codec's `has` relies on).
  */
 import { stateHash } from '../state/index.ts';
 import type { ReplicatedState } from '../state/index.ts';
 import { heightKey, heightOfKey } from './bytes.ts';
 import type { CheckpointCodec } from './checkpoint-codec.ts';
-import { decodeManifest, encodeManifest } from './manifest.ts';
-import type { Store, StoreError, StoreWrite } from './store.ts';
+import { encodeManifest } from './manifest.ts';
+import type { ObjectStage } from './object-stage.ts';
+import type { Store, StoreError } from './store.ts';
 
 /** Meta entry: the newest complete checkpoint's height (u64 BE). */
 export const META_NEWEST_CHECKPOINT = 'newest-checkpoint';
-
-const latin1 = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 
 /** What a checkpoint wrote. */
 export interface CheckpointSummary {
@@ -43,8 +47,9 @@ export interface CheckpointSummary {
   readonly newObjects: number;
   readonly newObjectBytes: number;
   readonly manifestBytes: number;
-  /** Checkpoints removed afterwards, and objects freed with them. */
+  /** Checkpoints removed with it. */
   readonly removedCheckpoints: readonly bigint[];
+  /** Objects deleted by a sweep after it (0 when none ran). */
   readonly freedObjects: number;
 }
 
@@ -56,139 +61,65 @@ export type CheckpointError =
 
 export type CheckpointResult = { readonly ok: true; readonly summary: CheckpointSummary } | { readonly ok: false; readonly error: CheckpointError };
 
-/** Reference-count changes, applied on top of the store's counts. */
-class RefDeltas {
-  readonly #store: Store;
-  readonly #counts = new Map<string, [Uint8Array, number]>();
-
-  constructor(store: Store) { this.#store = store; }
-
-  /** Adds `d` to the count of `key`; returns the new count. */
-  add(key: Uint8Array, d: number): number {
-    const k = latin1(key);
-    const entry = this.#counts.get(k) ?? [key, this.#store.refCount(key)];
-    entry[1] = Math.max(0, entry[1] + d);
-    this.#counts.set(k, entry);
-    return entry[1];
-  }
-
-  entries(): (readonly [Uint8Array, number])[] { return [...this.#counts.values()]; }
+/** What to keep when a checkpoint is written. */
+export interface RetentionOptions {
+  /** Checkpoints kept, this one included (≥ 1). */
+  readonly keep: number;
+  /** Remove the logged batches at or below the oldest kept checkpoint. */
+  readonly pruneLog: boolean;
+  /**
+   * Rewrite every object of the state, even those the store has (after
+   * recovery found damaged objects, whose keys the store still holds), so
+   * the store heals instead of reusing damaged bytes under valid keys.
+   */
+  readonly repair?: boolean;
 }
 
-/**
- * Encodes `state` (the state after the batch at `height`) and commits it as a
- * checkpoint (see the module header). `repair`: rewrite every object of the
- * state, even those the store has (after recovery found damaged objects, whose
- * keys the store still holds): objects the store lacked count their children
- * as usual, rewritten ones do not (their children were counted when they were
- * first written), so the counts stay exact.
- */
+/** Encodes `state` (the state after the batch at `height`) and commits it as a checkpoint (see the module header). */
 export async function writeCheckpoint(
-  store: Store, codec: CheckpointCodec, state: ReplicatedState, height: bigint, opts: { readonly repair?: boolean } = {},
+  stage: ObjectStage, codec: CheckpointCodec, state: ReplicatedState, height: bigint, opts: RetentionOptions,
 ): Promise<CheckpointResult> {
+  const store = stage.store;
   const repair = opts.repair === true;
-  const pending = new Map<string, readonly [Uint8Array, Uint8Array]>();
-  const sink = {
-    has: (key: Uint8Array): boolean => pending.has(latin1(key)) || (!repair && store.has(key)),
-    put: (key: Uint8Array, bytes: Uint8Array): void => { pending.set(latin1(key), [key, bytes]); },
-  };
-  const encoded = codec.encodeState(state, sink);
+  stage.begin(repair);
+  const encoded = codec.encodeState(state, stage);
+  const staged = stage.take();
   if (!encoded.ok) return { ok: false, error: { kind: 'encode', message: encoded.error } };
-  const refs = new RefDeltas(store);
   let newObjects = 0;
   let newObjectBytes = 0;
-  for (const [key, bytes] of pending.values()) {
+  for (const [key, bytes] of staged) {
     if (repair && store.has(key)) continue;
     newObjects++;
     newObjectBytes += bytes.length;
-    for (const child of codec.objectReferences(key, bytes)) refs.add(child, 1);
   }
-  for (const root of encoded.roots) refs.add(root, 1);
   const hash = stateHash(state);
   const manifest = encodeManifest({ height, stateHash: hash, roots: encoded.roots, state: encoded.bytes });
+  const heights = [...store.checkpointHeights().filter((h) => h !== height), height].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const old = heights.slice(0, Math.max(0, heights.length - opts.keep));
+  const oldestKept = heights[Math.max(0, heights.length - opts.keep)];
+  const first = store.firstBatchHeight();
+  const prune = opts.pruneLog && first !== undefined && first <= oldestKept;
   const written = await store.commit({
-    putObjects: [...pending.values()],
+    putObjects: staged,
     ...(repair ? { overwriteObjects: true } : {}),
-    refCounts: refs.entries(),
     putCheckpoints: [[height, manifest]],
-    putMeta: [[META_NEWEST_CHECKPOINT, heightKey(height)]],
+    deleteCheckpoints: old,
+    ...(prune ? { pruneBatchesUpTo: oldestKept } : {}),
+    putMeta: [[META_NEWEST_CHECKPOINT, heightKey(heights[heights.length - 1])]],
   });
   if (!written.ok) return { ok: false, error: { kind: 'store', error: written.error } };
   return {
     ok: true,
-    summary: { height, stateHash: hash, newObjects, newObjectBytes, manifestBytes: manifest.length, removedCheckpoints: [], freedObjects: 0 },
+    summary: { height, stateHash: hash, newObjects, newObjectBytes, manifestBytes: manifest.length, removedCheckpoints: old, freedObjects: 0 },
   };
 }
 
-/** What {@link removeOldCheckpoints} did. */
-export interface RemovalSummary {
-  readonly removed: readonly bigint[];
-  readonly freedObjects: number;
-}
-
-/**
- * Decrements the counts of `roots` and cascades (see the module header) into
- * `write`; returns the objects freed. An object whose bytes do not match its
- * key is deleted without following its children (they leak rather than
- * being decremented on the word of damaged bytes).
- */
-function release(store: Store, codec: CheckpointCodec, refs: RefDeltas, roots: readonly Uint8Array[], freed: Uint8Array[]): void {
-  const work = [...roots];
-  for (let key = work.pop(); key !== undefined; key = work.pop()) {
-    if (refs.add(key, -1) !== 0) continue;
-    const bytes = store.get(key);
-    if (bytes === undefined) continue;
-    freed.push(key);
-    if (!codec.objectMatchesKey(key, bytes)) continue;
-    for (const child of codec.objectReferences(key, bytes)) work.push(child);
-  }
-}
-
-/**
- * Removes every checkpoint but the newest `keep` (≥ 1), frees their objects,
- * and (if `pruneLog`) removes the logged batches at or below the oldest kept
- * checkpoint — all in one commit. Manifests that fail their checksum are
- * removed without touching counts (their objects leak; see recovery.ts).
- */
-export async function removeOldCheckpoints(store: Store, codec: CheckpointCodec, keep: number, pruneLog: boolean): Promise<
-  { readonly ok: true; readonly summary: RemovalSummary } | { readonly ok: false; readonly error: StoreError }
-> {
-  const heights = store.checkpointHeights();
-  const old = heights.slice(0, Math.max(0, heights.length - keep));
-  const oldestKept = heights.length === 0 ? undefined : heights[Math.max(0, heights.length - keep)];
-  const pruneUpTo = pruneLog ? oldestKept : undefined;
-  const firstBatch = store.batchHeights()[0];
-  const prune = pruneUpTo !== undefined && firstBatch !== undefined && firstBatch <= pruneUpTo;
-  if (old.length === 0 && !prune) return { ok: true, summary: { removed: [], freedObjects: 0 } };
-  const refs = new RefDeltas(store);
-  const freed: Uint8Array[] = [];
-  for (const h of old) {
-    const bytes = store.checkpoint(h);
-    const m = bytes === undefined ? undefined : decodeManifest(bytes);
-    if (m?.ok === true) release(store, codec, refs, m.manifest.roots, freed);
-  }
-  const write: StoreWrite = {
-    deleteCheckpoints: old,
-    deleteObjects: freed,
-    refCounts: refs.entries(),
-    ...(prune ? { pruneBatchesUpTo: pruneUpTo } : {}),
-  };
-  const r = await store.commit(write);
-  if (!r.ok) return { ok: false, error: r.error };
-  return { ok: true, summary: { removed: old, freedObjects: freed.length } };
-}
-
-/** Removes one checkpoint (recovery: a damaged one), releasing its objects if its manifest is intact. */
-export async function removeCheckpoint(store: Store, codec: CheckpointCodec, height: bigint): Promise<{ readonly ok: true } | { readonly ok: false; readonly error: StoreError }> {
-  const bytes = store.checkpoint(height);
-  const refs = new RefDeltas(store);
-  const freed: Uint8Array[] = [];
-  const m = bytes === undefined ? undefined : decodeManifest(bytes);
-  if (m?.ok === true) release(store, codec, refs, m.manifest.roots, freed);
+/** Removes one checkpoint's manifest (recovery: a damaged one); its objects become garbage for the next sweep. */
+export async function removeCheckpoint(store: Store, height: bigint): Promise<{ readonly ok: true } | { readonly ok: false; readonly error: StoreError }> {
   const heights = store.checkpointHeights().filter((h) => h !== height);
   const newest = heights[heights.length - 1];
   return store.commit({
-    deleteCheckpoints: [height], deleteObjects: freed, refCounts: refs.entries(),
+    deleteCheckpoints: [height],
     ...(newest === undefined ? {} : { putMeta: [[META_NEWEST_CHECKPOINT, heightKey(newest)]] as const }),
   });
 }

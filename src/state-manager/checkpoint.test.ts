@@ -1,6 +1,7 @@
 // The checkpoint lifecycle over a store: writing only what changed,
-// reference counts and garbage collection, log pruning, recovery with its
-// verification and fallback, repair after damage, and write failures.
+// removal of old checkpoints and garbage collection (mark and sweep), log
+// pruning, recovery with its verification and fallback, repair after
+// damage, and write failures.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { compiler, page, richState } from '../state/checkpoint/test-support.ts';
@@ -28,15 +29,13 @@ function advance(state: ReplicatedState, h: bigint, writes: readonly (readonly [
   return state;
 }
 
-/** Reference counts implied by the manifests in the store (each object counted once per parent object and per manifest). */
-function expectedCounts(store: Store): Map<string, number> {
-  const counts = new Map<string, number>();
-  const visited = new Set<string>();
+/** The objects the manifests in the store reach (each present). */
+function reachable(store: Store): Set<string> {
+  const seen = new Set<string>();
   const visit = (key: Uint8Array): void => {
     const k = hex(key);
-    counts.set(k, (counts.get(k) ?? 0) + 1);
-    if (visited.has(k)) return;
-    visited.add(k);
+    if (seen.has(k)) return;
+    seen.add(k);
     const bytes = store.get(key);
     assert.ok(bytes !== undefined, `object ${k} is reachable but missing`);
     for (const child of STATE_CODEC.objectReferences(key, bytes)) visit(child);
@@ -46,14 +45,18 @@ function expectedCounts(store: Store): Map<string, number> {
     assert.ok(m.ok);
     for (const root of m.manifest.roots) visit(root);
   }
-  return counts;
+  return seen;
 }
 
-/** The store holds exactly the reachable objects, with exact counts. */
-function assertConsistent(store: MemoryStore): void {
-  const counts = expectedCounts(store);
-  assert.deepEqual(new Set(store.objectKeys().map(hex)), new Set(counts.keys()), 'stored objects = reachable objects');
-  for (const [k, n] of counts) assert.equal(store.refCount(Buffer.from(k, 'hex')), n, `count of ${k}`);
+/** Every reachable object is stored; after a sweep, exactly those. */
+async function assertConsistent(m: StateManager, store: MemoryStore): Promise<void> {
+  const live = reachable(store);
+  const stored = new Set(store.objectKeys().map(hex));
+  for (const k of live) assert.ok(stored.has(k), `reachable object ${k} is stored`);
+  const s = await m.collectGarbage();
+  assert.ok(s.ok);
+  assert.equal(s.live, live.size);
+  assert.deepEqual(new Set(store.objectKeys().map(hex)), live, 'after a sweep: stored objects = reachable objects');
 }
 
 async function logHeights(m: StateManager, from: bigint, to: bigint): Promise<void> {
@@ -75,10 +78,10 @@ describe('checkpoints', () => {
     assert.ok(r.ok);
     assert.equal(r.recovery.baseHeight, 20n);
     assert.deepEqual(stateHash(r.recovery.state as ReplicatedState), stateHash(s));
-    assertConsistent(store);
+    await assertConsistent(m, store);
   });
 
-  it('keep the newest two, free what only older ones referenced, and prune the log up to the oldest kept', async () => {
+  it('keep the newest two, sweep what only older ones referenced, and prune the log up to the oldest kept', async () => {
     const store = new MemoryStore();
     const m = new StateManager({ store, codec: STATE_CODEC });
     const s = richState();
@@ -86,17 +89,31 @@ describe('checkpoints', () => {
       await logHeights(m, h - 9n, h);
       const r = await m.checkpoint(advance(s, h, [[1, Number(h)], [2, Number(h) + 1]]));
       assert.ok(r.ok);
-      if (h >= 30n) {
-        assert.deepEqual(r.value.removedCheckpoints, [h - 20n]);
-        assert.ok(r.value.freedObjects >= 2, 'the overwritten pages of the removed checkpoint are freed');
-      }
-      assertConsistent(store);
+      if (h >= 30n) assert.deepEqual(r.value.removedCheckpoints, [h - 20n]);
+      const before = store.stats().objects;
+      await assertConsistent(m, store);
+      if (h >= 30n) assert.ok(store.stats().objects <= before - 2, 'the overwritten pages of the removed checkpoint are swept');
     }
     assert.deepEqual(store.checkpointHeights(), [30n, 40n]);
     assert.deepEqual(store.batchHeights()[0], 31n);
     const r = await m.recover(compiler);
     assert.ok(r.ok);
     assert.deepEqual(r.recovery.replay, []);
+  });
+
+  it('sweep by themselves once the garbage outgrows the live objects', async () => {
+    const store = new MemoryStore();
+    const m = new StateManager({ store, codec: STATE_CODEC, keepCheckpoints: 1, sweepFloor: 0 });
+    const s = richState();
+    let freed = 0;
+    for (let h = 1n; h <= 12n; h++) {
+      const r = await m.checkpoint(advance(s, h, Array.from({ length: 40 }, (_, i) => [i * 97, Number(h)] as const)));
+      assert.ok(r.ok);
+      freed += r.value.freedObjects;
+      const live = reachable(store).size;
+      assert.ok(store.stats().objects <= 2 * live + 1, `objects ${store.stats().objects}, live ${live}`);
+    }
+    assert.ok(freed > 0);
   });
 
   it('skip a checkpoint whose manifest is damaged, use the previous one and replay the log after it', async () => {
@@ -144,7 +161,7 @@ describe('checkpoints', () => {
     assert.ok(r3.ok);
     assert.equal(r3.recovery.baseHeight, 20n);
     assert.deepEqual(r3.recovery.skipped, []);
-    assertConsistent(store);
+    await assertConsistent(m2, store);
   });
 
   it('fail recovery clearly when no checkpoint verifies and the log was pruned', async () => {

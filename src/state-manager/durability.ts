@@ -260,8 +260,8 @@ export class Durability {
     const r = await this.manager.checkpoint(committed);
     if (!r.ok) throw this.#stop(r.failure);
     if (this.#evict) {
-      const e = evictPages(committed, this.manager.store);
-      this.#pagesEvicted?.(e.storedStates, this.manager.store);
+      const e = evictPages(committed, this.manager.objects);
+      this.#pagesEvicted?.(e.storedStates, this.manager.objects);
     }
     return r.value;
   }

@@ -54,9 +54,10 @@ export class FailingStore implements Store {
 
   get(key: Uint8Array): Uint8Array | undefined { return this.inner.get(key); }
   has(key: Uint8Array): boolean { return this.inner.has(key); }
-  refCount(key: Uint8Array): number { return this.inner.refCount(key); }
+  objectKeys(): Iterable<Uint8Array> { return this.inner.objectKeys(); }
   batch(height: bigint): Uint8Array | undefined { return this.inner.batch(height); }
   batchHeights(after?: bigint): bigint[] { return this.inner.batchHeights(after); }
+  firstBatchHeight(): bigint | undefined { return this.inner.firstBatchHeight(); }
   lastBatchHeight(): bigint | undefined { return this.inner.lastBatchHeight(); }
   checkpoint(height: bigint): Uint8Array | undefined { return this.inner.checkpoint(height); }
   checkpointHeights(): bigint[] { return this.inner.checkpointHeights(); }

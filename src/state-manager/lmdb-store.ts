@@ -2,7 +2,7 @@
  * `LmdbStore`: the {@link Store} on disk — one LMDB environment (the `lmdb`
  * package) in the data directory, with named databases `batches`, `pages`
  * (pages and page-tree nodes), `modules` (Wasm modules and chunks: objects
- * of kind `B`), `refs`, `checkpoints` and `meta`. Keys are bytes; heights are
+ * of kind `B`), `checkpoints` and `meta`. Keys are bytes; heights are
  * 8-byte big-endian so they sort numerically.
  *
  * Durability: a write is a synchronous LMDB transaction (`transactionSync`:
@@ -37,12 +37,6 @@ export interface LmdbStoreOptions {
   readonly mapSize?: number;
 }
 
-const u32 = (n: number): Uint8Array => {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n, false);
-  return b;
-};
-
 export class LmdbStore implements Store {
   readonly kind = 'lmdb' as const;
   readonly path: string;
@@ -50,7 +44,6 @@ export class LmdbStore implements Store {
   readonly #batches: Db;
   readonly #pages: Db;
   readonly #modules: Db;
-  readonly #refs: Db;
   readonly #checkpoints: Db;
   readonly #meta: Db;
   #failure: StoreError | undefined;
@@ -63,7 +56,6 @@ export class LmdbStore implements Store {
     this.#batches = db('batches');
     this.#pages = db('pages');
     this.#modules = db('modules');
-    this.#refs = db('refs');
     this.#checkpoints = db('checkpoints');
     this.#meta = db('meta');
   }
@@ -84,15 +76,19 @@ export class LmdbStore implements Store {
 
   get(key: Uint8Array): Uint8Array | undefined { return this.#objectsOf(key).getBinary(key); }
   has(key: Uint8Array): boolean { return this.#objectsOf(key).doesExist(key); }
-  refCount(key: Uint8Array): number {
-    const b = this.#refs.getBinary(key);
-    return b === undefined ? 0 : new DataView(b.buffer, b.byteOffset, 4).getUint32(0, false);
+  *objectKeys(): Generator<Uint8Array> {
+    yield* this.#pages.getKeys({});
+    yield* this.#modules.getKeys({});
   }
 
   batch(height: bigint): Uint8Array | undefined { return this.#batches.getBinary(heightKey(height)); }
   batchHeights(after?: bigint): bigint[] {
     const range = after === undefined ? {} : { start: heightKey(after + 1n) };
     return [...this.#batches.getKeys(range)].map((k) => heightOfKey(k));
+  }
+  firstBatchHeight(): bigint | undefined {
+    for (const k of this.#batches.getKeys({ limit: 1 })) return heightOfKey(k);
+    return undefined;
   }
   lastBatchHeight(): bigint | undefined {
     for (const k of this.#batches.getKeys({ reverse: true, limit: 1 })) return heightOfKey(k);
@@ -133,10 +129,6 @@ export class LmdbStore implements Store {
         if (write.overwriteObjects === true || !db.doesExist(key)) void db.put(key, bytes);
       }
       for (const key of write.deleteObjects ?? []) void this.#objectsOf(key).remove(key);
-      for (const [key, n] of write.refCounts ?? []) {
-        if (n === 0) void this.#refs.remove(key);
-        else void this.#refs.put(key, u32(n));
-      }
       for (const [h, bytes] of write.putCheckpoints ?? []) void this.#checkpoints.put(heightKey(h), bytes);
       for (const h of write.deleteCheckpoints ?? []) void this.#checkpoints.remove(heightKey(h));
       if (write.pruneBatchesUpTo !== undefined) {

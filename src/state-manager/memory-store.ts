@@ -15,7 +15,6 @@ const keyOf = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.b
 export class MemoryStore implements Store {
   readonly kind = 'memory' as const;
   readonly #objects = new Map<string, Uint8Array>();
-  readonly #refs = new Map<string, number>();
   readonly #batches = new Map<bigint, Uint8Array>();
   readonly #checkpoints = new Map<bigint, Uint8Array>();
   readonly #meta = new Map<string, Uint8Array>();
@@ -26,11 +25,15 @@ export class MemoryStore implements Store {
 
   get(key: Uint8Array): Uint8Array | undefined { return this.#objects.get(keyOf(key)); }
   has(key: Uint8Array): boolean { return this.#objects.has(keyOf(key)); }
-  refCount(key: Uint8Array): number { return this.#refs.get(keyOf(key)) ?? 0; }
 
   batch(height: bigint): Uint8Array | undefined { return this.#batches.get(height); }
   batchHeights(after?: bigint): bigint[] {
     return [...this.#batches.keys()].filter((h) => after === undefined || h > after).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+  firstBatchHeight(): bigint | undefined {
+    let first: bigint | undefined;
+    for (const h of this.#batches.keys()) if (first === undefined || h < first) first = h;
+    return first;
   }
   lastBatchHeight(): bigint | undefined {
     let last: bigint | undefined;
@@ -71,10 +74,6 @@ export class MemoryStore implements Store {
       this.#objects.delete(k);
       this.#objectBytes -= old.length;
     }
-    for (const [key, n] of write.refCounts ?? []) {
-      if (n === 0) this.#refs.delete(keyOf(key));
-      else this.#refs.set(keyOf(key), n);
-    }
     for (const [h, bytes] of write.putCheckpoints ?? []) this.#checkpoints.set(h, bytes);
     for (const h of write.deleteCheckpoints ?? []) this.#checkpoints.delete(h);
     if (write.pruneBatchesUpTo !== undefined) {
@@ -99,7 +98,6 @@ export class MemoryStore implements Store {
     this.#objects.set(keyOf(key), bytes);
   }
 
-  /** Keys of the stored objects (tests: garbage collection). */
   objectKeys(): Uint8Array[] {
     return [...this.#objects.keys()].map((k) => Uint8Array.from(Buffer.from(k, 'latin1')));
   }

@@ -25,7 +25,7 @@
 import { stateHash } from '../state/index.ts';
 import type { ReplicatedState } from '../state/index.ts';
 import { hexOf } from './bytes.ts';
-import type { CheckpointCodec, ModuleCompiler } from './checkpoint-codec.ts';
+import type { CheckpointCodec, ModuleCompiler, PageSource } from './checkpoint-codec.ts';
 import { decodeManifest } from './manifest.ts';
 import type { Store } from './store.ts';
 
@@ -38,7 +38,7 @@ export type VerifyMode = 'full' | 'presence';
 export interface SkippedCheckpoint {
   readonly height: bigint;
   readonly reason: string;
-  /** Its manifest checksum held (its objects are released when it is removed). */
+  /** Its manifest's checksum held (the damage is in its objects or their decoding). */
   readonly manifestIntact: boolean;
 }
 
@@ -93,7 +93,7 @@ function replayHeights(store: Store, base: bigint): { heights: bigint[] } | { er
 
 /** Finds the state to start from (see the module header). */
 export function planRecovery(
-  store: Store, codec: CheckpointCodec, compile: ModuleCompiler, opts: { readonly verify?: VerifyMode } = {},
+  store: Store, codec: CheckpointCodec, compile: ModuleCompiler, opts: { readonly verify?: VerifyMode; readonly source?: PageSource } = {},
 ): RecoveryResult {
   const mode = opts.verify ?? 'full';
   const skipped: SkippedCheckpoint[] = [];
@@ -109,7 +109,7 @@ export function planRecovery(
     const v = verifyObjects(store, codec, m.manifest.roots, mode);
     repair ||= v.damaged;
     if (v.problem !== undefined) { skip(v.problem, true); continue; }
-    const decoded = codec.decodeState(m.manifest.state, store, compile, { verifyPages: mode === 'full' });
+    const decoded = codec.decodeState(m.manifest.state, opts.source ?? store, compile, { verifyPages: mode === 'full' });
     if (!decoded.ok) { skip(`the state does not decode: ${decoded.error}`, true); continue; }
     const hash = stateHash(decoded.state);
     if (Buffer.compare(hash, m.manifest.stateHash) !== 0) {
@@ -120,7 +120,7 @@ export function planRecovery(
     if ('error' in replay) return { ok: false, error: replay.error, skipped };
     return { ok: true, plan: { baseHeight: height, state: decoded.state, replay: replay.heights, skipped, repair } };
   }
-  const first = store.batchHeights()[0];
+  const first = store.firstBatchHeight();
   if (first !== undefined && first !== 1n) {
     const why = heights.length === 0 ? 'there is no checkpoint' : 'no checkpoint verifies';
     return { ok: false, error: `cannot recover: ${why} and the batch log starts at height ${first}, not 1`, skipped };

@@ -16,7 +16,10 @@ import type { Height } from '../types/index.ts';
 import { decodeBatch, encodeBatch } from './batch-codec.ts';
 import type { BatchDecodeResult, RandomnessMode } from './batch-codec.ts';
 import type { CheckpointCodec, ModuleCompiler } from './checkpoint-codec.ts';
-import { removeCheckpoint, removeOldCheckpoints, writeCheckpoint } from './checkpoint-writer.ts';
+import { removeCheckpoint, writeCheckpoint } from './checkpoint-writer.ts';
+import { sweep, sweepDue } from './sweep.ts';
+import type { SweepResult } from './sweep.ts';
+import { ObjectStage } from './object-stage.ts';
 import type { CheckpointSummary } from './checkpoint-writer.ts';
 import { planRecovery } from './recovery.ts';
 import type { RecoveryPlan, SkippedCheckpoint, VerifyMode } from './recovery.ts';
@@ -39,6 +42,8 @@ export interface StateManagerOptions {
   readonly randomness?: RandomnessMode;
   /** How much recovery verifies. Default `'full'`. */
   readonly verify?: VerifyMode;
+  /** Garbage (objects) tolerated above twice the live objects before a sweep. Default `SWEEP_FLOOR`. */
+  readonly sweepFloor?: number;
 }
 
 /** Why the state manager stopped. */
@@ -58,11 +63,14 @@ export interface Recovery extends RecoveryPlan {
 
 export class StateManager {
   readonly store: Store;
+  /** The store's objects as the codec sees them: the sink checkpoints encode into, the source pages load from. */
+  readonly objects: ObjectStage;
   readonly codec: CheckpointCodec;
   readonly keepCheckpoints: number;
   readonly #prune: boolean;
   readonly #randomness: RandomnessMode;
   readonly #verify: VerifyMode;
+  readonly #sweepFloor: number | undefined;
   #failure: StateManagerFailure | undefined;
   #repair = false;
   /** Numbers of the last checkpoint (tests, benchmarks). */
@@ -70,12 +78,14 @@ export class StateManager {
 
   constructor(opts: StateManagerOptions) {
     this.store = opts.store;
+    this.objects = new ObjectStage(opts.store);
     this.codec = opts.codec;
     this.keepCheckpoints = opts.keepCheckpoints ?? DEFAULT_KEEP_CHECKPOINTS;
     if (!Number.isInteger(this.keepCheckpoints) || this.keepCheckpoints < 1) throw new RangeError(`keepCheckpoints must be ≥ 1, got ${this.keepCheckpoints}`);
     this.#prune = opts.pruneBatchLog ?? true;
     this.#randomness = opts.randomness ?? 'derived';
     this.#verify = opts.verify ?? 'full';
+    this.#sweepFloor = opts.sweepFloor;
   }
 
   /** The failure that stopped the state manager, if any. */
@@ -117,12 +127,13 @@ export class StateManager {
 
   /**
    * Checkpoints `state` (the state after the batch at its height, with no
-   * paused executions), then removes the checkpoints beyond the kept ones.
+   * paused executions) and, in the same commit, removes the checkpoints
+   * beyond the kept ones.
    */
   async checkpoint(state: ReplicatedState): Promise<StateManagerResult<CheckpointSummary>> {
     if (this.#failure !== undefined) return { ok: false, failure: this.#failure };
     const height: bigint = state.metadata.height;
-    const w = await writeCheckpoint(this.store, this.codec, state, height, { repair: this.#repair });
+    const w = await writeCheckpoint(this.objects, this.codec, state, height, { keep: this.keepCheckpoints, pruneLog: this.#prune, repair: this.#repair });
     if (!w.ok) {
       const e = w.error;
       return this.#fail(e.kind === 'encode'
@@ -130,10 +141,22 @@ export class StateManager {
         : { kind: 'store', message: e.error.message });
     }
     this.#repair = false;
-    const removal = await removeOldCheckpoints(this.store, this.codec, this.keepCheckpoints, this.#prune);
-    if (!removal.ok) return this.#fail({ kind: 'store', message: removal.error.message });
-    this.lastCheckpoint = { ...w.summary, removedCheckpoints: removal.summary.removed, freedObjects: removal.summary.freedObjects };
+    let freedObjects = 0;
+    if (sweepDue(this.store, this.#sweepFloor)) {
+      const s = await this.collectGarbage();
+      if (!s.ok && 'error' in s) return this.#fail({ kind: 'store', message: s.error.message });
+      if (s.ok) freedObjects = s.deleted;
+    }
+    this.lastCheckpoint = { ...w.summary, freedObjects };
     return { ok: true, value: this.lastCheckpoint };
+  }
+
+  /** Deletes the objects no kept checkpoint references (sweep.ts); runs by itself when enough garbage has accumulated. */
+  async collectGarbage(): Promise<SweepResult> {
+    if (this.#failure !== undefined) return { ok: false, error: { kind: 'io', message: this.#failure.message } };
+    const r = await sweep(this.store, this.codec);
+    if (!r.ok && 'error' in r) this.#fail({ kind: 'store', message: r.error.message });
+    return r;
   }
 
   /** The height of the newest checkpoint in the store. */
@@ -148,10 +171,10 @@ export class StateManager {
    * reported in `skipped`, and replay writes them again).
    */
   async recover(compile: ModuleCompiler): Promise<{ readonly ok: true; readonly recovery: Recovery } | { readonly ok: false; readonly error: string; readonly skipped: readonly SkippedCheckpoint[] }> {
-    const r = planRecovery(this.store, this.codec, compile, { verify: this.#verify });
+    const r = planRecovery(this.store, this.codec, compile, { verify: this.#verify, source: this.objects });
     if (!r.ok) return r;
     for (const s of r.plan.skipped) {
-      const removed = await removeCheckpoint(this.store, this.codec, s.height);
+      const removed = await removeCheckpoint(this.store, s.height);
       if (!removed.ok) {
         this.#fail({ kind: 'store', message: removed.error.message });
         return { ok: false, error: `removing the damaged checkpoint at height ${s.height} failed: ${removed.error.message}`, skipped: r.plan.skipped };

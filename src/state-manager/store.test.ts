@@ -33,7 +33,7 @@ for (const [name, make] of [['MemoryStore', () => new MemoryStore()], ['LmdbStor
   describe(`${name}`, () => {
     it('keeps objects once, their counts, checkpoints in height order and meta', async () => {
       const s: Store = make();
-      assert.deepEqual(await s.commit({ putObjects: [[P(1), Uint8Array.of(1)], [B(2), Uint8Array.of(2, 2)]], refCounts: [[P(1), 2], [B(2), 1]] }), { ok: true });
+      assert.deepEqual(await s.commit({ putObjects: [[P(1), Uint8Array.of(1)], [B(2), Uint8Array.of(2, 2)]] }), { ok: true });
       assert.deepEqual(u8(s.get(P(1))), Uint8Array.of(1));
       assert.deepEqual(u8(s.get(B(2))), Uint8Array.of(2, 2));
       assert.equal(s.has(P(3)), false);
@@ -41,10 +41,10 @@ for (const [name, make] of [['MemoryStore', () => new MemoryStore()], ['LmdbStor
       assert.deepEqual(u8(s.get(P(1))), Uint8Array.of(1), 'an existing object is not rewritten');
       await s.commit({ putObjects: [[P(1), Uint8Array.of(9)]], overwriteObjects: true });
       assert.deepEqual(u8(s.get(P(1))), Uint8Array.of(9), 'unless asked (repair)');
-      assert.equal(s.refCount(P(1)), 2);
-      await s.commit({ refCounts: [[P(1), 0]], deleteObjects: [B(2)] });
-      assert.equal(s.refCount(P(1)), 0);
+      assert.deepEqual(new Set([...s.objectKeys()].map((k) => Buffer.from(k).toString('hex'))), new Set([P(1), B(2)].map((k) => Buffer.from(k).toString('hex'))));
+      await s.commit({ deleteObjects: [B(2)] });
       assert.equal(s.has(B(2)), false);
+      assert.equal([...s.objectKeys()].length, 1);
       for (const h of [256n, 2n, 10n]) await s.commit({ putCheckpoints: [[h, Uint8Array.of(Number(h % 200n))]] });
       assert.deepEqual(s.checkpointHeights(), [2n, 10n, 256n]);
       await s.commit({ deleteCheckpoints: [10n], putMeta: [['x', Uint8Array.of(5)]] });
@@ -58,12 +58,14 @@ for (const [name, make] of [['MemoryStore', () => new MemoryStore()], ['LmdbStor
     it('logs batches in height order and prunes them', async () => {
       const s: Store = make();
       assert.equal(s.lastBatchHeight(), undefined);
+      assert.equal(s.firstBatchHeight(), undefined);
       for (let h = 1n; h <= 300n; h++) assert.ok((await s.appendBatch(h, Uint8Array.of(Number(h % 256n)))).ok);
       assert.equal(s.lastBatchHeight(), 300n);
       assert.deepEqual(s.batchHeights(297n), [298n, 299n, 300n]);
       assert.deepEqual(u8(s.batch(256n)), Uint8Array.of(0));
       await s.commit({ pruneBatchesUpTo: 255n });
       assert.deepEqual(s.batchHeights()[0], 256n);
+      assert.equal(s.firstBatchHeight(), 256n);
       assert.equal(s.stats().batches, 45);
       await s.close();
     });
@@ -92,13 +94,12 @@ describe('LmdbStore on disk', () => {
     const dir = tempDir();
     const a = openLmdb(dir);
     await a.appendBatch(1n, Uint8Array.of(1));
-    await a.commit({ putObjects: [[P(1), new Uint8Array(4096).fill(3)]], refCounts: [[P(1), 1]], putCheckpoints: [[1n, Uint8Array.of(4)]], putMeta: [['k', Uint8Array.of(6)]] });
+    await a.commit({ putObjects: [[P(1), new Uint8Array(4096).fill(3)]], putCheckpoints: [[1n, Uint8Array.of(4)]], putMeta: [['k', Uint8Array.of(6)]] });
     await a.close();
     assert.equal((await a.appendBatch(2n, Uint8Array.of(2))).ok, false, 'a closed store refuses writes');
     const b = openLmdb(dir);
     assert.equal(b.lastBatchHeight(), 1n);
     assert.deepEqual(u8(b.get(P(1))), new Uint8Array(4096).fill(3));
-    assert.equal(b.refCount(P(1)), 1);
     assert.deepEqual(b.checkpointHeights(), [1n]);
     assert.deepEqual(u8(b.meta('k')), Uint8Array.of(6));
     assert.equal(b.stats().objects, 1);

@@ -5,7 +5,6 @@
  *     objects      33-byte key → object: 4 KiB pages and page-tree nodes
  *                  (`pages`), Wasm modules and chunks (`modules`), each
  *                  written once (content-addressed: the key is the hash)
- *     refs         object key → reference count (parents + checkpoint roots)
  *     checkpoints  height → manifest (manifest.ts: the codec's state bytes,
  *                  the objects it refers to, the full state hash, a checksum)
  *     meta         name → bytes (the subnet key, the newest checkpoint height)
@@ -42,8 +41,6 @@ export interface StoreWrite {
   /** Write `putObjects` even over existing keys (repairing damaged objects). */
   readonly overwriteObjects?: boolean;
   readonly deleteObjects?: readonly Uint8Array[];
-  /** New reference counts; 0 deletes the count. */
-  readonly refCounts?: readonly (readonly [Uint8Array, number])[];
   readonly putCheckpoints?: readonly (readonly [bigint, Uint8Array])[];
   readonly deleteCheckpoints?: readonly bigint[];
   /** Removes every logged batch at or below this height. */
@@ -61,13 +58,15 @@ export interface Store extends PageStore {
   /** The object under `key` (a page, node or module), unverified; `PageStore.get` for stored pages. */
   get(key: Uint8Array): Uint8Array | undefined;
   has(key: Uint8Array): boolean;
-  /** An object's reference count (0 when absent). */
-  refCount(key: Uint8Array): number;
+  /** Every stored object's key (garbage collection walks them). */
+  objectKeys(): Iterable<Uint8Array>;
 
   /** The log record at `height`. */
   batch(height: bigint): Uint8Array | undefined;
   /** Heights of the logged batches above `after` (default: all), ascending. */
   batchHeights(after?: bigint): bigint[];
+  /** The lowest logged height, if any. */
+  firstBatchHeight(): bigint | undefined;
   /** The highest logged height, if any. */
   lastBatchHeight(): bigint | undefined;
   /** Writes the log record of `height`, durably. */
