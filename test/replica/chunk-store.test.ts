@@ -20,7 +20,7 @@ import { candidUnit } from '../corpus/candid.ts';
 import {
   CHUNK_HELP, INSTALL, MALFORMED, REINSTALL, STRANGER, USER, decodeHash, decodeHashes, installChunkedArg, notControllerText, sha256, uploadArg,
 } from './install-support.ts';
-import { assertReject, proxyWasm, viaProxy } from './mgmt-proxy.ts';
+import { assertReject, proxyCanister, proxyWasm, viaProxy } from './mgmt-proxy.ts';
 import { MGMT, canisterIdArg, hex, rejectsWith } from './support.ts';
 
 const MiB = 1024 * 1024;
@@ -44,8 +44,7 @@ describe('the Wasm chunk store (replica)', () => {
   let proxy: CanisterId;
   before(async () => {
     ic = await Replica.create();
-    proxy = await ic.createCanister({ controllers: [USER], sender: USER });
-    await ic.installCode(proxy, await proxyWasm(), candidUnit, 'install', { sender: USER });
+    proxy = await proxyCanister(ic, { controllers: [USER], sender: USER });
   });
   after(async () => { await ic.close(); });
 
@@ -112,8 +111,7 @@ describe('install_chunked_code (replica)', () => {
   let hashes: Uint8Array[];
   before(async () => {
     ic = await Replica.create();
-    proxy = await ic.createCanister({ controllers: [USER], sender: USER });
-    await ic.installCode(proxy, await proxyWasm(), candidUnit, 'install', { sender: USER });
+    proxy = await proxyCanister(ic, { controllers: [USER], sender: USER });
     big = withPadding(await proxyWasm(), 2 * MiB + 300_000);
     parts = [big.slice(0, MiB), big.slice(MiB, 2 * MiB), big.slice(2 * MiB)];
     hashes = parts.map(sha256);

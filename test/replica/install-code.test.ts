@@ -24,7 +24,7 @@ import { UPGRADE_COUNTER_MO } from '../corpus/motoko-sources.ts';
 import {
   INSTALL, MALFORMED, NOT_FOUND_HELP, REINSTALL, STRANGER, UPGRADE_KEEP, USER, help, installCodeArg, notControllerText, uninstallArg, uploadArg,
 } from './install-support.ts';
-import { assertReject, proxyArg, proxyWasm, viaProxy } from './mgmt-proxy.ts';
+import { assertReject, proxyArg, proxyCanister, proxyWasm, viaProxy } from './mgmt-proxy.ts';
 import { MGMT, rejectsWith } from './support.ts';
 
 const NONE = candidUnit;
@@ -34,8 +34,7 @@ describe('install_code (replica)', () => {
   let proxy: CanisterId;
   before(async () => {
     ic = await Replica.create();
-    proxy = await ic.createCanister({ controllers: [USER], sender: USER });
-    await ic.installCode(proxy, await proxyWasm(), NONE, 'install', { sender: USER });
+    proxy = await proxyCanister(ic, { controllers: [USER], sender: USER });
   });
   after(async () => { await ic.close(); });
 
@@ -93,8 +92,7 @@ describe('uninstall_code (replica)', () => {
   let proxy: CanisterId;
   before(async () => {
     ic = await Replica.create();
-    proxy = await ic.createCanister({ controllers: [USER], sender: USER });
-    await ic.installCode(proxy, await proxyWasm(), NONE, 'install', { sender: USER });
+    proxy = await proxyCanister(ic, { controllers: [USER], sender: USER });
   });
   after(async () => { await ic.close(); });
 
