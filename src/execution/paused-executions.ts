@@ -21,11 +21,11 @@
  *   message restarts from scratch later, already paid for. Postponed
  *   ingress charges are applied then.
  */
-import { InternalBug } from '../errors/index.ts';
 import type { HypervisorError } from '../errors/index.ts';
 import type { ExecuteOutcome, ExecutionResult, PausedExecution } from '../hypervisor/index.ts';
 import type { CanisterMessageOrTask, CanisterState } from '../state/index.ts';
 import { chargeRound, instructions } from './common.ts';
+import { PausedRegistry } from './paused-registry.ts';
 import type { ExecuteMessageOutcome, RoundContext } from './types.ts';
 
 /** How a message kind continues after each slice. */
@@ -45,7 +45,6 @@ export interface SliceStep {
 }
 
 interface Entry {
-  readonly id: number;
   readonly paused: PausedExecution;
   readonly step: SliceStep;
   /** Instructions already counted against rounds. */
@@ -54,17 +53,16 @@ interface Entry {
 
 /** The paused executions of one environment, by canister (see the module header). */
 export class PausedExecutions {
-  #nextId = 1;
-  readonly #entries = new Map<string, Entry>();
+  readonly #registry = new PausedRegistry<Entry>('pausedExecution', 'paused execution');
 
   /** Whether `canister` has a paused execution here. */
   has(canister: CanisterState): boolean {
-    return this.#entries.has(canister.canisterId.toText());
+    return this.#registry.has(canister);
   }
 
   /** Number of paused executions. */
   get size(): number {
-    return this.#entries.size;
+    return this.#registry.size;
   }
 
   /**
@@ -80,11 +78,8 @@ export class PausedExecutions {
     }
     const slice = out.paused.sliceInstructions;
     chargeRound(round, slice);
-    const key = canister.canisterId.toText();
-    if (this.#entries.has(key)) throw new InternalBug(`canister ${key} already has a paused execution`);
-    const entryId = id ?? this.#nextId++;
-    this.#entries.set(key, { id: entryId, paused: out.paused, step, counted: counted + slice });
-    canister.systemState.taskQueue.enqueue({ kind: 'pausedExecution', id: entryId, input: step.input });
+    this.#registry.add(canister, { paused: out.paused, step, counted: counted + slice },
+      (entryId) => ({ kind: 'pausedExecution', id: entryId, input: step.input }), id);
     if (id === undefined) step.onFirstPause?.(canister, round);
     return { kind: 'paused', canister, instructionsUsed: instructions(slice) };
   }
@@ -95,14 +90,7 @@ export class PausedExecutions {
    * @throws {InternalBug} if the front is not a paused execution of this environment.
    */
   async resume(canister: CanisterState, round: RoundContext): Promise<ExecuteMessageOutcome> {
-    const key = canister.canisterId.toText();
-    const front = canister.systemState.taskQueue.front();
-    const entry = this.#entries.get(key);
-    if (front?.kind !== 'pausedExecution' || entry === undefined || entry.id !== front.id) {
-      throw new InternalBug(`canister ${key} has no paused execution to resume (front: ${front?.kind ?? 'none'})`);
-    }
-    canister.systemState.taskQueue.popFront();
-    this.#entries.delete(key);
+    const entry = this.#registry.take(canister);
     const error = entry.step.check?.(canister);
     if (error !== undefined) {
       entry.paused.abort();
@@ -118,14 +106,8 @@ export class PausedExecutions {
    * @throws {InternalBug} if there is none.
    */
   abort(canister: CanisterState): void {
-    const key = canister.canisterId.toText();
-    const entry = this.#entries.get(key);
-    if (entry === undefined) throw new InternalBug(`canister ${key} has no paused execution to abort`);
-    this.#entries.delete(key);
-    entry.paused.abort();
-    canister.systemState.taskQueue.replacePausedWithAborted({
+    this.#registry.abort(canister, (entry) => ({
       kind: 'abortedExecution', input: entry.step.input, prepaidExecutionCycles: entry.step.prepaid,
-    });
-    canister.systemState.applyIngressInductionCyclesDebit();
+    }));
   }
 }

@@ -17,6 +17,7 @@ import { InternalBug } from '../errors/index.ts';
 import type { PausedExecution } from '../hypervisor/index.ts';
 import type { CanisterState } from '../state/index.ts';
 import type { InstallJob } from './install-code-job.ts';
+import { PausedRegistry } from './paused-registry.ts';
 
 /** A paused install. */
 export interface PausedInstall {
@@ -26,57 +27,34 @@ export interface PausedInstall {
   readonly counted: bigint;
 }
 
-interface Entry extends PausedInstall {
-  readonly id: number;
-}
-
 /** The paused installs of one execution environment, by canister (see the module header). */
 export class PausedInstallCodes {
-  #nextId = 1;
-  readonly #entries = new Map<string, Entry>();
+  readonly #registry = new PausedRegistry<PausedInstall>('pausedInstallCode', 'paused install_code');
 
   has(canister: CanisterState): boolean {
-    return this.#entries.has(canister.canisterId.toText());
+    return this.#registry.has(canister);
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#registry.size;
   }
 
   /** Registers a paused install and queues its task. @throws {InternalBug} if the install has no message to answer. */
   put(canister: CanisterState, entry: PausedInstall): void {
-    const key = canister.canisterId.toText();
     if (entry.job.args.message === undefined) throw new InternalBug('a paused install_code without its message');
-    if (this.#entries.has(key)) throw new InternalBug(`canister ${key} already has a paused install_code`);
-    const id = this.#nextId++;
-    this.#entries.set(key, { ...entry, id });
-    canister.systemState.taskQueue.enqueue({ kind: 'pausedInstallCode', id });
+    this.#registry.add(canister, entry, (id) => ({ kind: 'pausedInstallCode', id }));
   }
 
   /** Pops the canister's paused install. @throws {InternalBug} if its task queue does not start with it. */
   take(canister: CanisterState): PausedInstall {
-    const key = canister.canisterId.toText();
-    const front = canister.systemState.taskQueue.front();
-    const entry = this.#entries.get(key);
-    if (front?.kind !== 'pausedInstallCode' || entry === undefined || entry.id !== front.id) {
-      throw new InternalBug(`canister ${key} has no paused install_code to resume (front: ${front?.kind ?? 'none'})`);
-    }
-    canister.systemState.taskQueue.popFront();
-    this.#entries.delete(key);
-    return entry;
+    return this.#registry.take(canister);
   }
 
   /** Aborts the canister's paused install (see the module header). @throws {InternalBug} if there is none. */
   abort(canister: CanisterState): void {
-    const key = canister.canisterId.toText();
-    const entry = this.#entries.get(key);
-    if (entry === undefined) throw new InternalBug(`canister ${key} has no paused install_code to abort`);
-    this.#entries.delete(key);
-    entry.paused.abort();
-    canister.systemState.taskQueue.replacePausedWithAborted({
+    this.#registry.abort(canister, (entry) => ({
       kind: 'abortedInstallCode', message: entry.job.args.message as NonNullable<InstallJob['args']['message']>,
       callId: 0n, prepaidExecutionCycles: entry.job.prepaid,
-    });
-    canister.systemState.applyIngressInductionCyclesDebit();
+    }));
   }
 }
