@@ -1,9 +1,11 @@
 // Shared steps of the snapshot methods: the target canister (IC0301 with the
 // execution environment's `Canister <id> not found.`), who may act on it
 // (controllers; `snapshot_visibility` widens the read-only methods), the
-// snapshot id (IC0408 if it is not one), the snapshot (IC0305), the heap-delta
+// snapshot id (IC0408 if it is not one), the snapshot (IC0305), the snapshot a
+// new one replaces or room for one (IC0406), the heap-delta
 // rate limit (IC0210) and the canister-history origin of a call.
 import type { Principal } from '@dfinity/principal';
+import { MAX_NUMBER_OF_SNAPSHOTS_PER_CANISTER } from '../config/index.ts';
 import type { CanisterChangeOrigin, CanisterSnapshot, CanisterState, SnapshotId } from '../state/index.ts';
 import { parseSnapshotId } from '../state/index.ts';
 import type { UserError } from '../errors/index.ts';
@@ -13,7 +15,7 @@ import { toCanisterId } from './candid.ts';
 import type { BlobValue } from './snapshot-candid.ts';
 import { bytesOf } from './snapshot-candid.ts';
 import { canisterNotFound, notController } from './errors.ts';
-import { heapDeltaRateLimited, invalidSnapshotId, snapshotNotFound } from './snapshot-errors.ts';
+import { heapDeltaRateLimited, invalidSnapshotId, snapshotLimitExceeded, snapshotNotFound } from './snapshot-errors.ts';
 import type { ManagementCall, ManagementContext } from './types.ts';
 
 /** A step's result: the value, or the error to reject with. */
@@ -53,6 +55,34 @@ export function snapshotIdOf(bytes: BlobValue): Step<SnapshotId> {
 export function snapshotOf(canister: CanisterState, id: SnapshotId): Step<CanisterSnapshot> {
   const s = canister.snapshots.get(id.bytes);
   return s === undefined ? fail(snapshotNotFound(canister.canisterId, id)) : ok(s);
+}
+
+/** The target canister (as {@link snapshotTarget}) and its snapshot named by `snapshotIdBytes` (IC0408, IC0305). */
+export function targetSnapshot(
+  ctx: ManagementContext, call: ManagementCall, canisterId: Principal, snapshotIdBytes: BlobValue, access: SnapshotAccess,
+): Step<{ readonly canister: CanisterState; readonly snapshot: CanisterSnapshot }> {
+  const t = snapshotTarget(ctx, call, canisterId, access);
+  if (!t.ok) return t;
+  const id = snapshotIdOf(snapshotIdBytes);
+  if (!id.ok) return fail(id.error);
+  const s = snapshotOf(t.value, id.value);
+  return s.ok ? ok({ canister: t.value, snapshot: s.value }) : fail(s.error);
+}
+
+/**
+ * The snapshot a new one replaces (`replace_snapshot`: one of the canister's,
+ * IC0305), or none; without one the canister must have room for another
+ * (IC0406 at {@link MAX_NUMBER_OF_SNAPSHOTS_PER_CANISTER}).
+ */
+export function snapshotToReplace(canister: CanisterState, replaceBytes: BlobValue | undefined): Step<CanisterSnapshot | undefined> {
+  if (replaceBytes !== undefined) {
+    const id = snapshotIdOf(replaceBytes);
+    return id.ok ? snapshotOf(canister, id.value) : fail(id.error);
+  }
+  if (canister.snapshots.count >= MAX_NUMBER_OF_SNAPSHOTS_PER_CANISTER) {
+    return fail(snapshotLimitExceeded(canister.canisterId, MAX_NUMBER_OF_SNAPSHOTS_PER_CANISTER));
+  }
+  return ok(undefined);
 }
 
 /** IC0210 when the canister is heap-delta rate limited (`heap_delta_debit ≥ heap_delta_rate_limit`). */

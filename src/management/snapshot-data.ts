@@ -16,7 +16,7 @@
  *                                   `execution_cost(bytes written)` first · the slice within the sizes
  *                                   (IC0408); a chunk takes 1 MiB more memory (checked as take does)
  */
-import { MAX_GLOBALS, MAX_NUMBER_OF_SNAPSHOTS_PER_CANISTER, MAX_STABLE_MEMORY_IN_BYTES, MAX_WASM64_MEMORY_IN_BYTES, MAX_WASM_MEMORY_IN_BYTES, WASM_MAX_SIZE } from '../config/index.ts';
+import { MAX_GLOBALS, MAX_STABLE_MEMORY_IN_BYTES, MAX_WASM64_MEMORY_IN_BYTES, MAX_WASM_MEMORY_IN_BYTES, WASM_MAX_SIZE } from '../config/index.ts';
 import type { CanisterSnapshot, CanisterState } from '../state/index.ts';
 import {
   CHUNK_SIZE, PageMap, WasmChunkStore, memoryBytes, readPageBytes, snapshotId, snapshotModuleBytes, snapshotSize, writePageBytes,
@@ -24,7 +24,7 @@ import {
 import { WASM_PAGE_SIZE_BYTES } from '../types/index.ts';
 import { EMPTY_CANDID, REPLY_EMPTY, decodeArg, replyWith, unopt } from './candid.ts';
 import { reject } from './errors.ts';
-import { heapDeltaLimit, snapshotIdOf, snapshotOf, snapshotTarget } from './snapshot-access.ts';
+import { heapDeltaLimit, snapshotTarget, snapshotToReplace, targetSnapshot } from './snapshot-access.ts';
 import {
   ReadCanisterSnapshotDataArgs, ReadCanisterSnapshotDataResponse, ReadCanisterSnapshotMetadataArgs, ReadCanisterSnapshotMetadataResponse,
   UploadCanisterSnapshotDataArgs, UploadCanisterSnapshotMetadataArgs, UploadCanisterSnapshotMetadataResponse,
@@ -33,7 +33,7 @@ import {
 import type { ReadDataArgsValue, SnapshotArgsValue, UploadDataArgsValue, UploadMetadataArgsValue } from './snapshot-candid.ts';
 import { applyCyclesAndMemory, chargeRound, checkCyclesAndMemory, consumeCyclesForInstructions } from './snapshot-charges.ts';
 import {
-  debugHex, invalidMetadata, invalidSlice, sliceTooLarge, snapshotImmutable, snapshotLimitExceeded, wasmChunkStoreError,
+  debugHex, invalidMetadata, invalidSlice, sliceTooLarge, snapshotImmutable, wasmChunkStoreError,
 } from './snapshot-errors.ts';
 import type { Handler } from './types.ts';
 
@@ -45,13 +45,9 @@ const MAX_CERTIFIED_DATA_BYTES = 32;
 const readMetadata: Handler = (call, ctx) => {
   const a = decodeArg<SnapshotArgsValue>(ReadCanisterSnapshotMetadataArgs, call.arg);
   if (!a.ok) return a.outcome;
-  const t = snapshotTarget(ctx, call, a.value.canister_id, 'viewers');
+  const t = targetSnapshot(ctx, call, a.value.canister_id, a.value.snapshot_id, 'viewers');
   if (!t.ok) return reject(t.error);
-  const id = snapshotIdOf(a.value.snapshot_id);
-  if (!id.ok) return reject(id.error);
-  const s = snapshotOf(t.value, id.value);
-  if (!s.ok) return reject(s.error);
-  return replyWith([ReadCanisterSnapshotMetadataResponse], [metadataRecord(s.value)]);
+  return replyWith([ReadCanisterSnapshotMetadataResponse], [metadataRecord(t.value.snapshot)]);
 };
 
 /** `offset..offset + size` of a `length`-byte blob, or the IC0408 reject. */
@@ -60,20 +56,16 @@ const inBounds = (offset: bigint, size: bigint, length: bigint): boolean => offs
 const readData: Handler = (call, ctx) => {
   const a = decodeArg<ReadDataArgsValue>(ReadCanisterSnapshotDataArgs, call.arg);
   if (!a.ok) return a.outcome;
-  const t = snapshotTarget(ctx, call, a.value.canister_id, 'viewers');
+  const t = targetSnapshot(ctx, call, a.value.canister_id, a.value.snapshot_id, 'viewers');
   if (!t.ok) return reject(t.error);
-  const id = snapshotIdOf(a.value.snapshot_id);
-  if (!id.ok) return reject(id.error);
-  const found = snapshotOf(t.value, id.value);
-  if (!found.ok) return reject(found.error);
-  const s = found.value;
+  const { canister, snapshot: s } = t.value;
   const kind = a.value.kind;
   const slice = 'wasm_chunk' in kind ? undefined : 'wasm_module' in kind ? kind.wasm_module : 'wasm_memory' in kind ? kind.wasm_memory : kind.stable_memory;
   if (slice !== undefined && slice.size > MAX_SLICE_SIZE_BYTES) return reject(sliceTooLarge(slice.size, MAX_SLICE_SIZE_BYTES));
   const responseBytes = slice === undefined ? CHUNK_SIZE : slice.size;
 
   // ---- commit point: the read is paid for, whatever it finds ----
-  const own = ctx.state.canisterMut(t.value.canisterId) as CanisterState;
+  const own = ctx.state.canisterMut(canister.canisterId) as CanisterState;
   const charged = consumeCyclesForInstructions(ctx, own, call.sender, ctx.env.execution.config.canisterSnapshotDataBaselineInstructions + responseBytes);
   if (charged !== undefined) return reject(charged);
   let chunk: Uint8Array;
@@ -120,17 +112,9 @@ const uploadMetadata: Handler = (call, ctx) => {
   const m = a.value;
   const invalid = metadataError(m, canister.executionState?.compiled.output.isWasm64 ?? false);
   if (invalid !== undefined) return reject(invalidMetadata(invalid));
-  const replaceBytes = unopt(m.replace_snapshot);
-  let replace: CanisterSnapshot | undefined;
-  if (replaceBytes !== undefined) {
-    const id = snapshotIdOf(replaceBytes);
-    if (!id.ok) return reject(id.error);
-    const s = snapshotOf(canister, id.value);
-    if (!s.ok) return reject(s.error);
-    replace = s.value;
-  } else if (canister.snapshots.count >= MAX_NUMBER_OF_SNAPSHOTS_PER_CANISTER) {
-    return reject(snapshotLimitExceeded(canister.canisterId, MAX_NUMBER_OF_SNAPSHOTS_PER_CANISTER));
-  }
+  const replaced = snapshotToReplace(canister, unopt(m.replace_snapshot));
+  if (!replaced.ok) return reject(replaced.error);
+  const replace = replaced.value;
   const limited = heapDeltaLimit(ctx, canister);
   if (limited !== undefined) return reject(limited);
   const heapPages = Number(m.wasm_memory_size / WASM_PAGE_SIZE_BYTES);
@@ -171,16 +155,12 @@ const uploadMetadata: Handler = (call, ctx) => {
 const uploadData: Handler = (call, ctx) => {
   const a = decodeArg<UploadDataArgsValue>(UploadCanisterSnapshotDataArgs, call.arg);
   if (!a.ok) return a.outcome;
-  const t = snapshotTarget(ctx, call, a.value.canister_id, 'controllers');
+  const t = targetSnapshot(ctx, call, a.value.canister_id, a.value.snapshot_id, 'controllers');
   if (!t.ok) return reject(t.error);
-  const id = snapshotIdOf(a.value.snapshot_id);
-  if (!id.ok) return reject(id.error);
-  const found = snapshotOf(t.value, id.value);
-  if (!found.ok) return reject(found.error);
-  const s = found.value;
+  const { canister, snapshot: s } = t.value;
   if (s.source !== 'metadataUpload') return reject(snapshotImmutable());
-  const debit = t.value.schedulerState.heapDeltaDebit;
-  const rate = heapDeltaLimit(ctx, t.value);
+  const debit = canister.schedulerState.heapDeltaDebit;
+  const rate = heapDeltaLimit(ctx, canister);
   if (rate !== undefined) {
     return reject(wasmChunkStoreError(`Canister is heap delta rate limited. Current delta debit: ${debit}, limit: ${ctx.env.execution.config.heapDeltaRateLimit}`));
   }
@@ -191,7 +171,7 @@ const uploadData: Handler = (call, ctx) => {
   const instructions = isChunk ? ctx.env.execution.config.uploadWasmChunkInstructions : bytesWritten;
 
   // ---- commit point: the upload is paid for first, as the replica does ----
-  const own = ctx.state.canisterMut(t.value.canisterId) as CanisterState;
+  const own = ctx.state.canisterMut(canister.canisterId) as CanisterState;
   const charged = consumeCyclesForInstructions(ctx, own, call.sender, bytesWritten);
   if (charged !== undefined) return reject(charged);
   let next: CanisterSnapshot;

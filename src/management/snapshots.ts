@@ -21,13 +21,12 @@
  * list   controllers or `snapshot_visibility` · snapshots in id order
  * delete controllers · the snapshot (IC0305) · the freezing check at the smaller usage
  */
-import { MAX_NUMBER_OF_SNAPSHOTS_PER_CANISTER } from '../config/index.ts';
 import type { CanisterSnapshot, CanisterState, ExecutionState, GlobalValue, SnapshotId } from '../state/index.ts';
 import { isLowWasmMemoryHookConditionSatisfied, snapshotFromCanister, snapshotId, snapshotModuleBytes, snapshotSizeOfCanister } from '../state/index.ts';
 import type { CompiledModule } from '../wasm/index.ts';
 import { REPLY_EMPTY, decodeArg, replyWith, unopt } from './candid.ts';
 import { reject } from './errors.ts';
-import { changeOrigin, heapDeltaLimit, snapshotIdOf, snapshotOf, snapshotTarget } from './snapshot-access.ts';
+import { changeOrigin, heapDeltaLimit, snapshotIdOf, snapshotOf, snapshotTarget, snapshotToReplace, targetSnapshot } from './snapshot-access.ts';
 import {
   DeleteCanisterSnapshotArgs, ListCanisterSnapshotsArgs, ListCanisterSnapshotsResult, LoadCanisterSnapshotArgs, Snapshot,
   TakeCanisterSnapshotArgs, snapshotRecord,
@@ -36,7 +35,7 @@ import type { LoadArgsValue, SnapshotArgsValue, TakeArgsValue } from './snapshot
 import { applyCyclesAndMemory, chargeRound, checkCyclesAndMemory, consumeCyclesForInstructions } from './snapshot-charges.ts';
 import { handlers as dataHandlers } from './snapshot-data.ts';
 import {
-  emptyCanister, longExecutionInProgress, notSnapshotOwnerController, snapshotInconsistent, snapshotLimitExceeded, snapshotNotFound,
+  emptyCanister, longExecutionInProgress, notSnapshotOwnerController, snapshotInconsistent, snapshotNotFound,
 } from './snapshot-errors.ts';
 import type { Handler, ManagementOutcome } from './types.ts';
 
@@ -49,17 +48,9 @@ const take: Handler = (call, ctx) => {
   const t = snapshotTarget(ctx, call, a.value.canister_id, 'controllers');
   if (!t.ok) return reject(t.error);
   const canister = t.value;
-  const replaceBytes = unopt(a.value.replace_snapshot);
-  let replace: CanisterSnapshot | undefined;
-  if (replaceBytes !== undefined) {
-    const id = snapshotIdOf(replaceBytes);
-    if (!id.ok) return reject(id.error);
-    const s = snapshotOf(canister, id.value);
-    if (!s.ok) return reject(s.error);
-    replace = s.value;
-  } else if (canister.snapshots.count >= MAX_NUMBER_OF_SNAPSHOTS_PER_CANISTER) {
-    return reject(snapshotLimitExceeded(canister.canisterId, MAX_NUMBER_OF_SNAPSHOTS_PER_CANISTER));
-  }
+  const replaced = snapshotToReplace(canister, unopt(a.value.replace_snapshot));
+  if (!replaced.ok) return reject(replaced.error);
+  const replace = replaced.value;
   const limited = heapDeltaLimit(ctx, canister);
   if (limited !== undefined) return reject(limited);
   const uninstall = unopt(a.value.uninstall_code) ?? false;
@@ -191,20 +182,16 @@ const list: Handler = (call, ctx) => {
 const remove: Handler = (call, ctx) => {
   const a = decodeArg<SnapshotArgsValue>(DeleteCanisterSnapshotArgs, call.arg);
   if (!a.ok) return a.outcome;
-  const t = snapshotTarget(ctx, call, a.value.canister_id, 'controllers');
+  const t = targetSnapshot(ctx, call, a.value.canister_id, a.value.snapshot_id, 'controllers');
   if (!t.ok) return reject(t.error);
-  const canister = t.value;
-  const id = snapshotIdOf(a.value.snapshot_id);
-  if (!id.ok) return reject(id.error);
-  const s = snapshotOf(canister, id.value);
-  if (!s.ok) return reject(s.error);
+  const { canister, snapshot } = t.value;
   const memoryUsage = canister.memoryUsage();
-  const checked = checkCyclesAndMemory(ctx, canister, call.sender, 0n, memoryUsage - s.value.size, memoryUsage);
+  const checked = checkCyclesAndMemory(ctx, canister, call.sender, 0n, memoryUsage - snapshot.size, memoryUsage);
   if (!checked.ok) return reject(checked.error);
 
   // ---- commit point ----
   const own = ctx.state.canisterMut(canister.canisterId) as CanisterState;
-  own.snapshots = own.snapshots.without(id.value.bytes);
+  own.snapshots = own.snapshots.without(snapshot.id.bytes);
   applyCyclesAndMemory(ctx, own, call.sender, checked.charges);
   return REPLY_EMPTY;
 };
