@@ -15,9 +15,13 @@
  *        goes on and is rejected when inducted (IC0301), so
  *        the client gets a certified reject, never a 404
  *     6. into the block maker's pool                       429 when full
- *     7. v2: 202. v3/v4: wait for a terminal status, then
+ *     7. v3/v4: wait for a terminal status, then
  *        200 { status: "replied", certificate } with
- *        /time and /request_status/<id>; 202 after the wait
+ *        /time and /request_status/<id>
+ *     8. otherwise (v2, or the sync wait ran out): 202 once the
+ *        call has a status — its batch was logged before it ran,
+ *        so on a replica with a data directory an accepted call
+ *        survives a crash (DESIGN.md) — or once it expired in the pool
  *
  * The certificate's `status` field is literally `"replied"` for rejected
  * calls too; the certified tree says which (the agents read it there).
@@ -62,10 +66,14 @@ function syncAnswer(ctx: ServerContext, requestId: Uint8Array, status: IngressSt
   return cborAnswer(200, { status: 'replied', certificate });
 }
 
-async function awaitAnswer(ctx: ServerContext, version: ApiVersion, requestId: Uint8Array): Promise<Answer> {
-  if (version === 2) return ACCEPTED;
-  const status = await ctx.loop.waitForAnswer(requestId, ctx.syncCallTimeoutMs);
-  return syncAnswer(ctx, requestId, status);
+async function awaitAnswer(ctx: ServerContext, version: ApiVersion, requestId: Uint8Array, expiry: bigint): Promise<Answer> {
+  if (version !== 2) {
+    const status = await ctx.loop.waitForAnswer(requestId, ctx.syncCallTimeoutMs);
+    if (isTerminal(status)) return syncAnswer(ctx, requestId, status);
+  }
+  const untilExpiry = Number((expiry - ctx.nowNanos()) / 1_000_000n) + 1;
+  await ctx.loop.waitForStatus(requestId, Math.max(0, untilExpiry));
+  return ACCEPTED;
 }
 
 /** Handles a call (see the module header). */
@@ -83,7 +91,7 @@ export async function handleCall(ctx: ServerContext, version: ApiVersion, target
 
   const known = ctx.replica.ingressStatus(request.requestId);
   if (known?.state.kind === 'done') return ACCEPTED;
-  if (known !== undefined) return awaitAnswer(ctx, version, request.requestId);
+  if (known !== undefined) return awaitAnswer(ctx, version, request.requestId, content.ingressExpiry);
 
   const refused = ctx.admission.admit(effective.key);
   if (refused !== undefined) return overloaded(refused);
@@ -98,5 +106,5 @@ export async function handleCall(ctx: ServerContext, version: ApiVersion, target
   else if (pooled.reason === 'pool-full') return overloaded('The block maker\'s ingress pool is full.');
   else if (pooled.reason === 'too-large') return textAnswer(413, `Request ${Buffer.from(request.requestId).toString('hex')} is too large for a block.`);
   // 'duplicate': the same request is pooled already; answer as for it.
-  return awaitAnswer(ctx, version, request.requestId);
+  return awaitAnswer(ctx, version, request.requestId, content.ingressExpiry);
 }

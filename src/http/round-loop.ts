@@ -12,9 +12,9 @@
  *
  * Between rounds the loop yields to the event loop, so requests are served
  * while a busy subnet runs round after round. After each round it wakes the
- * synchronous calls whose message has reached a terminal status
- * (`replied`/`rejected`) and calls `afterRound` (the admission's
- * bookkeeping). A round that throws is reported and the loop goes on.
+ * calls waiting for their message's status — synchronous calls for a
+ * terminal one (`replied`/`rejected`), `202` answers for any (the message's
+ * batch was logged) — and calls `afterRound` (the admission's bookkeeping). A round that throws is reported and the loop goes on.
  */
 import { setImmediate as yieldToEventLoop, setTimeout as sleep } from 'node:timers/promises';
 import type { HttpReplica } from './context.ts';
@@ -54,6 +54,8 @@ export function madeProgress(summary: unknown): boolean {
 export const MAX_WAITERS = 20_000;
 
 interface Waiter {
+  /** Whether the status is the one waited for. */
+  readonly done: (status: IngressStatus | undefined) => boolean;
   readonly resolve: (status: IngressStatus | undefined) => void;
   readonly timer: NodeJS.Timeout;
 }
@@ -103,12 +105,27 @@ export class RoundLoop {
    * {@link MAX_WAITERS} calls wait already: the caller answers 202).
    */
   waitForAnswer(messageId: Uint8Array, timeoutMs: number): Promise<IngressStatus | undefined> {
+    return this.#waitFor(messageId, isTerminal, timeoutMs);
+  }
+
+  /**
+   * Resolves once the message has a status in the last committed state —
+   * its batch was logged (durably, on a replica with a data directory)
+   * before it executed —, or with `undefined` after `timeoutMs` (its
+   * expiry: dropped from the pool).
+   */
+  waitForStatus(messageId: Uint8Array, timeoutMs: number): Promise<IngressStatus | undefined> {
+    return this.#waitFor(messageId, (s) => s !== undefined, timeoutMs);
+  }
+
+  #waitFor(messageId: Uint8Array, done: (s: IngressStatus | undefined) => boolean, timeoutMs: number): Promise<IngressStatus | undefined> {
     const now = this.#replica.ingressStatus(messageId);
-    if (isTerminal(now) || timeoutMs <= 0 || this.#stop.signal.aborted || this.#waiting >= MAX_WAITERS) return Promise.resolve(now);
+    if (done(now) || timeoutMs <= 0 || this.#stop.signal.aborted || this.#waiting >= MAX_WAITERS) return Promise.resolve(now);
     const key = Buffer.from(messageId).toString('hex');
     this.#waiting++;
     return new Promise((resolve) => {
       const waiter: Waiter = {
+        done,
         resolve: (status) => {
           this.#waiting--;
           resolve(status);
@@ -159,12 +176,15 @@ export class RoundLoop {
   #wakeAnswered(): void {
     for (const [key, list] of this.#waiters) {
       const status = this.#replica.ingressStatus(Buffer.from(key, 'hex'));
-      if (!isTerminal(status)) continue;
-      this.#waiters.delete(key);
-      for (const w of list) {
+      if (status === undefined) continue;
+      const rest = list.filter((w) => {
+        if (!w.done(status)) return true;
         clearTimeout(w.timer);
         w.resolve(status);
-      }
+        return false;
+      });
+      if (rest.length === 0) this.#waiters.delete(key);
+      else this.#waiters.set(key, rest);
     }
   }
 }

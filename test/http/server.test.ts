@@ -86,6 +86,16 @@ describe('the HTTP server on raw requests', { timeout: 120_000 }, () => {
     assert.equal(new DataView(now.buffer, now.byteOffset).getBigUint64(0, true), before);
   });
 
+  it('a 202 comes only once the call has a status (its batch was logged before it ran)', async () => {
+    const { requestIdOfContent } = await import('../../src/http/auth/test-support.ts');
+    for (let i = 0; i < 5; i++) {
+      const c = content(counter, 'inc', new Uint8Array(0));
+      const r = await post(s.url, `/api/v2/canister/${counter.toText()}/call`, signed(c));
+      assert.equal(r.status, 202);
+      assert.notEqual(s.replica.ingressStatus(requestIdOfContent(c)), undefined);
+    }
+  });
+
   it('a sync call whose answer takes longer than the wait gets 202, then polls the answer', async () => {
     const quick = await serveInProcess({ syncCallTimeoutMs: 0, idleRoundIntervalMs: 200 });
     try {
