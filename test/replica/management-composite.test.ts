@@ -16,7 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CanisterId, PrincipalId, Replica } from '../../src/index.ts';
 import { IDL, canisterIdArg, dec, enc, p } from './support.ts';
-import { proxyAnswer, proxyArg, proxyWasm } from './mgmt-proxy.ts';
+import { proxyAnswer, proxyArg, proxyCanister } from './mgmt-proxy.ts';
 import type { ProxyAnswer } from './mgmt-proxy.ts';
 
 const CONTROLLER = PrincipalId.fromUint8Array(Uint8Array.of(0xc0, 0x01));
@@ -30,9 +30,8 @@ describe('management canister: calls from composite queries', () => {
 
   before(async () => {
     ic = await Replica.create();
-    proxy = await ic.createCanister({ controllers: [CONTROLLER], sender: CONTROLLER });
-    other = await ic.createCanister({ controllers: [CONTROLLER], sender: CONTROLLER });
-    for (const id of [proxy, other]) await ic.installCode(id, await proxyWasm(), undefined, 'install', { sender: CONTROLLER });
+    proxy = await proxyCanister(ic, { controllers: [CONTROLLER], sender: CONTROLLER });
+    other = await proxyCanister(ic, { controllers: [CONTROLLER], sender: CONTROLLER });
   });
   after(async () => { await ic.close(); });
 

@@ -24,7 +24,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CanisterId, ErrorCode, PrincipalId, Replica } from '../../src/index.ts';
 import { IDL, MGMT, dec, enc, p, rejectsWith } from './support.ts';
-import { proxyAnswer, proxyArg, proxyWasm } from './mgmt-proxy.ts';
+import { proxyAnswer, proxyArg, proxyCanister } from './mgmt-proxy.ts';
 
 const CONTROLLER = PrincipalId.fromUint8Array(Uint8Array.of(0xc0, 0x01));
 const STRANGER = PrincipalId.fromUint8Array(Uint8Array.of(0x55, 0x02));
@@ -54,8 +54,7 @@ describe('management canister: fetch_canister_logs', () => {
 
   before(async () => {
     ic = await Replica.create();
-    id = await ic.createCanister({ controllers: [CONTROLLER], sender: CONTROLLER });
-    await ic.installCode(id, await proxyWasm(), undefined, 'install', { sender: CONTROLLER });
+    id = await proxyCanister(ic, { controllers: [CONTROLLER], sender: CONTROLLER });
   });
   after(async () => { await ic.close(); });
 

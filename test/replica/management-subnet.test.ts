@@ -19,7 +19,7 @@ import { Principal } from '@dfinity/principal';
 import type { CanisterId} from '../../src/index.ts';
 import { ErrorCode, PrincipalId, Replica } from '../../src/index.ts';
 import { IDL, MGMT, dec, enc, rejectsWith } from './support.ts';
-import { proxyAnswer, proxyArg, proxyWasm } from './mgmt-proxy.ts';
+import { proxyAnswer, proxyArg, proxyCanister } from './mgmt-proxy.ts';
 import type { ProxyAnswer } from './mgmt-proxy.ts';
 
 const CONTROLLER = PrincipalId.fromUint8Array(Uint8Array.of(0xc0, 0x01));
@@ -48,8 +48,7 @@ describe('management canister: subnet_info, node_metrics_history, list_canisters
   before(async () => {
     ic = await Replica.create();
     subnet = Principal.fromUint8Array(Uint8Array.from(ic.subnetId.bytesView()));
-    proxy = await ic.createCanister({ controllers: [CONTROLLER], sender: CONTROLLER });
-    await ic.installCode(proxy, await proxyWasm(), undefined, 'install', { sender: CONTROLLER });
+    proxy = await proxyCanister(ic, { controllers: [CONTROLLER], sender: CONTROLLER });
   });
   after(async () => { await ic.close(); });
 

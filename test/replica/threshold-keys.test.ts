@@ -28,7 +28,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { Principal } from '@dfinity/principal';
 import { CanisterId, Replica } from '../../src/index.ts';
 import { compileMotoko } from '../corpus/motoko.ts';
-import { proxyWasm, viaProxy } from './mgmt-proxy.ts';
+import { proxyCanister, viaProxy } from './mgmt-proxy.ts';
 import type { ProxyAnswer } from './mgmt-proxy.ts';
 import { IDL, NONE, enc, p } from './support.ts';
 
@@ -82,11 +82,8 @@ describe('threshold keys', () => {
 
   before(async () => {
     ic = await Replica.create();
-    const wasm = await proxyWasm();
-    a = await ic.createCanister();
-    await ic.installCode(a, wasm);
-    b = await ic.createCanister();
-    await ic.installCode(b, wasm);
+    a = await proxyCanister(ic);
+    b = await proxyCanister(ic);
   });
   after(async () => { await ic.close(); });
 
