@@ -193,7 +193,9 @@ export class Replica {
         pagesEvicted: (states, store) => hypervisor.pagesEvicted(states, store),
       });
       durability = d;
-      const replica = new Replica(opts, hypervisor, d, await d.load(compilerOf((wasm) => hypervisor.compile(wasm))));
+      const loaded = await d.load(compilerOf((wasm) => hypervisor.compile(wasm)));
+      if (opts.initialState !== undefined) await d.adopt(opts.initialState);
+      const replica = new Replica(opts, hypervisor, d, loaded);
       await d.replay((batch) => replica.#subnet.executeBatch(batch));
       const clock = replica.#clock;
       if (opts.clock === undefined && clock instanceof ManualClock && clock.nowNanos() < replica.time) clock.setTime(time(replica.time));

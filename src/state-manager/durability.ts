@@ -229,6 +229,22 @@ export class Durability {
     return this.recovery;
   }
 
+  /**
+   * Starts from `state` (a replica continued from a decoded checkpoint)
+   * instead of the store's: the store must hold no state yet. When the store
+   * outlives the replica, `state` is checkpointed at once, so the batches
+   * logged after it can be replayed on the next start.
+   * @throws {Error} if the store already holds a state, or `state` cannot be checkpointed (e.g. paused executions).
+   */
+  async adopt(state: ReplicatedState): Promise<void> {
+    const store = this.manager.store;
+    const held = store.lastBatchHeight() ?? this.manager.newestCheckpointHeight();
+    if (held !== undefined) throw new Error(`initialState needs an empty store, but ${this.where} holds a state up to height ${held}`);
+    if (!this.checkpointOnClose) return;
+    const r = await this.manager.checkpoint(state);
+    if (!r.ok) throw new Error(`initialState cannot be kept in ${this.where}: ${r.failure.message}`);
+  }
+
   /** The round hooks of a durable subnet (`SubnetHooks`); `onCommit` is called after each committed batch. */
   hooks(onCommit?: (batch: Batch, state: ReplicatedState) => void): RoundHooks {
     return {

@@ -151,6 +151,25 @@ describe('a durable replica', () => {
     await a.close();
   });
 
+  it('keeps a replica continued from a given state (initialState) restartable, and refuses it on a store that holds a state', async () => {
+    const a = await Replica.create({ checkpointInterval: 5n });
+    const id = await counterWith(a, 3);
+    await a.tick({ checkpoint: true }); // no paused execution in the state handed over
+    const store = new MemoryStore();
+    const b = await Replica.create({ store, initialState: a.committedState, initialNonce: a.nonce, checkpointInterval: 5n });
+    assert.deepEqual(store.checkpointHeights(), [a.height], 'the state handed over is checkpointed at once');
+    await b.updateCall(id, 'inc', u32le(4));
+    const [height, hash] = [b.height, hex(b.stateHash())];
+    const c = await Replica.create({ store, checkpointInterval: 5n });
+    assert.equal(c.height, height);
+    assert.equal(hex(c.stateHash()), hash);
+    assert.deepEqual(await countedIds(c, id), [1, 2, 3, 4]);
+    await assert.rejects(Replica.create({ store, initialState: a.committedState }), /initialState needs an empty store/);
+    await c.close();
+    await b.close();
+    await a.close();
+  });
+
   it('refuses a seed other than the one the data directory was created with', async () => {
     const dataDir = tempDir();
     await (await Replica.create({ dataDir, seed: 'one' })).close();
