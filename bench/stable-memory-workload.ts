@@ -160,11 +160,16 @@ for (const k of [0n, totalMiB / messageMiB / 2n, totalMiB / messageMiB - 1n]) {
   readsOk &&= Buffer.compare(await readStable(ic, id, offset), expectedStamp(offset, k)) === 0;
 }
 const x = ic.committedState.canister(id)?.executionState;
+globalThis.gc?.();
+await new Promise((resolve) => { setTimeout(resolve, 200); }); // the array-buffer sweeper runs after the GC
+globalThis.gc?.();
 const mem = procMemory();
+const js = process.memoryUsage();
 console.log(JSON.stringify({
   mode, totalMiB: Number(totalMiB), messageMiB: Number(messageMiB), capacityMiB: Number(capacityMiB ?? ic.config.subnetHeapDeltaCapacity / MiB),
   stableMiB: (x?.stable.sizePages ?? 0) / 16, pages: x?.stable.pages.pageCount, readsOk,
   idleRssMiB: idle, maxSampledRssMiB: maxRss, vmHwmMiB: mem.hwm, finalRssMiB: mem.rss, finalRss: { anonMiB: mem.anon, fileMiB: mem.file, shmemMiB: mem.shmem },
+  finalJs: { heapUsedMiB: js.heapUsed / 2 ** 20, externalMiB: js.external / 2 ** 20, arrayBuffersMiB: js.arrayBuffers / 2 ** 20 },
   maxInMemoryPages, finalInMemoryPages: inMemoryPageCount(ic.committedState), pageCache: pageCacheStats(),
   rounds, checkpoints, writeSeconds: writeMs / 1000, checkpointSeconds: checkpointMs / 1000,
   writeMiBPerSecond: Number(totalMiB) / (writeMs / 1000),

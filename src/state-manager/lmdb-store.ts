@@ -16,24 +16,45 @@
  * needed (`mapSize` is only the initial size), so "full" comes from the file
  * system, not from LMDB's MDB_MAP_FULL.
  *
- * Space: a 4 KiB page does not fit an LMDB leaf node of a 4 KiB LMDB page
- * and is stored in overflow pages (two per object), so pages take ~2× their
- * size on disk.
+ * Pages (objects of kind `P`, 4 KiB) keep their bytes in a {@link PageFile}
+ * (`pages.bin`, 4 KiB slots read with `pread`): the database `slots` holds
+ * only their slot (8 bytes); any other object, a `P` of another size
+ * included, is an LMDB value. A checkpoint writes and syncs its new pages' slots before
+ * the transaction that refers to them; slots of deleted pages are reused
+ * after that transaction committed (page-file.ts has why: as LMDB values,
+ * pages took twice their size on disk and stayed resident through the
+ * memory map). Page-tree nodes and blobs stay LMDB values.
  */
 import { open } from 'lmdb';
 import type { Database, RootDatabase } from 'lmdb';
+import { join } from 'node:path';
 import { heightKey, heightOfKey } from './bytes.ts';
+import { PageFile, SLOT_BYTES } from './page-file.ts';
 import { STORE_OK, storeErrorOf } from './store.ts';
 import type { Store, StoreError, StoreResult, StoreStats, StoreWrite } from './store.ts';
 
 /** The first byte of a blob key (a module or chunk): stored in `modules`. */
 const BLOB_KIND = 0x42;
+/** The first byte of a page key: a 4 KiB page's bytes are in the page file, `slots` holds its slot. */
+const PAGE_KIND = 0x50;
+/** Bytes of a slot number as stored in `pages` (u64 big-endian). */
+const SLOT_VALUE_BYTES = 8;
+
+const slotValue = (slot: number): Uint8Array => {
+  const b = new Uint8Array(SLOT_VALUE_BYTES);
+  new DataView(b.buffer).setBigUint64(0, BigInt(slot), false);
+  return b;
+};
+const slotOf = (v: Uint8Array): number => Number(new DataView(v.buffer, v.byteOffset, v.byteLength).getBigUint64(0, false));
 
 type Db = Database<Uint8Array, Uint8Array>;
 
+/** The memory map reserved for the LMDB file (virtual address space, not disk or RAM): 1 TiB. */
+const DEFAULT_MAP_SIZE = 2 ** 40;
+
 /** Options of {@link LmdbStore.open}. */
 export interface LmdbStoreOptions {
-  /** Initial map size, bytes (grows on demand). */
+  /** Map size, bytes (default 1 TiB of address space; lmdb-js grows it on demand). */
   readonly mapSize?: number;
 }
 
@@ -46,6 +67,8 @@ export class LmdbStore implements Store {
   readonly #modules: Db;
   readonly #checkpoints: Db;
   readonly #meta: Db;
+  readonly #slots: Db;
+  readonly #pageFile: PageFile;
   #failure: StoreError | undefined;
   #closed = false;
 
@@ -58,13 +81,28 @@ export class LmdbStore implements Store {
     this.#modules = db('modules');
     this.#checkpoints = db('checkpoints');
     this.#meta = db('meta');
+    this.#slots = db('slots');
+    this.#pageFile = PageFile.open(join(path, 'pages.bin'), this.#usedSlots());
+  }
+
+  /** The slots the committed index refers to. */
+  *#usedSlots(): Generator<number> {
+    for (const { value } of this.#slots.getRange({})) yield slotOf(value);
   }
 
   /** Opens (creating if needed) the store in directory `path`, or says why it cannot. */
   static open(path: string, opts: LmdbStoreOptions = {}): LmdbStore | StoreError {
     try {
-      const env = open({ path, maxDbs: 8, ...(opts.mapSize === undefined ? {} : { mapSize: opts.mapSize }) });
-      return new LmdbStore(path, env);
+      // noSubdir: false — lmdb-js guesses a file from a dot in the name (`my.data`), and pages.bin lives beside data.mdb
+      // mapSize: address space only (the file grows as written); when lmdb-js outgrows the map it maps the file again and
+      // keeps the old mappings, whose resident pages then count twice — a map that never needs growing avoids that
+      const env = open({ path, maxDbs: 8, noSubdir: false, mapSize: opts.mapSize ?? DEFAULT_MAP_SIZE });
+      try {
+        return new LmdbStore(path, env);
+      } catch (e) {
+        void env.close();
+        throw e;
+      }
     } catch (e) {
       return storeErrorOf(e, `opening the store in ${path}`);
     }
@@ -74,9 +112,18 @@ export class LmdbStore implements Store {
 
   #objectsOf(key: Uint8Array): Db { return key[0] === BLOB_KIND ? this.#modules : this.#pages; }
 
-  get(key: Uint8Array): Uint8Array | undefined { return this.#objectsOf(key).getBinary(key); }
-  has(key: Uint8Array): boolean { return this.#objectsOf(key).doesExist(key); }
+  get(key: Uint8Array): Uint8Array | undefined {
+    const slot = key[0] === PAGE_KIND ? this.#slots.getBinary(key) : undefined;
+    if (slot === undefined) return this.#objectsOf(key).getBinary(key);
+    try {
+      return this.#pageFile.read(slotOf(slot));
+    } catch {
+      return undefined; // unreadable: the caller reports a damaged store
+    }
+  }
+  has(key: Uint8Array): boolean { return (key[0] === PAGE_KIND && this.#slots.doesExist(key)) || this.#objectsOf(key).doesExist(key); }
   *objectKeys(): Generator<Uint8Array> {
+    yield* this.#slots.getKeys({});
     yield* this.#pages.getKeys({});
     yield* this.#modules.getKeys({});
   }
@@ -122,13 +169,51 @@ export class LmdbStore implements Store {
     return this.#write(`logging the batch at height ${height}`, () => { void this.#batches.put(heightKey(height), bytes); });
   }
 
-  commit(write: StoreWrite): Promise<StoreResult> {
-    return this.#write('writing a checkpoint', () => {
-      for (const [key, bytes] of write.putObjects ?? []) {
-        const db = this.#objectsOf(key);
-        if (write.overwriteObjects === true || !db.doesExist(key)) void db.put(key, bytes);
+  async commit(write: StoreWrite): Promise<StoreResult> {
+    const refused = this.#refuse();
+    if (refused !== undefined) return refused;
+    // New pages go to the page file first, synced, so the transaction never refers to a slot not on disk.
+    const newPages = (write.putObjects ?? []).filter(([key, bytes]) => key[0] === PAGE_KIND && bytes.length === SLOT_BYTES
+      && (write.overwriteObjects === true || !this.has(key)));
+    let slots: number[] = [];
+    try {
+      slots = this.#pageFile.write(newPages.map(([, bytes]) => bytes));
+      if (slots.length > 0) await this.#pageFile.sync();
+    } catch (e) {
+      this.#pageFile.free(slots);
+      this.#failure = storeErrorOf(e, 'writing a checkpoint\'s pages');
+      return { ok: false, error: this.#failure };
+    }
+    const slotOfPage = new Map(newPages.map(([key], i) => [key, slots[i]]));
+    const released: number[] = [];
+    /** Forgets the page under `key` (its slot, or its LMDB value); its slot is released when the transaction commits. */
+    const dropPage = (key: Uint8Array): void => {
+      const old = this.#slots.getBinary(key);
+      if (old !== undefined) {
+        released.push(slotOf(old));
+        void this.#slots.remove(key);
       }
-      for (const key of write.deleteObjects ?? []) void this.#objectsOf(key).remove(key);
+      void this.#pages.remove(key);
+    };
+    const r = await this.#write('writing a checkpoint', () => {
+      for (const [key, bytes] of write.putObjects ?? []) {
+        const slot = slotOfPage.get(key);
+        if (slot !== undefined) {
+          dropPage(key);
+          void this.#slots.put(key, slotValue(slot));
+          continue;
+        }
+        if (write.overwriteObjects === true) {
+          if (key[0] === PAGE_KIND) dropPage(key);
+          void this.#objectsOf(key).put(key, bytes);
+        } else if (!this.has(key)) {
+          void this.#objectsOf(key).put(key, bytes);
+        }
+      }
+      for (const key of write.deleteObjects ?? []) {
+        if (key[0] === PAGE_KIND) dropPage(key);
+        else void this.#objectsOf(key).remove(key);
+      }
       for (const [h, bytes] of write.putCheckpoints ?? []) void this.#checkpoints.put(heightKey(h), bytes);
       for (const h of write.deleteCheckpoints ?? []) void this.#checkpoints.remove(heightKey(h));
       if (write.pruneBatchesUpTo !== undefined) {
@@ -137,6 +222,10 @@ export class LmdbStore implements Store {
       }
       for (const [name, bytes] of write.putMeta ?? []) void this.#meta.put(Buffer.from(name, 'utf8'), bytes);
     });
+    // Slots taken for this commit stay referenced only if it committed; released ones are free once it did.
+    if (r.ok) this.#pageFile.free(released);
+    else this.#pageFile.free(slots);
+    return r;
   }
 
   stats(): StoreStats {
@@ -146,8 +235,8 @@ export class LmdbStore implements Store {
     const modules = s(this.#modules);
     const bytesOf = (x: typeof pages): number => x.pageSize * (x.overflowPages + x.treeLeafPageCount + x.treeBranchPageCount);
     return {
-      objects: pages.entryCount + modules.entryCount,
-      objectBytes: bytesOf(pages) + bytesOf(modules),
+      objects: pages.entryCount + modules.entryCount + s(this.#slots).entryCount,
+      objectBytes: bytesOf(pages) + bytesOf(modules) + (this.#pageFile.size - this.#pageFile.freeCount) * 4096,
       batches: s(this.#batches).entryCount,
       checkpoints: s(this.#checkpoints).entryCount,
     };
@@ -156,6 +245,7 @@ export class LmdbStore implements Store {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#pageFile.close();
     await this.#env.close();
   }
 }
