@@ -18,10 +18,10 @@ import { ErrorCode, userError } from '../errors/index.ts';
 import type { UserError } from '../errors/index.ts';
 import type { CanisterChange, CanisterState, ReplicatedState } from '../state/index.ts';
 import type { CanisterId } from '../types/index.ts';
-import { encode, opt, toCanisterId, toPrincipal, unopt } from './candid.ts';
+import { encode, opt, toPrincipal, unopt } from './candid.ts';
 import type { Opt } from './candid.ts';
 import { canisterNotFound, reject } from './errors.ts';
-import { decodeValue, moduleHashOf, unexpectedIngress } from './read-access.ts';
+import { moduleHashOf, namedCanister, unexpectedIngress } from './read-access.ts';
 import type { Handler, ManagementOutcome } from './types.ts';
 
 export const ChangeOrigin = IDL.Variant({
@@ -97,12 +97,9 @@ export function canisterInfoValue(canister: CanisterState, requested: bigint): R
 export function readCanisterInfo(
   state: ReplicatedState, arg: Uint8Array, notFound: (id: CanisterId) => UserError,
 ): { readonly reply: Uint8Array } | { readonly error: UserError } {
-  const a = decodeValue<{ canister_id: Principal; num_requested_changes: Opt<bigint> }>(CanisterInfoArgs, arg);
+  const a = namedCanister<{ canister_id: Principal; num_requested_changes: Opt<bigint> }>(state, arg, notFound, CanisterInfoArgs);
   if (!a.ok) return { error: a.error };
-  const id = toCanisterId(a.value.canister_id);
-  const canister = state.canister(id);
-  if (canister === undefined) return { error: notFound(id) };
-  return { reply: encode([CanisterInfoResult], [canisterInfoValue(canister, unopt(a.value.num_requested_changes) ?? 0n)]) };
+  return { reply: encode([CanisterInfoResult], [canisterInfoValue(a.canister, unopt(a.value.num_requested_changes) ?? 0n)]) };
 }
 
 const canisterInfo: Handler = (call, ctx): ManagementOutcome => {
@@ -127,12 +124,9 @@ export function canisterMetadata(canister: CanisterState, name: string, isContro
 
 const canisterMetadataHandler: Handler = (call, ctx): ManagementOutcome => {
   if (call.message.kind === 'ingress') return reject(unexpectedIngress('canister_metadata'));
-  const a = decodeValue<{ canister_id: Principal; name: string }>(CanisterMetadataArgs, call.arg);
+  const a = namedCanister<{ canister_id: Principal; name: string }>(ctx.state, call.arg, canisterNotFound, CanisterMetadataArgs);
   if (!a.ok) return reject(a.error);
-  const id = toCanisterId(a.value.canister_id);
-  const canister = ctx.state.canister(id);
-  if (canister === undefined) return reject(canisterNotFound(id));
-  const r = canisterMetadata(canister, a.value.name, canister.systemState.isController(call.sender));
+  const r = canisterMetadata(a.canister, a.value.name, a.canister.systemState.isController(call.sender));
   if (!(r instanceof Uint8Array)) return reject(r);
   return { kind: 'reply', reply: encode([CanisterMetadataResult], [{ value: r }]) };
 };

@@ -13,13 +13,12 @@
  *                                                  uninstall; canister_creation; http_outcalls; burned_cycles : nat } }
  */
 import { IDL } from '@dfinity/candid';
-import type { Principal } from '@dfinity/principal';
 import type { UserError } from '../errors/index.ts';
 import type { ReplicatedState } from '../state/index.ts';
 import type { CanisterId, PrincipalId } from '../types/index.ts';
-import { CanisterIdRecord, encode, toCanisterId } from './candid.ts';
+import { encode } from './candid.ts';
 import { canisterNotFound, notController, reject } from './errors.ts';
-import { decodeValue } from './read-access.ts';
+import { namedCanister } from './read-access.ts';
 import type { Handler, ManagementOutcome } from './types.ts';
 
 /** `cycles_consumed`: its fields and the use case each reports. */
@@ -40,11 +39,9 @@ export const CanisterMetricsResult = IDL.Record({ cycles_consumed: CyclesConsume
 export function readCanisterMetrics(
   state: ReplicatedState, caller: PrincipalId, arg: Uint8Array, notFound: (id: CanisterId) => UserError,
 ): { readonly reply: Uint8Array } | { readonly error: UserError } {
-  const a = decodeValue<{ canister_id: Principal }>(CanisterIdRecord, arg);
-  if (!a.ok) return { error: a.error };
-  const id = toCanisterId(a.value.canister_id);
-  const canister = state.canister(id);
-  if (canister === undefined) return { error: notFound(id) };
+  const named = namedCanister(state, arg, notFound);
+  if (!named.ok) return { error: named.error };
+  const canister = named.canister;
   if (!canister.systemState.isController(caller)) return { error: notController(canister, caller) };
   const consumed = canister.systemState.consumedCycles;
   const cyclesConsumed = Object.fromEntries(Object.entries(USE_CASES).map(([field, useCase]) => [field, consumed.of(useCase)]));

@@ -24,15 +24,14 @@
  * with empty queues (there are no streams to flush on one subnet).
  */
 import { IDL } from '@dfinity/candid';
-import type { Principal } from '@dfinity/principal';
 import type { UserError } from '../errors/index.ts';
 import type { CyclesAccountManager } from '../cycles/index.ts';
 import type { CanisterState, ReplicatedState } from '../state/index.ts';
 import type { CanisterId, PrincipalId } from '../types/index.ts';
-import { CanisterIdRecord, DefiniteCanisterSettings, encode, toCanisterId, toPrincipal } from './candid.ts';
+import { DefiniteCanisterSettings, encode, toPrincipal } from './candid.ts';
 import { handlers as infoHandlers } from './canister-info.ts';
 import { canisterNotFound, reject } from './errors.ts';
-import { decodeValue, moduleHashOf, statusAccessError, visibilityValue } from './read-access.ts';
+import { moduleHashOf, namedCanister, statusAccessError, visibilityValue } from './read-access.ts';
 import type { Handler, ManagementOutcome } from './types.ts';
 
 export const CanisterStatusType = IDL.Variant({ running: IDL.Null, stopping: IDL.Null, stopped: IDL.Null });
@@ -160,11 +159,9 @@ export function readCanisterStatus(
   state: ReplicatedState, cycles: CyclesAccountManager, caller: PrincipalId, arg: Uint8Array,
   notFound: (id: CanisterId) => UserError,
 ): { readonly reply: Uint8Array } | { readonly error: UserError } {
-  const a = decodeValue<{ canister_id: Principal }>(CanisterIdRecord, arg);
-  if (!a.ok) return { error: a.error };
-  const id = toCanisterId(a.value.canister_id);
-  const canister = state.canister(id);
-  if (canister === undefined) return { error: notFound(id) };
+  const named = namedCanister(state, arg, notFound);
+  if (!named.ok) return { error: named.error };
+  const canister = named.canister;
   const denied = statusAccessError(canister, caller);
   if (denied !== undefined) return { error: denied };
   return { reply: encode([CanisterStatusResult], [canisterStatusValue(canister, cycles)]) };

@@ -28,10 +28,10 @@ import type { UserError } from '../errors/index.ts';
 import type { CanisterState, ReplicatedState } from '../state/index.ts';
 import type { CanisterLogRecord } from '../system-api/index.ts';
 import type { CanisterId, PrincipalId } from '../types/index.ts';
-import { encode, toCanisterId, unopt } from './candid.ts';
+import { encode, unopt } from './candid.ts';
 import type { Opt } from './candid.ts';
 import { reject } from './errors.ts';
-import { decodeValue, logAccessError } from './read-access.ts';
+import { logAccessError, namedCanister } from './read-access.ts';
 import type { Handler, ManagementOutcome } from './types.ts';
 
 const Range = IDL.Record({ start: IDL.Nat64, end: IDL.Nat64 });
@@ -76,12 +76,9 @@ export function canisterLogsReply(canister: CanisterState, caller: PrincipalId, 
 export function readCanisterLogs(
   state: ReplicatedState, caller: PrincipalId, arg: Uint8Array, notFound: (id: CanisterId) => UserError,
 ): { readonly reply: Uint8Array } | { readonly error: UserError } {
-  const a = decodeValue<FetchCanisterLogsValue>(FetchCanisterLogsArgs, arg);
+  const a = namedCanister<FetchCanisterLogsValue>(state, arg, notFound, FetchCanisterLogsArgs);
   if (!a.ok) return { error: a.error };
-  const id = toCanisterId(a.value.canister_id);
-  const canister = state.canister(id);
-  if (canister === undefined) return { error: notFound(id) };
-  const r = canisterLogsReply(canister, caller, a.value.filter);
+  const r = canisterLogsReply(a.canister, caller, a.value.filter);
   return r instanceof Uint8Array ? { reply: r } : { error: r };
 }
 

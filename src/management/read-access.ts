@@ -16,12 +16,13 @@
 // `canister_status` is always open to the canister itself (and to subnet
 // admins, which ic-exec's subnets do not have).
 import type { IDL } from '@dfinity/candid';
+import type { Principal } from '@dfinity/principal';
 import { ErrorCode, userError } from '../errors/index.ts';
 import type { UserError } from '../errors/index.ts';
 import { decodeCandid } from '../messaging/index.ts';
-import type { CanisterState, LogVisibility } from '../state/index.ts';
+import type { CanisterState, LogVisibility, ReplicatedState } from '../state/index.ts';
 import type { CanisterId, PrincipalId } from '../types/index.ts';
-import { toPrincipal } from './candid.ts';
+import { CanisterIdRecord, toCanisterId, toPrincipal } from './candid.ts';
 import type { VisibilityValue } from './candid.ts';
 import { invalidPayload } from './errors.ts';
 
@@ -32,6 +33,22 @@ export function decodeValue<T>(type: IDL.Type, arg: Uint8Array): { readonly ok: 
   } catch (e) {
     return { ok: false, error: invalidPayload(e) };
   }
+}
+
+/**
+ * The decoded argument of a method about one canister (`type` has its
+ * `canister_id`) and that canister: IC0408 if the argument does not decode,
+ * `notFound` (the replicated or the query wording) if there is no such
+ * canister. `type` defaults to `record { canister_id }`.
+ */
+export function namedCanister<T extends { readonly canister_id: Principal } = { readonly canister_id: Principal }>(
+  state: ReplicatedState, arg: Uint8Array, notFound: (id: CanisterId) => UserError, type: IDL.Type = CanisterIdRecord,
+): { readonly ok: true; readonly canister: CanisterState; readonly value: T } | { readonly ok: false; readonly error: UserError } {
+  const a = decodeValue<T>(type, arg);
+  if (!a.ok) return a;
+  const id = toCanisterId(a.value.canister_id);
+  const canister = state.canister(id);
+  return canister === undefined ? { ok: false, error: notFound(id) } : { ok: true, canister, value: a.value };
 }
 
 /** IC0301 of a query (`Canister <id> not found`). */

@@ -9,18 +9,10 @@ import { CanisterId, PrincipalId } from '../types/index.ts';
 import { watFile } from '../../test/corpus/wat.ts';
 import { sha256 } from '../crypto/index.ts';
 import type { UploadMetadataArgsValue } from './snapshot-candid.ts';
-import { Replica, args, assertProxyReject, mgmt, p, proxyCanister, rejects, replies, viaProxy } from './snapshot-test-support.ts';
+import { Replica, args, assertProxyReject, hex, localId, mgmt, p, proxyCanister, rejects, replies, u64, viaProxy } from './snapshot-test-support.ts';
 
 const NONE = new Uint8Array(0);
 const USER = PrincipalId.anonymous();
-const u64 = (b: Uint8Array): bigint => Buffer.from(b).readBigUInt64LE(0);
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const localId = (c: CanisterId, n: bigint): Uint8Array => {
-  const b = new Uint8Array(8 + c.byteLength);
-  new DataView(b.buffer).setBigUint64(0, n, false);
-  b.set(c.bytesView(), 8);
-  return b;
-};
 const slice = (offset: bigint, size: bigint): { offset: bigint; size: bigint } => ({ offset, size });
 
 /** Metadata to upload, every field from `overrides` or a small valid default. */

@@ -6,10 +6,10 @@ import type { IDL } from '@dfinity/candid';
 import { formatUserError, rejectCodeOf } from '../errors/index.ts';
 import type { ErrorCode, UserError } from '../errors/index.ts';
 import { Replica } from '../replica/index.ts';
-import type { PrincipalId } from '../types/index.ts';
+import type { CanisterId, PrincipalId } from '../types/index.ts';
 import { assertReject, proxyCanister, viaProxy } from '../../test/replica/mgmt-proxy.ts';
 import type { ProxyAnswer } from '../../test/replica/mgmt-proxy.ts';
-import { MGMT, p } from '../../test/replica/support.ts';
+import { MGMT, hex, p } from '../../test/replica/support.ts';
 import { encode } from './candid.ts';
 import {
   DeleteCanisterSnapshotArgs, ListCanisterSnapshotsArgs, ListCanisterSnapshotsResult, LoadCanisterSnapshotArgs, ReadCanisterSnapshotDataArgs,
@@ -19,7 +19,18 @@ import {
 import type { ReadDataKind, UploadDataKind, UploadMetadataArgsValue } from './snapshot-candid.ts';
 import { decodeCandid } from '../messaging/index.ts';
 
-export { MGMT, p };
+export { MGMT, hex, p };
+
+/** The u64 at the start of `b`, little-endian (the WAT counter's reply). */
+export const u64 = (b: Uint8Array): bigint => Buffer.from(b).readBigUInt64LE(0);
+
+/** The bytes of snapshot id `n` of canister `c`: the local id (u64 big-endian), then the canister id. */
+export function localId(c: CanisterId, n: bigint): Uint8Array {
+  const b = new Uint8Array(8 + c.byteLength);
+  new DataView(b.buffer).setBigUint64(0, n, false);
+  b.set(c.bytesView(), 8);
+  return b;
+}
 const one = <T>(type: IDL.Type, bytes: Uint8Array): T => decodeCandid([type], bytes)[0] as T;
 
 /** A `snapshot` record as decoded. */

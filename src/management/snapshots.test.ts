@@ -13,7 +13,7 @@ import type { CanisterSnapshot } from '../state/index.ts';
 import { CanisterId, PrincipalId } from '../types/index.ts';
 import { watFile } from '../../test/corpus/wat.ts';
 import {
-  Replica, args, assertProxyReject, mgmt, proxyCanister, rejects, replies, viaProxy,
+  Replica, args, assertProxyReject, hex, localId, mgmt, proxyCanister, rejects, replies, u64, viaProxy,
 } from './snapshot-test-support.ts';
 import type { SnapshotRecord } from './snapshot-test-support.ts';
 
@@ -21,14 +21,6 @@ const NONE = new Uint8Array(0);
 const USER = PrincipalId.anonymous();
 const BASELINE = subnetConfigFor('application').scheduler.canisterSnapshotBaselineInstructions;
 const cycles = new CyclesAccountManager({ subnetType: 'application', subnetSize: 13 });
-const u64 = (b: Uint8Array): bigint => Buffer.from(b).readBigUInt64LE(0);
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const localId = (c: CanisterId, n: bigint): Uint8Array => {
-  const b = new Uint8Array(8 + c.byteLength);
-  new DataView(b.buffer).setBigUint64(0, n, false);
-  b.set(c.bytesView(), 8);
-  return b;
-};
 const sid = (c: CanisterId, n: bigint): string => `${c.toText()}-${n}`;
 const NOT_FOUND_HELP = 'Use the `list_canister_snapshot` API to see which snapshots are present. See documentation: https://docs.internetcomputer.org/references/execution-errors#canister-snapshot-not-found';
 const notFound = (c: CanisterId, n: bigint): string => `Could not find the snapshot ID ${sid(c, n)} for canister ${c.toText()}.\n${NOT_FOUND_HELP}`;

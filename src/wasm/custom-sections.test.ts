@@ -2,29 +2,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CompileCache } from './compile-cache.ts';
 import { canisterMetadataSections } from './custom-sections.ts';
+import { withCustomSections } from '../../test/corpus/wat.ts';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-function custom(name: string, data: Uint8Array): number[] {
-  const payload = [...leb(utf8(name).length), ...utf8(name), ...data];
-  return [0, ...leb(payload.length), ...payload];
-}
 
 /** A module with one memory and the given custom sections. */
 function moduleWith(sections: Array<[string, Uint8Array]>): Uint8Array {
   const memory = [5, 3, 1, 0, 1]; // memory section: one memory, min 1
-  return Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...memory, ...sections.flatMap(([n, d]) => custom(n, d))]);
+  return withCustomSections(Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...memory]), sections);
 }
 
 test('reads icp:public and icp:private sections in order, skipping others', () => {

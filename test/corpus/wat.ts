@@ -1,5 +1,6 @@
 // Assemble WebAssembly text (the hand-written canisters in test/corpus/wat/)
-// with the `wabt` npm package, keeping wabt's debug names as a `name` section.
+// with the `wabt` npm package, keeping wabt's debug names as a `name` section;
+// append custom sections to a module (`withCustomSections`).
 import wabt from 'wabt';
 import { readFileSync } from 'node:fs';
 
@@ -57,4 +58,26 @@ export const WAT_DIR = new URL('./wat/', import.meta.url);
 /** Assembles `test/corpus/wat/<name>.wat`. */
 export function watFile(name: string): Promise<Uint8Array<ArrayBuffer>> {
   return watToWasm(readFileSync(new URL(`${name}.wat`, WAT_DIR), 'utf8'), IC_FEATURES, `${name}.wat`);
+}
+
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+
+/** `wasm` with custom sections appended (`name` is the full section name, e.g. `icp:public candid:service`). */
+export function withCustomSections(wasm: Uint8Array, sections: readonly (readonly [string, Uint8Array])[]): Uint8Array {
+  const parts: number[] = [...wasm];
+  for (const [name, data] of sections) {
+    const nameBytes = [...new TextEncoder().encode(name)];
+    const body = [...leb(nameBytes.length), ...nameBytes, ...data];
+    parts.push(0, ...leb(body.length), ...body);
+  }
+  return Uint8Array.from(parts);
 }

@@ -18,11 +18,13 @@
 //   query  `hello`     replies "hi"
 //   query  `transform_trap`  traps with "transform trapped" (an HTTPS-outcall transform that fails)
 //
-// `withCustomSections` appends `icp:public <name>` / `icp:private <name>`
-// custom sections to a module.
+// `withCustomSections` (test/corpus/wat.ts) appends `icp:public <name>` /
+// `icp:private <name>` custom sections to a module.
 import assert from 'node:assert/strict';
 import type { CanisterId, PrincipalId, Replica } from '../../src/index.ts';
-import { watToWasm } from '../corpus/wat.ts';
+import { watToWasm, withCustomSections } from '../corpus/wat.ts';
+
+export { withCustomSections };
 
 const PROXY_WAT = `(module
   (import "ic0" "msg_reply" (func $reply))
@@ -148,26 +150,4 @@ export function assertReject(a: ProxyAnswer, code: number, message: string | Reg
   assert.equal(a.code, code, a.message);
   if (typeof message === 'string') assert.equal(a.message, message);
   else assert.match(a.message, message);
-}
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-
-/** `wasm` with custom sections appended (`name` is the full section name, e.g. `icp:public candid:service`). */
-export function withCustomSections(wasm: Uint8Array, sections: readonly (readonly [string, Uint8Array])[]): Uint8Array {
-  const parts: number[] = [...wasm];
-  for (const [name, data] of sections) {
-    const nameBytes = [...new TextEncoder().encode(name)];
-    const body = [...leb(nameBytes.length), ...nameBytes, ...data];
-    parts.push(0, ...leb(body.length), ...body);
-  }
-  return Uint8Array.from(parts);
 }
