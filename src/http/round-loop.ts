@@ -27,6 +27,8 @@ export interface RoundLoopOptions {
   readonly idleIntervalMs: number;
   /** Called after every round (and after a failed one). */
   readonly afterRound?: () => void;
+  /** Called after every round that completed: what it did (`tick()`'s `BatchSummary`) and its wall time, ms. */
+  readonly onRound?: (summary: unknown, durationMs: number) => void;
   /** Where a failed round is reported. Default: stderr. */
   readonly onError?: (error: unknown) => void;
 }
@@ -160,8 +162,11 @@ export class RoundLoop {
         if (signal.aborted) break;
       }
       try {
-        progressed = madeProgress(await this.#replica.tick());
+        const started = performance.now();
+        const summary = await this.#replica.tick();
+        progressed = madeProgress(summary);
         this.#rounds++;
+        this.#opts.onRound?.(summary, performance.now() - started);
       } catch (e) {
         this.#failedRounds++;
         (this.#opts.onError ?? ((err) => process.stderr.write(`ic-exec: a round failed: ${String((err as Error)?.stack ?? err)}\n`)))(e);

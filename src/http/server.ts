@@ -49,6 +49,15 @@ export interface ServeOptions {
   readonly maxIngressBytes?: bigint;
   /** Where failures are reported. Default stderr. */
   readonly onError?: (error: unknown) => void;
+  /** Called after every completed round: its `BatchSummary` (src/messaging) and wall time, ms (metrics, dashboard). */
+  readonly onRound?: (summary: unknown, durationMs: number) => void;
+  /**
+   * Requests outside the IC interface (`/metrics`, `/_/…`): tried first for
+   * every `GET`/`HEAD` whose path is not under `/api/`; returns `true` when
+   * it answered (it writes `res` itself, streams included), `false` to let
+   * the IC routes answer (404).
+   */
+  readonly extension?: (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean | Promise<boolean>;
 }
 
 /** Bodies above this are refused before they are read whole (413). */
@@ -120,10 +129,12 @@ export class IcHttpServer {
   readonly #loop: RoundLoop;
   readonly #bodyCap: number;
   readonly #onError: (error: unknown) => void;
+  readonly #extension: ServeOptions['extension'];
   #closed: Promise<void> | undefined;
 
-  private constructor(server: Server, ctx: ServerContext, loop: RoundLoop, onError: (error: unknown) => void) {
+  private constructor(server: Server, ctx: ServerContext, loop: RoundLoop, onError: (error: unknown) => void, extension: ServeOptions['extension']) {
     this.#server = server;
+    this.#extension = extension;
     this.#ctx = ctx;
     this.#loop = loop;
     this.#bodyCap = Number(ctx.maxIngressBytes) + BODY_SLACK_BYTES;
@@ -137,6 +148,7 @@ export class IcHttpServer {
     const admission = new IngressAdmission({ ...DEFAULT_ADMISSION_LIMITS, ...opts.admission }, () => performance.now());
     const loop = new RoundLoop(replica, {
       idleIntervalMs: opts.idleRoundIntervalMs ?? 100, onError, afterRound: () => admission.settle(replica.pooledIngress),
+      ...(opts.onRound === undefined ? {} : { onRound: opts.onRound }),
     });
     const clock = opts.clock;
     const ctx: ServerContext = {
@@ -149,7 +161,7 @@ export class IcHttpServer {
       },
     };
     const server = createServer({ keepAlive: true, requestTimeout: 60_000 });
-    const served = new IcHttpServer(server, ctx, loop, onError);
+    const served = new IcHttpServer(server, ctx, loop, onError, opts.extension);
     server.on('request', (req, res) => { void served.#serve(req, res); });
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -193,6 +205,9 @@ export class IcHttpServer {
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let answer: Answer;
     try {
+      const pathname = (req.url ?? '/').split('?')[0];
+      if (this.#extension !== undefined && (req.method === 'GET' || req.method === 'HEAD') && !pathname.startsWith('/api/')
+        && await this.#extension(req, res, pathname)) return;
       answer = await this.#answer(req);
     } catch (e) {
       this.#onError(e);
