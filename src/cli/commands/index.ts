@@ -1,0 +1,13 @@
+/**
+ * The registry of `ic-exec`'s commands, in the order `ic-exec --help` lists
+ * them. A new command: a file here exporting `command: Command`
+ * (src/cli/command.ts) and one line below.
+ */
+import { registerCommand, type Command } from '../command.ts';
+
+const COMMANDS: readonly Command[] = [];
+
+/** Registers every command; called once by the dispatcher (and by tests). */
+export function registerAll(): void {
+  for (const command of COMMANDS) registerCommand(command);
+}
