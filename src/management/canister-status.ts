@@ -128,12 +128,18 @@ function readyForMigration(canister: CanisterState): boolean {
   return canister.systemState.status.kind === 'stopped' && !q.hasInput() && !q.hasOutput();
 }
 
+/** `memory_size` of `canister_status`: the sum of {@link memoryMetrics}, the memory the canister is charged for. */
+export function canisterMemorySize(canister: CanisterState, metrics: CanisterMemoryMetrics = memoryMetrics(canister)): bigint {
+  let memorySize = 0n;
+  for (const v of Object.values(metrics)) memorySize += v;
+  return memorySize;
+}
+
 /** The `canister_status_result` of `canister` (the Candid value). */
 export function canisterStatusValue(canister: CanisterState, cycles: CyclesAccountManager): Record<string, unknown> {
   const s = canister.systemState;
   const metrics = memoryMetrics(canister);
-  let memorySize = 0n;
-  for (const v of Object.values(metrics)) memorySize += v;
+  const memorySize = canisterMemorySize(canister, metrics);
   const idle = cycles.idleCyclesBurnedRate(s, { memoryUsage: canister.memoryUsage(), messageMemoryUsage: canister.messageMemoryUsage() });
   return {
     status: { [s.status.kind]: null },
