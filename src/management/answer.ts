@@ -1,9 +1,10 @@
 // Answering a management call: an ingress message gets its status in the
 // ingress history; a canister's request gets a response in the subnet's
-// output queue (a reject carries `IC0xxx: <description>`, as the replica's
-// `RejectContext::from(UserError)`), with the attached cycles not used.
+// output queue (a reject carries the bare description, without the `IC0xxx: `
+// prefix, as the replica's `RejectContext::from(UserError)`: the caller sees
+// the reject code only), with the attached cycles not used.
 import { INGRESS_HISTORY_MEMORY_CAPACITY } from '../config/index.ts';
-import { formatUserError, rejectCodeOf } from '../errors/index.ts';
+import { rejectCodeOf } from '../errors/index.ts';
 import type { UserError } from '../errors/index.ts';
 import type { RoundContext } from '../execution/index.ts';
 import type { Ingress, ReplicatedState, Request } from '../state/index.ts';
@@ -34,7 +35,7 @@ export function answerManagementCall(state: ReplicatedState, round: RoundContext
     payload: answer.kind === 'reply'
       ? { kind: 'data', data: answer.reply }
       : { kind: 'reject', reject: answer.canisterReject === undefined
-        ? rejectContext(rejectCodeOf(answer.error.code), formatUserError(answer.error))
+        ? rejectContext(rejectCodeOf(answer.error.code), answer.error.description)
         : rejectContext(answer.canisterReject.code, answer.canisterReject.message) },
   }));
 }

@@ -177,7 +177,7 @@ describe('reading and uploading canister snapshots', () => {
     }
     for (const [method] of calls(counter)) {
       const a = await viaProxy(ic, proxy, method, Uint8Array.of(0x44, 0x49, 0x44, 0x4c, 0, 0));
-      assert.ok(a.kind === 'reject' && a.code === 4 && a.message.startsWith('IC0408: Error decoding candid: '), `${method}: ${a.kind}`);
+      assert.ok(a.kind === 'reject' && a.code === 4 && a.message.startsWith('Error decoding candid: '), `${method}: ${a.kind}`);
     }
   });
 });

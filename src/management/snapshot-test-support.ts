@@ -3,8 +3,8 @@
 // which forwards raw Candid to `aaaaa-aa`), and assertions on rejects (error
 // code, reject code, exact text).
 import type { IDL } from '@dfinity/candid';
-import { formatUserError, rejectCodeOf } from '../errors/index.ts';
-import type { ErrorCode, UserError } from '../errors/index.ts';
+import { rejectCodeOf } from '../errors/index.ts';
+import type { ErrorCode } from '../errors/index.ts';
 import { Replica } from '../replica/index.ts';
 import type { CanisterId, PrincipalId } from '../types/index.ts';
 import { assertReject, proxyCanister, viaProxy } from '../../test/replica/mgmt-proxy.ts';
@@ -65,9 +65,9 @@ export function mgmt(ic: Replica, method: string, arg: Uint8Array, sender?: Prin
   return ic.updateCall(MGMT, method, arg, sender === undefined ? {} : { sender });
 }
 
-/** Asserts a canister got the reject of `code` with exactly `text` (`IC0xxx: text`, reject code = first digit). */
+/** Asserts a canister got the reject of `code` (reject code = its first digit) with exactly `text`, the bare description (no `IC0xxx: `). */
 export function assertProxyReject(answer: ProxyAnswer, code: ErrorCode, text: string): void {
-  assertReject(answer, rejectCodeOf(code), formatUserError({ code, description: text } as UserError));
+  assertReject(answer, rejectCodeOf(code), text);
 }
 
 export { Replica, proxyCanister, viaProxy };

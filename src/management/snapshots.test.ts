@@ -116,7 +116,7 @@ describe('take, load, list and delete canister snapshots', () => {
     }
     for (const method of ['take_canister_snapshot', 'load_canister_snapshot', 'list_canister_snapshots', 'delete_canister_snapshot']) {
       const a = await viaProxy(ic, proxy, method, Uint8Array.of(1, 2, 3));
-      assert.ok(a.kind === 'reject' && a.code === 4 && a.message.startsWith('IC0408: Error decoding candid: '), `${method}: ${a.kind}`);
+      assert.ok(a.kind === 'reject' && a.code === 4 && a.message.startsWith('Error decoding candid: '), `${method}: ${a.kind}`);
     }
     assertProxyReject(await viaProxy(ic, proxy, 'load_canister_snapshot', args.load(counter, Uint8Array.of(4, 5, 6, 6))), ErrorCode.InvalidManagementPayload,
       'Error decoding candid: Invalid length of SnapshotId: Invalid snapshot ID length: provided 4, minumum length expected 37. test a change');
@@ -148,7 +148,7 @@ describe('take, load, list and delete canister snapshots', () => {
     const listed = await viaProxy(ic, proxy, 'list_canister_snapshots', args.list(other));
     assert.ok(listed.kind === 'reply' && replies.list(listed.bytes).length === 1);
     const taken = await viaProxy(ic, proxy, 'take_canister_snapshot', args.take(other));
-    assert.ok(taken.kind === 'reject' && taken.message.startsWith('IC0512: '));
+    assert.ok(taken.kind === 'reject' && taken.code === 5 && taken.message.startsWith('Only the controllers of the canister '));
   });
 
   it('another canister\'s snapshot id: IC0305 (delete, take replace); load needs control of both canisters', async () => {

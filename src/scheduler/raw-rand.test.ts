@@ -83,7 +83,7 @@ describe('raw_rand', () => {
     const [r] = outputs(s);
     assert.equal(r.refund, 5n);
     assert.equal(r.payload.kind, 'reject');
-    assert.match((r.payload as { reject: { message: string } }).reject.message, /^IC0408: Error decoding candid/);
+    assert.match((r.payload as { reject: { message: string } }).reject.message, /^Error decoding candid/);
   });
 
   it('reads the randomness only when there is a call to answer', async () => {

@@ -20,14 +20,15 @@
  * of the batch's randomness.
  *
  * The reply is the Candid `(blob)` of the 32 bytes; an argument that is not
- * empty Candid is rejected with IC0408. `raw_rand` is free: the cycles
- * attached to the request are refunded in full in the response, reply or
- * reject. Ingress to `raw_rand` never gets here (the ingress filter and
+ * empty Candid is rejected with IC0408's reject code and its bare description
+ * (the replica's `RejectContext::from(UserError)`). `raw_rand` is free: the
+ * cycles attached to the request are refunded in full in the response, reply
+ * or reject. Ingress to `raw_rand` never gets here (the ingress filter and
  * induction reject it: canister-only method).
  */
 import { IDL } from '@dfinity/candid';
 import { sha256, withDomainSeparator } from '../crypto/index.ts';
-import { ErrorCode, formatUserError, rejectCodeOf, userError } from '../errors/index.ts';
+import { ErrorCode, rejectCodeOf, userError } from '../errors/index.ts';
 import type { Payload, ReplicatedState, Request, Response } from '../state/index.ts';
 import type { Height } from '../types/index.ts';
 import { newResponse, rejectContext } from '../state/index.ts';
@@ -84,7 +85,7 @@ function answer(request: Request, bytes: () => Uint8Array): Response {
     payload = { kind: 'data', data: new Uint8Array(IDL.encode([IDL.Vec(IDL.Nat8)], [bytes()])) };
   } else {
     const error = userError(ErrorCode.InvalidManagementPayload, `Error decoding candid: ${candidError}`);
-    payload = { kind: 'reject', reject: rejectContext(rejectCodeOf(error.code), formatUserError(error)) };
+    payload = { kind: 'reject', reject: rejectContext(rejectCodeOf(error.code), error.description) };
   }
   return newResponse({
     originator: request.sender, respondent: request.receiver, originatorReplyCallback: request.senderReplyCallback,

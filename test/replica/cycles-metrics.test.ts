@@ -101,13 +101,13 @@ describe('canister_metrics and subnet_metrics (replica)', () => {
     await rejectsWith(ic.updateCall(MGMT, 'canister_metrics', canisterIdArg(proxy), { sender: STRANGER }), ErrorCode.CanisterInvalidController, text);
     await rejectsWith(ic.query(MGMT, 'canister_metrics', canisterIdArg(proxy), { sender: STRANGER, effectiveCanisterId: proxy }),
       ErrorCode.CanisterInvalidController, text);
-    assertReject(await viaProxy(ic, proxy, 'canister_metrics', canisterIdArg(proxy), { sender: USER }), 5, `IC0512: ${notControllerText(ic, proxy, proxy)}`);
+    assertReject(await viaProxy(ic, proxy, 'canister_metrics', canisterIdArg(proxy), { sender: USER }), 5, notControllerText(ic, proxy, proxy));
     const owned = await ic.createCanister({ controllers: [USER, proxy], sender: USER });
     const a = await viaProxy(ic, proxy, 'canister_metrics', canisterIdArg(owned), { sender: USER });
     assert.ok(a.kind === 'reply');
     assert.deepEqual(dec<{ cycles_consumed: Consumed }>(MetricsResult, a.bytes).cycles_consumed, await metrics(owned));
     const missing = CanisterId.fromU64(0xabcdn);
-    assertReject(await viaProxy(ic, proxy, 'canister_metrics', canisterIdArg(missing), { sender: USER }), 3, `IC0301: Canister ${missing.toText()} not found.`);
+    assertReject(await viaProxy(ic, proxy, 'canister_metrics', canisterIdArg(missing), { sender: USER }), 3, `Canister ${missing.toText()} not found.`);
     await rejectsWith(ic.query(MGMT, 'canister_metrics', canisterIdArg(missing), { sender: USER, effectiveCanisterId: missing }),
       ErrorCode.CanisterNotFound, `IC0301: Canister ${missing.toText()} not found`);
   });
@@ -249,7 +249,7 @@ describe('canister_metrics and subnet_metrics (replica)', () => {
     assert.ok(m.consumed_cycles_total > s0 && m.consumed_cycles_total >= subnetConsumed());
     const other = enc([SubnetMetricsArgs], [{ subnet_id: Principal.fromText('2vxsx-fae') }]);
     assertReject(await viaProxy(ic, proxy, 'subnet_metrics', other, { sender: USER }), 4,
-      `IC0406: Provided target subnet ID 2vxsx-fae does not match current subnet ID ${subnet.toText()}.`);
+      `Provided target subnet ID 2vxsx-fae does not match current subnet ID ${subnet.toText()}.`);
     await rejectsWith(ic.updateCall(MGMT, 'subnet_metrics', arg, { sender: USER }), ErrorCode.CanisterRejectedMessage,
       'IC0406: ic00 method subnet_metrics can not be called via ingress messages');
     const q = proxyAnswer(await ic.query(proxy, 'ccall', proxyArg('subnet_metrics', arg), { sender: USER }));

@@ -184,7 +184,7 @@ describe('management canister: lifecycle', () => {
     await assert.rejects(ic.updateCall(a, 'tick', NONE), (e: unknown) => e instanceof UserErrorException && e.userError.code === ErrorCode.CanisterNotFound);
     assert.deepEqual(await outcome(c, 'callTick', [IDL.Principal], [p(a)]), { err: [3n, `Canister ${a.toText()} not found`] });
     assert.deepEqual(await outcome(c, 'delete', [IDL.Principal], [p(a)]), { err: [3n,
-      `IC0301: Canister ${a.toText()} not found.\nCheck the ICP dashboard to ensure the canister exists. See documentation: ${DOCS}canister-not-found`] });
+      `Canister ${a.toText()} not found.\nCheck the ICP dashboard to ensure the canister exists. See documentation: ${DOCS}canister-not-found`] });
     const next = await ic.createCanister();
     assert.ok((next.toU64() as bigint) > (a.toU64() as bigint));
   });
@@ -199,18 +199,18 @@ describe('management canister: lifecycle', () => {
 
     const before = ic.cycleBalance(c);
     assert.deepEqual(await outcome(c, 'create', [IDL.Nat, IDL.Opt(SETTINGS)], [100n * 10n ** 9n, []]), { err: [4n,
-      'IC0403: Creating a canister requires a fee of 500_000_000_000 that is deducted from the canister\'s initial balance but only 100_000_000_000 cycles '
+      'Creating a canister requires a fee of 500_000_000_000 that is deducted from the canister\'s initial balance but only 100_000_000_000 cycles '
       + `were received with the create_canister request.\nTry sending more cycles with the request. See documentation: ${DOCS}create-canister-not-enough-cycles`] });
     assert.ok(before - ic.cycleBalance(c) < 10n ** 9n, 'the cycles came back (less the call fees)');
-    assert.deepEqual(await outcome(c, 'badCreate', [], []), { err: [4n, 'IC0408: Payload deserialization error.'] });
+    assert.deepEqual(await outcome(c, 'badCreate', [], []), { err: [4n, 'Payload deserialization error.'] });
     const eleven = [...Array(11).keys()].map(() => p(c));
     assert.deepEqual(await outcome(c, 'create', [IDL.Nat, IDL.Opt(SETTINGS)], [T, [settings({ controllers: [eleven] })]]), { err: [4n,
-      'IC0408: Payload deserialization error: Deserialize error: The number of elements exceeds maximum allowed 10'] });
+      'Payload deserialization error: Deserialize error: The number of elements exceeds maximum allowed 10'] });
     assert.deepEqual(await outcome(c, 'create', [IDL.Nat, IDL.Opt(SETTINGS)], [T, [settings({ compute_allocation: [101n] })]]), { err: [5n,
-      'IC0504: ComputeAllocation expected to be in the range [0..100], got 101'] });
+      'ComputeAllocation expected to be in the range [0..100], got 101'] });
     const vars = [...Array(21).keys()].map((i) => ({ name: `V${i}`, value: '' }));
     assert.deepEqual(await outcome(c, 'create', [IDL.Nat, IDL.Opt(SETTINGS)], [T, [settings({ environment_variables: [vars] })]]), { err: [4n,
-      'IC0408: Too many environment variables: 21 (max: 20)'] });
+      'Too many environment variables: 21 (max: 20)'] });
   });
 
   it('deposit_cycles from a canister: all cycles to the target; a missing target gives them back with IC0301', async () => {
@@ -220,10 +220,10 @@ describe('management canister: lifecycle', () => {
     assert.equal(ic.cycleBalance(a) - before, 3n * T);
     const missing = CanisterId.fromU64(0xffff0n);
     const cBefore = ic.cycleBalance(c);
-    assert.deepEqual(await outcome(c, 'deposit', [IDL.Principal, IDL.Nat], [p(missing), 3n * T]), { err: [3n, `IC0301: Canister ${missing.toText()} not found.`] });
+    assert.deepEqual(await outcome(c, 'deposit', [IDL.Principal, IDL.Nat], [p(missing), 3n * T]), { err: [3n, `Canister ${missing.toText()} not found.`] });
     assert.ok(cBefore - ic.cycleBalance(c) < 10n ** 9n, 'the cycles came back');
     const bad = await outcome(c, 'badDeposit', [], []);
-    assert.ok('err' in bad && bad.err[0] === 4n && bad.err[1].startsWith('IC0408: Error decoding candid: '), JSON.stringify(bad, (_, v: unknown) => (typeof v === 'bigint' ? `${v}` : v)));
+    assert.ok('err' in bad && bad.err[0] === 4n && bad.err[1].startsWith('Error decoding candid: '), JSON.stringify(bad, (_, v: unknown) => (typeof v === 'bigint' ? `${v}` : v)));
   });
 
   it('update_settings: a controller change is in the history, the version goes up; a stranger gets IC0512', async () => {
@@ -237,7 +237,7 @@ describe('management canister: lifecycle', () => {
       ['controllersChange', [c.toText()], 'fromCanister']);
     const stranger = await proxy();
     const got = await outcome(stranger, 'updateSettings', [IDL.Principal, SETTINGS], [p(a), settings({ freezing_threshold: [1n] })]);
-    assert.deepEqual(got, { err: [5n, `IC0512: Only the controllers of the canister ${a.toText()} can control it.\nCanister's controllers: ${c.toText()}\n`
+    assert.deepEqual(got, { err: [5n, `Only the controllers of the canister ${a.toText()} can control it.\nCanister's controllers: ${c.toText()}\n`
       + `Sender's ID: ${stranger.toText()}\nExecute this call from a controller of the target canister or add the current caller as a controller. `
       + `See documentation: ${DOCS}invalid-controller`] });
   });

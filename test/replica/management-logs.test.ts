@@ -116,7 +116,7 @@ describe('management canister: fetch_canister_logs', () => {
     await rejectsWith(ic.updateCall(MGMT, 'fetch_canister_logs', logsArg(id), { sender: CONTROLLER }), ErrorCode.CanisterRejectedMessage,
       'IC0406: ic00 method fetch_canister_logs can not be called via ingress messages');
     const fromCanister = proxyAnswer(await ic.updateCall(id, 'call', proxyArg('fetch_canister_logs', logsArg(id)), { sender: CONTROLLER }));
-    assert.deepEqual(fromCanister, { kind: 'reject', code: 4, message: 'IC0406: fetch_canister_logs API is only accessible to end users in non-replicated mode', refunded: 0n });
+    assert.deepEqual(fromCanister, { kind: 'reject', code: 4, message: 'fetch_canister_logs API is only accessible to end users in non-replicated mode', refunded: 0n });
     await rejectsWith(ic.query(MGMT, 'install_code', new Uint8Array(0)), ErrorCode.CanisterMethodNotFound, 'IC0536: Query method install_code not found.');
   });
 

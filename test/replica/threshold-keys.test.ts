@@ -221,22 +221,22 @@ describe('threshold keys', () => {
 
     it('too few cycles: IC0406 with the fee, the cycles back', async () => {
       assert.deepEqual(await forward(ic, a, 'sign_with_ecdsa', signArgs(), FEE - 1n), { kind: 'reject', code: 4, refunded: FEE - 1n,
-        message: `IC0406: sign_with_ecdsa request sent with ${FEE - 1n} cycles, but ${FEE} cycles are required.` });
+        message: `sign_with_ecdsa request sent with ${FEE - 1n} cycles, but ${FEE} cycles are required.` });
       const vet = enc([VetKdDerive], [{ input: NONE, context: NONE, transport_public_key: bls12_381.G1.Point.BASE.toBytes(true), key_id: VETKD() }]);
       assert.deepEqual(await forward(ic, a, 'vetkd_derive_key', vet, 0n), { kind: 'reject', code: 4, refunded: 0n,
-        message: `IC0406: vetkd_derive_key request sent with 0 cycles, but ${FEE} cycles are required.` });
+        message: `vetkd_derive_key request sent with 0 cycles, but ${FEE} cycles are required.` });
     });
 
     it('bad aux (before the fee), bad transport key: IC0406', async () => {
       const schnorrArgs = (key: unknown, root: Uint8Array) =>
         enc([SignSchnorr], [{ message: NONE, derivation_path: [], key_id: key, aux: [{ bip341: { merkle_root_hash: root } }] }]);
       assert.deepEqual(await forward(ic, a, 'sign_with_schnorr', schnorrArgs(BIP340(), new Uint8Array(8)), 0n),
-        { kind: 'reject', code: 4, refunded: 0n, message: 'IC0406: Invalid aux field for Bip340Secp256k1' });
+        { kind: 'reject', code: 4, refunded: 0n, message: 'Invalid aux field for Bip340Secp256k1' });
       assert.deepEqual(await forward(ic, a, 'sign_with_schnorr', schnorrArgs(ED25519(), new Uint8Array(32)), FEE),
-        { kind: 'reject', code: 4, refunded: FEE, message: 'IC0406: Schnorr algorithm Ed25519 does not support aux input' });
+        { kind: 'reject', code: 4, refunded: FEE, message: 'Schnorr algorithm Ed25519 does not support aux input' });
       const badTpk = enc([VetKdDerive], [{ input: NONE, context: NONE, transport_public_key: new Uint8Array(48), key_id: VETKD() }]);
       assert.deepEqual(await forward(ic, a, 'vetkd_derive_key', badTpk, FEE),
-        { kind: 'reject', code: 4, refunded: FEE, message: 'IC0406: The provided transport public key is invalid.' });
+        { kind: 'reject', code: 4, refunded: FEE, message: 'The provided transport public key is invalid.' });
       const shortTpk = enc([VetKdDerive], [{ input: NONE, context: NONE, transport_public_key: new Uint8Array(47), key_id: VETKD() }]);
       assert.deepEqual(await forward(ic, a, 'vetkd_derive_key', shortTpk, FEE), { kind: 'reject', code: 3, refunded: FEE, message: routing('vetkd_derive_key',
         'UserError(UserError { code: InvalidManagementPayload, description: "Error decoding candid: Deserialize error: invalid length 47, expected a byte array of length 48" })') });
