@@ -20,5 +20,5 @@ if (!parsed.ok) {
   process.stdout.write(USAGE);
 } else {
   const { main } = await import('./start.ts');
-  await main(parsed.options, t0);
+  process.exitCode = await main(parsed.options, t0);
 }

@@ -76,8 +76,13 @@ function cpuMs(): number {
   return Math.round((u.user + u.system) / 1000);
 }
 
-/** Runs `npm start` until a signal. */
-export async function main(opts: StartOptions, t0: number): Promise<void> {
+/**
+ * Runs `npm start` (and `ic-exec start`) until a signal. With `json`, the
+ * ready lines are one JSON document instead (`{ url, rootKey, subnetId,
+ * state, readyMs }`) and later messages go to stderr.
+ * @returns 0 once serving (the process runs on), 2 when it could not start.
+ */
+export async function main(opts: StartOptions, t0: number, output: { readonly json?: boolean } = {}): Promise<number> {
   const onStopped: { run?: () => void } = {};
   const r = await startReplica(opts, {
     onRoundError: (e, stopped) => {
@@ -86,13 +91,18 @@ export async function main(opts: StartOptions, t0: number): Promise<void> {
     },
   });
   if (!r.ok) {
-    process.stderr.write(`ic-exec: ${r.error}\n`);
-    process.exitCode = 2;
-    return;
+    if (output.json) process.stdout.write(`${JSON.stringify({ error: { code: null, message: r.error } })}\n`);
+    else process.stderr.write(`ic-exec: ${r.error}\n`);
+    return 2;
   }
   const { server, replica, stop } = r.started;
   const rootKeyHex = Buffer.from(replica.rootKey).toString('hex');
-  process.stdout.write(
+  const say = (text: string): boolean => (output.json ? process.stderr : process.stdout).write(text);
+  if (output.json) {
+    process.stdout.write(`${JSON.stringify({
+      url: server.url, rootKey: rootKeyHex, subnetId: replica.subnetId.toText(), state: r.mode, readyMs: Math.round(performance.now() - t0),
+    })}\n`);
+  } else process.stdout.write(
     `ic-exec replica listening on ${server.url} (${r.mode})\n`
     + `root key: ${rootKeyHex}\n`
     + `subnet: ${replica.subnetId.toText()}\n`
@@ -106,10 +116,10 @@ export async function main(opts: StartOptions, t0: number): Promise<void> {
       process.exit(130);
     }
     stopping = true;
-    process.stdout.write(`ic-exec: ${signal}, stopping at height ${replica.height}\n`);
+    say(`ic-exec: ${signal}, stopping at height ${replica.height}\n`);
     stop().then(
       () => {
-        process.stdout.write('ic-exec: stopped\n');
+        say('ic-exec: stopped\n');
         process.exit(0);
       },
       (e: unknown) => {
@@ -126,4 +136,5 @@ export async function main(opts: StartOptions, t0: number): Promise<void> {
     process.stderr.write(`ic-exec: the replica stopped at height ${replica.height}; start it again on the same data to recover\n`);
     server.close().then(() => replica.close()).catch(() => undefined).finally(() => process.exit(1));
   };
+  return 0;
 }

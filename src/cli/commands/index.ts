@@ -4,8 +4,9 @@
  * (src/cli/command.ts) and one line below.
  */
 import { registerCommand, type Command } from '../command.ts';
+import { command as start } from './start.ts';
 
-const COMMANDS: readonly Command[] = [];
+const COMMANDS: readonly Command[] = [start];
 
 /** Registers every command; called once by the dispatcher (and by tests). */
 export function registerAll(): void {
