@@ -4,3 +4,5 @@ export { Replica, DEFAULT_START_TIME } from './replica.ts';
 export type { ReplicaOptions, CallResult } from './replica.ts';
 export { EMPTY_CANDID, encodeProvisionalCreateArgs, decodeCreateResult, encodeInstallCodeArgs, encodeTopUpArgs } from './ic00-candid.ts';
 export type { CanisterSettingsArgs, InstallMode, InstallCodeArgs, ProvisionalCreateCanisterArgs } from './ic00-candid.ts';
+export { replayDataDir } from './replay.ts';
+export type { ReplayDataDirOptions, ReplayDataDirResult } from './replay.ts';

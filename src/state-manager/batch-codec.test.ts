@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Batch } from '../consensus/index.ts';
 import { LocalBlockMaker } from '../consensus/index.ts';
-import { BlsKeyPair } from '../crypto/index.ts';
+import { BlsKeyPair, sha256 } from '../crypto/index.ts';
 import { ManualClock } from '../env/index.ts';
 import { NetworkTopology } from '../state/index.ts';
 import { CanisterId, SubnetId, height, time } from '../types/index.ts';
@@ -104,5 +104,33 @@ describe('batch log records', () => {
       assert.match(d.error, /damaged batch record/);
     }
     for (const n of [0, 1, 20, e.bytes.length - 1]) assert.ok(!decodeBatch(e.bytes.subarray(0, n), () => new Uint8Array(32)).ok);
+  });
+
+  it('carry the previous state digest (version 2) and still read version 1 records, which have none', () => {
+    const digest = new Uint8Array(32).fill(0x5d);
+    const e = encodeBatch(fullBatch(), { previousStateDigest: digest });
+    assert.ok(e.ok);
+    assert.equal(e.bytes[1], 2);
+    const d = decodeBatch(e.bytes, () => new Uint8Array(32));
+    assert.ok(d.ok);
+    assert.deepEqual(d.previousStateDigest, digest);
+    assert.equal('previousStateDigest' in d.batch, false, 'not a batch field');
+    assert.ok(!encodeBatch(fullBatch(), { previousStateDigest: new Uint8Array(31) }).ok);
+    // a version 1 record: the same layout without the digest flag
+    const plainRecord = encodeBatch(fullBatch());
+    assert.ok(plainRecord.ok);
+    const body = Uint8Array.from(plainRecord.bytes.subarray(0, plainRecord.bytes.length - 32));
+    body[1] = 1;
+    const v1 = Uint8Array.from([...body, ...sha256(body)]);
+    const old = decodeBatch(v1, () => new Uint8Array(32).fill(0xab));
+    assert.ok(old.ok);
+    assert.equal(old.previousStateDigest, undefined);
+    assert.deepEqual(plain(old.batch), plain(fullBatch()));
+    // version 1 does not know the digest flag
+    const withDigest = Uint8Array.from(e.bytes.subarray(0, e.bytes.length - 32));
+    withDigest[1] = 1;
+    const bad = decodeBatch(Uint8Array.from([...withDigest, ...sha256(withDigest)]), () => new Uint8Array(32));
+    assert.ok(!bad.ok);
+    assert.match(bad.error, /unknown flags/);
   });
 });

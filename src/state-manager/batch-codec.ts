@@ -2,14 +2,22 @@
  * The batch log's record: one `Batch` (src/consensus) as bytes, exactly —
  * decoding gives a batch that executes identically.
  *
- *     'B' ‖ version 1 ‖ height u64 ‖ time u64 ‖ flags u8
+ *     'B' ‖ version 2 ‖ height u64 ‖ time u64 ‖ flags u8
  *       [randomness 32]                                   flag 0x02 (inline randomness)
+ *       [previous state digest 32]                        flag 0x20 (version 2)
  *       ingress: u32 count ‖ (message id 32 ‖ receiver ‖ expiry u64 ‖ payload)*
  *       [consensus responses: u32 count ‖ (callback id u64 ‖ 0 ‖ data | 1 ‖ code u32 ‖ message)*]   flag 0x04
  *       [batch summary: next checkpoint height u64 ‖ interval length u64]                          flag 0x08
  *       [network topology: u32 count ‖ (subnet id ‖ type u8 ‖ size u32 ‖ u32 count ‖ (start ‖ end)*)*]  flag 0x10
  *       SHA-256 of everything before (32)
  *     flags: 0x01 requiresFullStateHash
+ *
+ * The previous state digest (version 2) is the full `stateHash` of the
+ * state the batch executes on — the state at `height − 1` — as the replica
+ * that logged it had it: a reference for `replay` (replay.ts) at every
+ * height, not only at checkpoints, at no extra write (it rides in the record
+ * logged anyway). It is not part of the `Batch`. Version 1 records (no
+ * digest) still decode.
  *
  * Randomness is not stored by default (`randomness: 'derived'`): the local
  * block maker derives it from the subnet key and the height (the random
@@ -37,12 +45,16 @@ import { CanisterId, MAX_PRINCIPAL_BYTES, SubnetId, height as toHeight, time as 
 import { ByteReader, ByteWriter, RecordFormatError } from './bytes.ts';
 
 const MAGIC = 0x42; // 'B'
-const VERSION = 1;
+const VERSION = 2;
+/** Versions this build decodes. */
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 const FLAG_CHECKPOINT = 0x01;
 const FLAG_RANDOMNESS = 0x02;
 const FLAG_RESPONSES = 0x04;
 const FLAG_SUMMARY = 0x08;
 const FLAG_TOPOLOGY = 0x10;
+const FLAG_PREVIOUS_DIGEST = 0x20;
+const DIGEST_BYTES = 32;
 const SUBNET_TYPES: readonly SubnetType[] = ['application', 'verified_application', 'system'];
 const CHECKSUM_BYTES = 32;
 /** Longest reject message accepted when decoding (a consensus response's text is bounded well below). */
@@ -57,7 +69,16 @@ export const LOGGED_BATCH_FIELDS: readonly string[] = Object.freeze([
 export type RandomnessMode = 'derived' | 'inline';
 
 export type BatchEncodeResult = { readonly ok: true; readonly bytes: Uint8Array } | { readonly ok: false; readonly error: string };
-export type BatchDecodeResult = { readonly ok: true; readonly batch: Batch } | { readonly ok: false; readonly error: string };
+export type BatchDecodeResult =
+  | { readonly ok: true; readonly batch: Batch; readonly previousStateDigest?: Uint8Array }
+  | { readonly ok: false; readonly error: string };
+
+/** Options of {@link encodeBatch}. */
+export interface BatchEncodeOptions {
+  readonly randomness?: RandomnessMode;
+  /** The `stateHash` of the state at `height − 1`, kept in the record (see the module header). */
+  readonly previousStateDigest?: Uint8Array;
+}
 
 function unknownField(batch: Batch): string | undefined {
   for (const name of Object.keys(batch)) {
@@ -110,21 +131,25 @@ function readTopology(r: ByteReader): NetworkTopology {
 }
 
 /** The log record of `batch` (see the module header), or why it cannot be logged. */
-export function encodeBatch(batch: Batch, opts: { readonly randomness?: RandomnessMode } = {}): BatchEncodeResult {
+export function encodeBatch(batch: Batch, opts: BatchEncodeOptions = {}): BatchEncodeResult {
   const field = unknownField(batch);
   if (field !== undefined) return { ok: false, error: `the batch log does not know the batch field '${field}'` };
   const inline = opts.randomness === 'inline';
   const responses = batch.consensusResponses;
   const summary = batch.batchSummary;
   const topology = batch.networkTopology;
+  const digest = opts.previousStateDigest;
+  if (digest !== undefined && digest.length !== DIGEST_BYTES) return { ok: false, error: `a previous state digest of ${digest.length} bytes` };
   const flags = (batch.requiresFullStateHash ? FLAG_CHECKPOINT : 0) | (inline ? FLAG_RANDOMNESS : 0)
-    | (responses !== undefined ? FLAG_RESPONSES : 0) | (summary !== undefined ? FLAG_SUMMARY : 0) | (topology !== undefined ? FLAG_TOPOLOGY : 0);
+    | (responses !== undefined ? FLAG_RESPONSES : 0) | (summary !== undefined ? FLAG_SUMMARY : 0) | (topology !== undefined ? FLAG_TOPOLOGY : 0)
+    | (digest !== undefined ? FLAG_PREVIOUS_DIGEST : 0);
   try {
     const w = new ByteWriter().u8(MAGIC).u8(VERSION).u64(batch.height).u64(batch.time).u8(flags);
     if (inline) {
       if (batch.randomness.length !== RANDOMNESS_BYTES) return { ok: false, error: `randomness of ${batch.randomness.length} bytes` };
       w.raw(batch.randomness);
     }
+    if (digest !== undefined) w.raw(digest);
     w.u32(batch.ingress.length);
     for (const m of batch.ingress) writeIngress(w, m);
     if (responses !== undefined) {
@@ -172,12 +197,14 @@ export function decodeBatch(bytes: Uint8Array, randomnessOf: (height: Height) =>
     const r = new ByteReader(body);
     if (r.u8() !== MAGIC) throw new RecordFormatError('not a batch record');
     const version = r.u8();
-    if (version !== VERSION) throw new RecordFormatError(`format version ${version} (this build reads ${VERSION})`);
+    if (!READABLE_VERSIONS.includes(version)) throw new RecordFormatError(`format version ${version} (this build reads ${READABLE_VERSIONS.join(', ')})`);
     const height = toHeight(r.u64());
     const time = toTime(r.u64());
     const flags = r.u8();
-    if ((flags & ~(FLAG_CHECKPOINT | FLAG_RANDOMNESS | FLAG_RESPONSES | FLAG_SUMMARY | FLAG_TOPOLOGY)) !== 0) throw new RecordFormatError(`unknown flags ${flags}`);
+    const known = FLAG_CHECKPOINT | FLAG_RANDOMNESS | FLAG_RESPONSES | FLAG_SUMMARY | FLAG_TOPOLOGY | (version >= 2 ? FLAG_PREVIOUS_DIGEST : 0);
+    if ((flags & ~known) !== 0) throw new RecordFormatError(`unknown flags ${flags}`);
     const inline = (flags & FLAG_RANDOMNESS) !== 0 ? r.raw(RANDOMNESS_BYTES) : undefined;
+    const previousStateDigest = (flags & FLAG_PREVIOUS_DIGEST) !== 0 ? r.raw(DIGEST_BYTES) : undefined;
     const ingress: SignedIngress[] = [];
     for (let n = r.u32(); n > 0; n--) ingress.push(readIngress(r));
     let consensusResponses: ConsensusResponse[] | undefined;
@@ -197,7 +224,8 @@ export function decodeBatch(bytes: Uint8Array, randomnessOf: (height: Height) =>
     };
     let randomness = inline;
     Object.defineProperty(fields, 'randomness', { enumerable: true, get: () => (randomness ??= randomnessOf(height)) });
-    return { ok: true, batch: Object.freeze(fields) as unknown as Batch };
+    const batch = Object.freeze(fields) as unknown as Batch;
+    return previousStateDigest === undefined ? { ok: true, batch } : { ok: true, batch, previousStateDigest };
   } catch (e) {
     if (e instanceof RecordFormatError || e instanceof RangeError) return { ok: false, error: `a damaged batch record: ${e.message}` };
     throw e;

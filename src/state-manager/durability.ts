@@ -9,7 +9,8 @@
  *     load         the newest checkpoint that verifies (the subnet is built on it)
  *     replay       every logged batch after it, through the subnet's `executeBatch`
  *     hooks()      the subnet's round hooks:
- *                    beforeExecute(batch)  the batch is logged durably before it runs
+ *                    beforeExecute(batch)  the batch is logged durably before it runs, with the
+ *                                          state hash of the height before it (state-digest.ts)
  *                    afterCommit(batch, committed)  after a `requiresFullStateHash` batch: checkpoint,
  *                    then (on disk) evict the checkpointed pages from RAM
  *     close
@@ -32,6 +33,7 @@ import { MemoryStore } from './memory-store.ts';
 import type { SkippedCheckpoint, VerifyMode } from './recovery.ts';
 import { StateManager } from './state-manager.ts';
 import type { Recovery, StateManagerFailure } from './state-manager.ts';
+import { StateDigests } from './state-digest.ts';
 import type { Store } from './store.ts';
 
 /** Where and how a replica keeps its state (part of the replica's options). */
@@ -119,6 +121,9 @@ export class Durability {
   #stopped: ReplicaStoppedError | undefined;
   #loaded: Recovery | undefined;
   #replaying = false;
+  /** The state the next batch executes on (its digest goes into that batch's record). */
+  #previous: ReplicatedState | undefined;
+  readonly #digests = new StateDigests();
   /** What recovery did (after {@link recover}). */
   recovery: RecoveryReport | undefined;
 
@@ -200,6 +205,7 @@ export class Durability {
       throw new Error(`cannot recover the state (${this.where}): ${r.error}${skipped}`);
     }
     this.#loaded = r.recovery;
+    this.#previous = r.recovery.state;
     return r.recovery.state;
   }
 
@@ -240,6 +246,7 @@ export class Durability {
     const store = this.manager.store;
     const held = store.lastBatchHeight() ?? this.manager.newestCheckpointHeight();
     if (held !== undefined) throw new Error(`initialState needs an empty store, but ${this.where} holds a state up to height ${held}`);
+    this.#previous = state;
     if (!this.checkpointOnClose) return;
     const r = await this.manager.checkpoint(state);
     if (!r.ok) throw new Error(`initialState cannot be kept in ${this.where}: ${r.failure.message}`);
@@ -260,7 +267,9 @@ export class Durability {
   async beforeExecute(batch: Batch): Promise<void> {
     this.check();
     if (this.#replaying) return;
-    const r = await this.manager.logBatch(batch);
+    const previous = this.#previous;
+    const digest = previous !== undefined && previous.metadata.height + 1n === batch.height ? this.#digests.digest(previous) : undefined;
+    const r = await this.manager.logBatch(batch, digest);
     if (!r.ok) throw this.#stop(r.failure);
   }
 
@@ -271,6 +280,7 @@ export class Durability {
    */
   async afterCommit(batch: Batch, committed: ReplicatedState): Promise<CheckpointSummary | undefined> {
     this.check();
+    this.#previous = committed;
     if (!batch.requiresFullStateHash) return undefined;
     if (this.#replaying && this.manager.store.checkpoint(batch.height) !== undefined) return undefined;
     const r = await this.manager.checkpoint(committed);

@@ -40,3 +40,7 @@ export { Durability, ReplicaStoppedError } from './durability.ts';
 export type { DurabilityOptions, DurabilityContext, RecoveryReport, RoundHooks } from './durability.ts';
 export { STATE_CODEC } from './state-codec.ts';
 export { META_SUBNET_KEY } from './subnet-key-record.ts';
+export { StateDigests } from './state-digest.ts';
+export { describeDifference } from './state-difference.ts';
+export { replayLog, replayStarts } from './replay.ts';
+export type { ReplayStart, ReplayExecutor, ReplayOptions, ReplayReport, ReplayResult, ReplayDivergence, DamagedCheckpoint } from './replay.ts';

@@ -24,9 +24,16 @@
  * after that transaction committed (page-file.ts has why: as LMDB values,
  * pages took twice their size on disk and stayed resident through the
  * memory map). Page-tree nodes and blobs stay LMDB values.
+ *
+ * The process that opens a store for writing keeps its pid in `ic-exec.pid`
+ * in the directory until it closes it; {@link LmdbStore.user} tells whether
+ * a live process has the directory open (`ic-exec replay` refuses then). A
+ * store opened `readOnly` (replay) writes nothing to the directory but
+ * LMDB's reader table in `lock.mdb`, and refuses every write.
  */
 import { open } from 'lmdb';
 import type { Database, RootDatabase } from 'lmdb';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { heightKey, heightOfKey } from './bytes.ts';
 import { PageFile, SLOT_BYTES } from './page-file.ts';
@@ -52,10 +59,15 @@ type Db = Database<Uint8Array, Uint8Array>;
 /** The memory map reserved for the LMDB file (virtual address space, not disk or RAM): 1 TiB. */
 const DEFAULT_MAP_SIZE = 2 ** 40;
 
+/** The file holding the pid of the process that has the store open for writing. */
+const PID_FILE = 'ic-exec.pid';
+
 /** Options of {@link LmdbStore.open}. */
 export interface LmdbStoreOptions {
   /** Map size, bytes (default 1 TiB of address space; lmdb-js grows it on demand). */
   readonly mapSize?: number;
+  /** Open an existing store for reading only (never created; every write refused). */
+  readonly readOnly?: boolean;
 }
 
 export class LmdbStore implements Store {
@@ -71,10 +83,12 @@ export class LmdbStore implements Store {
   readonly #pageFile: PageFile;
   #failure: StoreError | undefined;
   #closed = false;
+  readonly #readOnly: boolean;
 
-  private constructor(path: string, env: RootDatabase) {
+  private constructor(path: string, env: RootDatabase, readOnly: boolean) {
     this.path = path;
     this.#env = env;
+    this.#readOnly = readOnly;
     const db = (name: string): Db => env.openDB({ name, encoding: 'binary', keyEncoding: 'binary' }) as unknown as Db;
     this.#batches = db('batches');
     this.#pages = db('pages');
@@ -82,7 +96,27 @@ export class LmdbStore implements Store {
     this.#checkpoints = db('checkpoints');
     this.#meta = db('meta');
     this.#slots = db('slots');
-    this.#pageFile = PageFile.open(join(path, 'pages.bin'), this.#usedSlots());
+    this.#pageFile = PageFile.open(join(path, 'pages.bin'), this.#usedSlots(), { readOnly });
+  }
+
+  /**
+   * The pid of a live process that has the store in `path` open for writing
+   * (its `ic-exec.pid`), or `undefined` (none, or it died without closing).
+   */
+  static user(path: string): number | undefined {
+    let pid: number;
+    try {
+      pid = Number.parseInt(readFileSync(join(path, PID_FILE), 'utf8'), 10);
+    } catch {
+      return undefined;
+    }
+    if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
+    try {
+      process.kill(pid, 0);
+      return pid;
+    } catch (e) {
+      return (e as { code?: string }).code === 'EPERM' ? pid : undefined; // EPERM: alive, another user's
+    }
   }
 
   /** The slots the committed index refers to. */
@@ -96,9 +130,12 @@ export class LmdbStore implements Store {
       // noSubdir: false — lmdb-js guesses a file from a dot in the name (`my.data`), and pages.bin lives beside data.mdb
       // mapSize: address space only (the file grows as written); when lmdb-js outgrows the map it maps the file again and
       // keeps the old mappings, whose resident pages then count twice — a map that never needs growing avoids that
-      const env = open({ path, maxDbs: 8, noSubdir: false, mapSize: opts.mapSize ?? DEFAULT_MAP_SIZE });
+      const readOnly = opts.readOnly === true;
+      const env = open({ path, maxDbs: 8, noSubdir: false, mapSize: opts.mapSize ?? DEFAULT_MAP_SIZE, ...(readOnly ? { readOnly } : {}) });
       try {
-        return new LmdbStore(path, env);
+        const store = new LmdbStore(path, env, readOnly);
+        if (!readOnly) writeFileSync(join(path, PID_FILE), `${process.pid}\n`);
+        return store;
       } catch (e) {
         void env.close();
         throw e;
@@ -148,6 +185,7 @@ export class LmdbStore implements Store {
 
   #refuse(): StoreResult | undefined {
     if (this.#closed) return { ok: false, error: { kind: 'closed', message: 'the store is closed' } };
+    if (this.#readOnly) return { ok: false, error: { kind: 'io', message: `the store in ${this.path} is open read-only` } };
     if (this.#failure !== undefined) return { ok: false, error: this.#failure };
     return undefined;
   }
@@ -247,5 +285,6 @@ export class LmdbStore implements Store {
     this.#closed = true;
     this.#pageFile.close();
     await this.#env.close();
+    if (!this.#readOnly && LmdbStore.user(this.path) === process.pid) rmSync(join(this.path, PID_FILE), { force: true });
   }
 }

@@ -46,11 +46,13 @@ export class PageFile {
 
   /**
    * Opens (creating if needed) the page file at `path`; `used` are the slots
-   * the index refers to, every other slot is free.
+   * the index refers to, every other slot is free. `readOnly`: opened for
+   * reading only, never created (writes then fail with the file system's EBADF).
    * @throws {Error} the file system's error (the caller reports it).
    */
-  static open(path: string, used: Iterable<number>): PageFile {
-    const rw = openSync(path, constants.O_RDWR | constants.O_CREAT); // positioned reads and writes; created if missing
+  static open(path: string, used: Iterable<number>, opts: { readonly readOnly?: boolean } = {}): PageFile {
+    // positioned reads and writes; created if missing
+    const rw = openSync(path, opts.readOnly === true ? constants.O_RDONLY : constants.O_RDWR | constants.O_CREAT)
     const end = Math.floor(fstatSync(rw).size / SLOT_BYTES);
     const file = new PageFile(path, rw, end);
     const taken = new Uint8Array(end);

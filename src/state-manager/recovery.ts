@@ -60,7 +60,7 @@ export type RecoveryResult =
   | { readonly ok: false; readonly error: string; readonly skipped: readonly SkippedCheckpoint[] };
 
 /** Walks the objects under `roots`; the first problem found, and whether an object was damaged (bytes not matching the key). */
-function verifyObjects(
+export function verifyObjects(
   store: Store, codec: CheckpointCodec, roots: readonly Uint8Array[], mode: VerifyMode,
 ): { readonly problem?: string; readonly damaged: boolean } {
   const seen = new Set<string>();

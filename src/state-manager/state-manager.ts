@@ -3,7 +3,7 @@
  * and recovery over a {@link Store} (LMDB under `--data-dir`, or in memory).
  *
  *     start      loadSubnetKey / saveSubnetKey; recover(compile) → the state to start from and the batches to replay
- *     each round logBatch(batch)      before the batch executes (durable when it resolves)
+ *     each round logBatch(batch, previousStateDigest)  before the batch executes (durable when it resolves)
  *     checkpoint checkpoint(state)    after a `requiresFullStateHash` batch (paused executions aborted) and at shutdown
  *
  * The first failure of the store stops it for good (`failure`): every later
@@ -110,10 +110,14 @@ export class StateManager {
     return r.ok ? { ok: true, value: undefined } : this.#fail({ kind: 'store', message: r.error.message });
   }
 
-  /** Writes `batch` to the log, durably; execute it only after this resolved `ok`. */
-  async logBatch(batch: Batch): Promise<StateManagerResult> {
+  /**
+   * Writes `batch` to the log, durably; execute it only after this resolved
+   * `ok`. `previousStateDigest`: the `stateHash` of the state it executes on
+   * (kept in the record for replay; batch-codec.ts).
+   */
+  async logBatch(batch: Batch, previousStateDigest?: Uint8Array): Promise<StateManagerResult> {
     if (this.#failure !== undefined) return { ok: false, failure: this.#failure };
-    const encoded = encodeBatch(batch, { randomness: this.#randomness });
+    const encoded = encodeBatch(batch, { randomness: this.#randomness, ...(previousStateDigest === undefined ? {} : { previousStateDigest }) });
     if (!encoded.ok) return this.#fail({ kind: 'encode', message: encoded.error });
     const r = await this.store.appendBatch(batch.height, encoded.bytes);
     return r.ok ? { ok: true, value: undefined } : this.#fail({ kind: 'store', message: r.error.message });

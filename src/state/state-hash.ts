@@ -267,12 +267,16 @@ function subnetMetrics(e: E, m: SubnetMetrics): void {
   e.nat(m.numCanisters).nat(m.canisterStateBytes).nat(m.updateTransactionsTotal);
 }
 
-/** The full state hash (see the module header). */
-export function stateHash(state: ReplicatedState): Uint8Array {
+/**
+ * The full state hash (see the module header). `canisterHash` gives each
+ * canister's {@link canisterStateHash} (a caller may cache them per
+ * `CanisterState` of a committed snapshot, which is never changed).
+ */
+export function stateHash(state: ReplicatedState, canisterHash: (c: CanisterState) => Uint8Array = canisterStateHash): Uint8Array {
   const e = new CanonicalEncoder();
   metadata(e, state.metadata);
   encodeQueues(e, state.subnetQueues);
   streams(e, state.streams);
-  e.list(state.canisters(), (c) => { id(e, c.canisterId); e.raw(canisterStateHash(c)); });
+  e.list(state.canisters(), (c) => { id(e, c.canisterId); e.raw(canisterHash(c)); });
   return domainSeparated('ic-exec-state', e.bytesView());
 }
