@@ -131,9 +131,11 @@ function lexText(s: string, i: number, out: Token[]): number {
         bytes.push(parseInt(s.slice(i + 1, i + 3), 16));
         i += 3;
       } else fail(s, i, 'invalid escape sequence in text literal');
+    } else if (c.charCodeAt(0) < 0x80) {
+      bytes.push(c.charCodeAt(0));
+      i++;
     } else {
-      const cp = s.codePointAt(i)!;
-      const ch = String.fromCodePoint(cp);
+      const ch = String.fromCodePoint(s.codePointAt(i)!);
       bytes.push(...enc.encode(ch));
       i += ch.length;
     }

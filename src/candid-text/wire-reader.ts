@@ -11,8 +11,10 @@ import { view } from './types-view.ts';
 import type { Field, NumKind, Value } from './value.ts';
 
 const MAX_DEPTH = 200;
-const MAX_VALUES = 4_000_000;
+const MAX_VALUES = 2_000_000;
 const MAX_PRINCIPAL = 29;
+/** Bounds the time to print a nat or int (~20,000 decimal digits); no real message comes near. */
+const MAX_LEB_BYTES = 8192;
 
 const PRIMS = new Map<number, IDL.Type>([
   [-1, IDL.Null], [-2, IDL.Bool], [-3, IDL.Nat], [-4, IDL.Int], [-5, IDL.Nat8], [-6, IDL.Nat16],
@@ -135,7 +137,13 @@ function readValue(r: Reader, t: IDL.Type, depth: number): Value {
     }
     case 'vec': {
       const n = r.len();
-      if (view(ty.inner).k === 'nat8') return { k: 'blob', bytes: r.bytes(n).slice() };
+      const elem = view(ty.inner).k;
+      if (elem === 'nat8') return { k: 'blob', bytes: r.bytes(n).slice() };
+      if (n > 0 && zeroSized(ty.inner, new Set())) {
+        // Elements of no bytes are all the same value: read one, count them all.
+        if ((r.values += n) > MAX_VALUES) r.fail('too many values');
+        return { k: 'vec', items: new Array<Value>(n).fill(readValue(r, ty.inner, depth + 1)) };
+      }
       const items: Value[] = [];
       for (let i = 0; i < n; i++) items.push(readValue(r, ty.inner, depth + 1));
       return { k: 'vec', items };
@@ -168,6 +176,14 @@ function readValue(r: Reader, t: IDL.Type, depth: number): Value {
   }
 }
 
+/** Types whose values take no bytes: null, reserved, and records of those. */
+function zeroSized(t: IDL.Type, seen: Set<IDL.Type>): boolean {
+  if (seen.has(t)) return false;
+  seen.add(t);
+  const v = view(t);
+  return v.k === 'null' || v.k === 'reserved' || (v.k === 'record' && v.fields.every((f) => zeroSized(f.type, seen)));
+}
+
 class Reader {
   pos = 0;
   values = 0;
@@ -198,26 +214,32 @@ class Reader {
   }
 
   uleb(): bigint {
-    let result = 0n;
-    let shift = 0n;
-    while (true) {
-      const b = this.byte();
-      result |= BigInt(b & 0x7f) << shift;
-      shift += 7n;
-      if ((b & 0x80) === 0) return result;
-    }
+    return this.leb(false);
   }
 
   slebBig(): bigint {
-    let result = 0n;
-    let shift = 0n;
-    let b: number;
-    do {
-      b = this.byte();
-      result |= BigInt(b & 0x7f) << shift;
-      shift += 7n;
-    } while (b & 0x80);
-    return b & 0x40 ? result - (1n << shift) : result;
+    return this.leb(true);
+  }
+
+  /** LEB128 of any length in linear time (long ones through a binary string, not repeated shifts). */
+  private leb(signed: boolean): bigint {
+    const start = this.pos;
+    while (this.byte() & 0x80) {
+      if (this.pos - start >= MAX_LEB_BYTES) this.fail(`number longer than ${MAX_LEB_BYTES} LEB128 bytes`);
+    }
+    const n = this.pos - start;
+    const last = this.buf[this.pos - 1]!;
+    let v: bigint;
+    if (n <= 7) {
+      let x = 0;
+      for (let i = n - 1; i >= 0; i--) x = x * 128 + (this.buf[start + i]! & 0x7f);
+      v = BigInt(x);
+    } else {
+      let bits = '';
+      for (let i = n - 1; i >= 0; i--) bits += (this.buf[start + i]! & 0x7f).toString(2).padStart(7, '0');
+      v = BigInt('0b' + bits);
+    }
+    return signed && last & 0x40 ? v - (1n << BigInt(7 * n)) : v;
   }
 
   sleb(): number {
