@@ -5,4 +5,4 @@ export type { ReplicaOptions, CallResult } from './replica.ts';
 export { EMPTY_CANDID, encodeProvisionalCreateArgs, decodeCreateResult, encodeInstallCodeArgs, encodeTopUpArgs } from './ic00-candid.ts';
 export type { CanisterSettingsArgs, InstallMode, InstallCodeArgs, ProvisionalCreateCanisterArgs } from './ic00-candid.ts';
 export { replayDataDir } from './replay.ts';
-export type { ReplayDataDirOptions, ReplayDataDirResult } from './replay.ts';
+export type { ReplayDataDirOptions, ReplayDataDirResult, ReplayReport } from './replay.ts';

@@ -13,6 +13,8 @@
  * replica on disk) — batches go through `Subnet.executeBatch`, the path
  * recovery takes, with no hooks: nothing is logged or checkpointed.
  */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { LOCAL_SUBNET_HEAP_DELTA_CAPACITY } from '../config/index.ts';
 import type { SchedulerConfig } from '../config/index.ts';
 import { ManualClock } from '../env/index.ts';
@@ -35,6 +37,8 @@ export interface ReplayDataDirOptions {
   /** Scheduler partitions (the state is the same for every value). Default 1. */
   readonly cores?: number;
 }
+
+export type { ReplayReport };
 
 /** The report, or why the directory cannot be replayed (`inUse`: a live process has it open). */
 export type ReplayDataDirResult =
@@ -67,6 +71,8 @@ function subnetFor(start: ReplayStart, hypervisor: Hypervisor, opts: ReplayDataD
 
 /** Replays the batch log of the data directory `dataDir` (see the module header). */
 export async function replayDataDir(dataDir: string, opts: ReplayDataDirOptions = {}): Promise<ReplayDataDirResult> {
+  if (!existsSync(dataDir) || !statSync(dataDir).isDirectory()) return { ok: false, error: `there is no directory ${dataDir}` };
+  if (!existsSync(join(dataDir, 'data.mdb'))) return { ok: false, error: `${dataDir} is not the data directory of a replica (it has no data.mdb)` };
   const user = LmdbStore.user(dataDir);
   if (user !== undefined) {
     return { ok: false, inUse: user, error: `${dataDir} is in use by process ${user} (a replica running on it); stop it first — replay works on a directory no replica has open` };

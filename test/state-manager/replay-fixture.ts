@@ -34,6 +34,7 @@ export interface ReplayFixture {
   /** The state hash the replica had at every height (hex). */
   readonly hashes: ReadonlyMap<bigint, string>;
   readonly canisters: readonly CanisterId[];
+  /** The last logged height (the checkpoint batch of `close()`). */
   readonly lastHeight: bigint;
 }
 
@@ -58,8 +59,8 @@ export async function makeDataDir(batches = 240): Promise<ReplayFixture> {
     if (n % 5 !== 0) await ic.submitCall(canisters[n % 3], 'inc', u32le(n));
     await ic.tick();
   }
+  await ic.close(); // a checkpoint batch after the last one
   const lastHeight = ic.height;
-  await ic.close();
   return { dataDir, hashes, canisters, lastHeight };
 }
 

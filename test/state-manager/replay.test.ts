@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { replayDataDir } from '../../src/replica/index.ts';
 import type { ReplayReport } from '../../src/state-manager/index.ts';
 import { LmdbStore } from '../../src/state-manager/index.ts';
-import { CHECKPOINT_INTERVAL, alterIngress, copyDir, damageManifest, dropDigests, layout, makeDataDir, removeDirs } from './replay-fixture.ts';
+import { CHECKPOINT_INTERVAL, alterIngress, tempDir, copyDir, damageManifest, dropDigests, layout, makeDataDir, removeDirs } from './replay-fixture.ts';
 import type { ReplayFixture } from './replay-fixture.ts';
 
 let fx: ReplayFixture;
@@ -117,7 +117,10 @@ describe('replay of a data directory', () => {
     }
     const missing = await replayDataDir(join(fx.dataDir, 'nothing-here'));
     assert.ok(!missing.ok);
-    assert.match(missing.error, /cannot be opened as a data directory/);
+    assert.match(missing.error, /^there is no directory .*nothing-here$/);
+    const empty = await replayDataDir(tempDir());
+    assert.ok(!empty.ok);
+    assert.match(empty.error, /is not the data directory of a replica \(it has no data\.mdb\)/);
     assert.equal(CHECKPOINT_INTERVAL, 60n);
   });
 });

@@ -5,8 +5,9 @@
  */
 import { registerCommand, type Command } from '../command.ts';
 import { command as start } from './start.ts';
+import { command as replay } from './replay.ts';
 
-const COMMANDS: readonly Command[] = [start];
+const COMMANDS: readonly Command[] = [start, replay];
 
 /** Registers every command; called once by the dispatcher (and by tests). */
 export function registerAll(): void {
