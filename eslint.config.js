@@ -6,7 +6,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const NONDETERMINISTIC_FOLDERS = [
-  'src/env/**', 'src/http/**', 'src/cli/**', 'src/dashboard/**', 'src/pocketic/**',
+  'src/env/**', 'src/http/**', 'src/cli/**', 'src/dashboard/**', 'src/pocketic/**', 'src/telemetry/**',
   // The real HTTPS-outcall adapter: the network boundary (its timeouts and
   // event-loop yield); its answers enter the state only through batches.
   'src/http-outcalls/node-adapter.ts',
@@ -43,6 +43,16 @@ export default tseslint.config(
   {
     files: ['**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
+    // The dashboard's browser modules (served as they are, no build step).
+    files: ['src/dashboard/assets/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(['window', 'document', 'location', 'fetch', 'EventSource', 'getComputedStyle',
+        'requestAnimationFrame', 'ResizeObserver', 'Node', 'setTimeout', 'setInterval', 'clearInterval', 'console']
+        .map((name) => [name, 'readonly'])),
+    },
   },
   {
     files: ['src/**/*.ts'],

@@ -31,8 +31,18 @@ export interface ThreadResult {
   executions: number;
   /** Messages and tasks that finished (a long one counts once, when its last slice ran). */
   finished: number;
+  /** Executions by kind (see {@link ExecutionKind}). */
+  readonly byKind: Partial<Record<ExecutionKind, number>>;
   heapDelta: bigint;
 }
+
+/**
+ * What an execution ran, for metrics: a message by its kind, a system task,
+ * or a further slice of a paused (or restart of an aborted) DTS execution.
+ */
+export type ExecutionKind = 'ingress' | 'request' | 'response' | 'heartbeat' | 'global_timer' | 'on_low_wasm_memory' | 'dts_slice';
+
+const TASK_KIND = { heartbeat: 'heartbeat', globalTimer: 'global_timer', onLowWasmMemory: 'on_low_wasm_memory' } as const;
 
 const keyOf = (c: CanisterState): string => Buffer.from(c.canisterId.bytesView()).toString('hex');
 
@@ -44,25 +54,33 @@ function inputOf(msg: CanisterMessage): CanisterInput {
   }
 }
 
-/** Runs the next task, slice or message of `canister` (`execute_canister`). */
-async function executeNext(executor: CanisterExecutor, canister: CanisterState, round: RoundContext): Promise<ExecuteMessageOutcome | undefined> {
+const count = (byKind: ThreadResult['byKind'], kind: ExecutionKind): void => {
+  byKind[kind] = (byKind[kind] ?? 0) + 1;
+};
+
+/** Runs the next task, slice or message of `canister` (`execute_canister`), counted in `byKind`. */
+async function executeNext(executor: CanisterExecutor, canister: CanisterState, round: RoundContext, byKind: ThreadResult['byKind']): Promise<ExecuteMessageOutcome | undefined> {
   const tasks = canister.systemState.taskQueue;
   const front = tasks.front();
   switch (front?.kind) {
     case 'pausedExecution':
     case 'abortedExecution':
+      count(byKind, 'dts_slice');
       return executor.resumePausedExecution(canister, round);
     case 'heartbeat':
     case 'globalTimer':
     case 'onLowWasmMemory':
       tasks.popFront();
+      count(byKind, TASK_KIND[front.kind]);
       return executor.executeSystemTask(canister, front.kind, round);
     case 'pausedInstallCode':
     case 'abortedInstallCode':
       return undefined;
     case undefined: {
       const msg = popInput(canister.systemState);
-      return msg === undefined ? undefined : executor.executeCanisterInput(canister, inputOf(msg), round);
+      if (msg === undefined) return undefined;
+      count(byKind, msg.kind);
+      return executor.executeCanisterInput(canister, inputOf(msg), round);
     }
   }
 }
@@ -75,7 +93,7 @@ export async function executeCanistersOnThread(
   canisters: readonly CanisterState[], executor: CanisterExecutor, config: SchedulerConfig,
   round: RoundContext, roundNumber: bigint, isFirstIteration: boolean, rateLimitHeapDelta: boolean,
 ): Promise<ThreadResult> {
-  const result: ThreadResult = { canisters: [], executedCanisterIds: [], fullyExecutedCanisterIds: new Set(), executions: 0, finished: 0, heapDelta: 0n };
+  const result: ThreadResult = { canisters: [], executedCanisterIds: [], fullyExecutedCanisterIds: new Set(), executions: 0, finished: 0, byKind: {}, heapDelta: 0n };
   const budget = round.roundInstructionsLeft;
   for (const [rank, start] of canisters.entries()) {
     let canister = start;
@@ -88,7 +106,7 @@ export async function executeCanistersOnThread(
       const next = nextExecution(canister);
       if (next === 'none' || next === 'continueInstallCode' || budget.value <= 0n) break;
       const hadPaused = canister.systemState.taskQueue.hasPausedExecution();
-      const outcome = await executeNext(executor, canister, round);
+      const outcome = await executeNext(executor, canister, round, result.byKind);
       if (outcome === undefined) throw new InternalBug(`canister ${canister.canisterId.toText()} had work (${next}) but nothing ran`);
       canister = outcome.canister;
       used += outcome.instructionsUsed;

@@ -22,6 +22,8 @@ describe('executeRound', () => {
     assert.deepEqual([0, 1, 2, 3, 4].map((i) => statusOf(state, i)), ['completed', 'completed', 'completed', 'completed', 'received']);
     assert.equal(summary.executions, 4);
     assert.equal(summary.roundInstructions, 1200n);
+    assert.deepEqual(summary.messagesByKind, { ingress: 4 });
+    assert.equal(summary.pausedExecutions, 0);
     await executeRound(state, nextBatch(), { executor: exec, config: TINY_CONFIG });
     assert.equal(statusOf(state, 4), 'completed');
   });
@@ -51,12 +53,16 @@ describe('executeRound', () => {
     queueIngress(state, 1, 'long:4:500', 1);
     queueIngress(state, 1, 'burn:10', 2);
     const exec = new FakeExecutor();
-    await executeRound(state, nextBatch(), { executor: exec, config: TINY_CONFIG });
+    const first = await executeRound(state, nextBatch(), { executor: exec, config: TINY_CONFIG });
     assert.deepEqual(exec.log, ['1:long:4:500', '1:slice']);
+    assert.deepEqual(first.messagesByKind, { ingress: 1, dts_slice: 1 });
+    assert.equal(first.pausedExecutions, 1);
     assert.equal(statusOf(state, 1), 'processing');
     assert.equal(statusOf(state, 2), 'received');
-    await executeRound(state, nextBatch(), { executor: exec, config: TINY_CONFIG });
+    const second = await executeRound(state, nextBatch(), { executor: exec, config: TINY_CONFIG });
     assert.deepEqual(exec.log.slice(2), ['1:slice', '1:slice']);
+    assert.deepEqual(second.messagesByKind, { dts_slice: 2 });
+    assert.equal(second.pausedExecutions, 0);
     assert.equal(statusOf(state, 1), 'completed');
     assert.equal(statusOf(state, 2), 'received', 'a finished long execution gives the core away');
     await executeRound(state, nextBatch(), { executor: exec, config: TINY_CONFIG });

@@ -90,6 +90,11 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, f: (item: T,
  * counted: it is aborted only at checkpoints, by {@link abortPausedInstallCode}).
  */
 export function abortPausedExecutionsAboveLimit(state: ReplicatedState, executor: CanisterExecutor, limit: number): number {
+  return abortAboveLimit(state, executor, limit).aborted;
+}
+
+/** {@link abortPausedExecutionsAboveLimit}, also telling how many paused executions are left. */
+function abortAboveLimit(state: ReplicatedState, executor: CanisterExecutor, limit: number): { aborted: number; left: number } {
   const paused = state.canisters().filter((c) => c.systemState.taskQueue.pausedOrAborted?.kind === 'pausedExecution').map(roundStateOf);
   orderCanisterRoundStates(paused);
   for (const rs of paused.slice(limit)) {
@@ -98,7 +103,8 @@ export function abortPausedExecutionsAboveLimit(state: ReplicatedState, executor
     if (aborted !== c) state.putCanister(aborted);
     applyPriorityCredit(aborted);
   }
-  return Math.max(0, paused.length - limit);
+  const aborted = Math.max(0, paused.length - limit);
+  return { aborted, left: paused.length - aborted };
 }
 
 /** Aborts every paused install_code (a checkpoint); each restarts later with the cycles it prepaid. */
@@ -111,18 +117,23 @@ export function abortPausedInstallCode(state: ReplicatedState, executor: Caniste
   }
 }
 
-interface InnerRoundResult { iterations: number; executions: number; messages: number; executed: Set<string>; fullyExecuted: Set<string> }
+interface InnerRoundResult {
+  iterations: number; executions: number; messages: number; executed: Set<string>; fullyExecuted: Set<string>;
+  byKind: Record<string, number>;
+}
 
 async function innerRound(state: ReplicatedState, batch: Batch, env: RoundEnvironment, schedule: RoundSchedule, budget: { canisters: bigint; subnet: bigint }): Promise<InnerRoundResult> {
   const cfg = env.config;
   const cores = cfg.schedulerCores;
-  const result: InnerRoundResult = { iterations: 0, executions: 0, messages: 0, executed: new Set(), fullyExecuted: new Set() };
+  const result: InnerRoundResult = { iterations: 0, executions: 0, messages: 0, executed: new Set(), fullyExecuted: new Set(), byKind: {} };
   let totalHeapDelta = 0n;
   for (let first = true; ; first = false) {
     if (env.subnetMessages !== undefined) {
       const left = { value: budget.subnet };
       const ctx = roundContext(batch, cores, { time: batch.time, ingressHistory: state.metadata.ingressHistory, roundInstructionsLeft: left });
-      result.messages += await drainSubnetQueues(state, env.subnetMessages, ctx, batch.height);
+      const subnetMessages = await drainSubnetQueues(state, env.subnetMessages, ctx, batch.height);
+      result.messages += subnetMessages;
+      if (subnetMessages > 0) result.byKind.subnet_message = (result.byKind.subnet_message ?? 0) + subnetMessages;
       budget.subnet = left.value;
     }
     if (first) initializeRoundTasks(state, batch.time);
@@ -151,6 +162,7 @@ async function innerRound(state: ReplicatedState, batch: Batch, env: RoundEnviro
       heapDelta += r.heapDelta;
       result.executions += r.executions;
       result.messages += r.finished;
+      for (const [kind, n] of Object.entries(r.byKind)) result.byKind[kind] = (result.byKind[kind] ?? 0) + n;
     }
     result.iterations++;
     budget.canisters -= maxUsed;
@@ -175,18 +187,21 @@ function applyDebits(state: ReplicatedState, env: RoundEnvironment): void {
   }
 }
 
-function finishRound(state: ReplicatedState, batch: Batch, env: RoundEnvironment): void {
+/** The end of a round; returns the paused executions left. */
+function finishRound(state: ReplicatedState, batch: Batch, env: RoundEnvironment): number {
+  let paused: number;
   if (batch.requiresFullStateHash) {
     state.metadata.heapDeltaEstimate = 0n;
     state.metadata.expectedCompiledWasms.clear();
-    abortPausedExecutionsAboveLimit(state, env.executor, 0);
+    paused = abortAboveLimit(state, env.executor, 0).left;
     abortPausedInstallCode(state, env.executor);
   } else {
-    abortPausedExecutionsAboveLimit(state, env.executor, env.config.maxPausedExecutions);
+    paused = abortAboveLimit(state, env.executor, env.config.maxPausedExecutions).left;
   }
   initializeWasmMemoryLimit(state);
   garbageCollectQueues(state);
   state.metadata.subnetMetrics.numCanisters = BigInt(state.canisterCount);
+  return paused;
 }
 
 /**
@@ -203,8 +218,8 @@ export async function executeRound(state: ReplicatedState, batch: Batch, env: Ro
   const budget = { canisters: canisterRoundInstructionBudget(cfg), subnet: subnetMessageInstructionBudget(cfg) };
   const initial = budget.canisters;
   if (state.metadata.heapDeltaEstimate >= scheduledHeapDeltaLimit(batch.height, batch.batchSummary, cfg.subnetHeapDeltaCapacity, cfg.heapDeltaInitialReserve)) {
-    finishRound(state, batch, env);
-    return { iterations: 0, executions: 0, executedCanisters: 0, roundInstructions: 0n, expiredIngress, skipped: true };
+    const pausedExecutions = finishRound(state, batch, env);
+    return { iterations: 0, executions: 0, executedCanisters: 0, roundInstructions: 0n, expiredIngress, skipped: true, messagesByKind: {}, pausedExecutions };
   }
   if (env.subnetMessages !== undefined) {
     const left = { value: budget.subnet };
@@ -229,9 +244,9 @@ export async function executeRound(state: ReplicatedState, batch: Batch, env: Ro
   }
   schedule.finishRound(state, inner.fullyExecuted);
   state.metadata.subnetMetrics.updateTransactionsTotal += BigInt(inner.messages);
-  finishRound(state, batch, env);
+  const pausedExecutions = finishRound(state, batch, env);
   return {
     iterations: inner.iterations, executions: inner.executions, executedCanisters: inner.executed.size,
-    roundInstructions: initial - budget.canisters, expiredIngress, skipped: false,
+    roundInstructions: initial - budget.canisters, expiredIngress, skipped: false, messagesByKind: inner.byKind, pausedExecutions,
   };
 }

@@ -75,6 +75,15 @@ export interface RoundSummary {
   readonly expiredIngress: number;
   /** Whether the round was skipped because the heap delta is over its limit. */
   readonly skipped: boolean;
+  /**
+   * Executions by kind: `ingress`, `request`, `response`, `heartbeat`,
+   * `global_timer`, `on_low_wasm_memory`, `dts_slice` (a paused execution's
+   * next slice), `subnet_message` (management messages, postponed
+   * `raw_rand` included); kinds with none are left out.
+   */
+  readonly messagesByKind: Readonly<Record<string, number>>;
+  /** Paused (DTS) executions left at the end of the round (paused install_code not counted). */
+  readonly pausedExecutions: number;
 }
 
 export type { CanisterState, CanisterMessage };

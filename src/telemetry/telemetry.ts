@@ -1,0 +1,207 @@
+/**
+ * The telemetry of one served replica: Prometheus metrics, the recent
+ * rounds and each canister's cycles and memory over time (the dashboard's
+ * data), and the canister log stream. It only reads: it is fed the
+ * server's `onRound(summary, durationMs)` with the committed state, HTTP
+ * answers and checkpoint times, and never changes the replica.
+ *
+ * Cost per round: the summary's figures and the ingress pool are O(1). A
+ * round that executed something also reads each canister's log index and
+ * consumed cycles (a few fields per canister, no pages or queues). Queues,
+ * cycles by use case and the canister series are sampled by a walk over
+ * the canisters at most once per `sampleIntervalMs` (default 1 s).
+ */
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { ReplicatedState } from '../state/index.ts';
+import { consumedCyclesTotal } from '../state/index.ts';
+import type { CanisterId } from '../types/index.ts';
+import { CanisterLogFollower } from './canister-logs.ts';
+import { metricsExtension } from './http.ts';
+import type { HttpExtension } from './http.ts';
+import { ReplicaMetrics } from './metrics.ts';
+import { Ring } from './ring.ts';
+import type { CanisterSample, RoundSample } from './samples.ts';
+import { readSummary } from './samples.ts';
+import { subnetQueueMessages, canisterInputMessages, consumedByUseCase } from './state-figures.ts';
+
+export interface TelemetryOptions {
+  /** Rounds kept for {@link Telemetry.recentRounds}. Default 600. */
+  readonly historyRounds?: number;
+  /** Replica events (checkpoints written). Default none. */
+  readonly logger?: Logger;
+  /** Where canister log records go (a stream apart from the replica's). Default none: not followed. */
+  readonly canisterLogger?: Logger;
+  /** Samples kept per canister. Default 600 (10 minutes at one a second). */
+  readonly seriesLength?: number;
+  /** Least time between walks over the canisters, ms. Default 1,000. */
+  readonly sampleIntervalMs?: number;
+  /** Messages in the block maker's pool (the replica's `pooledIngress`). Default: not counted. */
+  readonly pooledIngress?: () => number;
+  /** The wall clock, ms since the epoch. Default `Date.now`. */
+  readonly now?: () => number;
+  /** Register prom-client's process and Node.js metrics. Default true. */
+  readonly defaultMetrics?: boolean;
+}
+
+const keyOf = (id: CanisterId): string => Buffer.from(id.bytesView()).toString('hex');
+
+/** See the module header. */
+export class Telemetry {
+  readonly registry: Registry;
+  readonly metrics: ReplicaMetrics;
+  /** The server extension answering `GET /metrics` (compose it with others: `composeExtensions`). */
+  readonly extension: HttpExtension;
+  readonly #rounds: Ring<RoundSample>;
+  readonly #series = new Map<string, Ring<CanisterSample>>();
+  readonly #listeners = new Set<(s: RoundSample) => void>();
+  readonly #seriesLength: number;
+  readonly #intervalMs: number;
+  readonly #now: () => number;
+  readonly #pooled: () => number;
+  readonly #logger: Logger | undefined;
+  readonly #logs: CanisterLogFollower | undefined;
+  #lastSampleMs = Number.NEGATIVE_INFINITY;
+  #queued = 0;
+  #consumed: bigint | undefined;
+
+  constructor(opts: TelemetryOptions = {}) {
+    this.metrics = new ReplicaMetrics({ defaultMetrics: opts.defaultMetrics ?? true });
+    this.registry = this.metrics.registry;
+    this.extension = metricsExtension(this);
+    this.#rounds = new Ring(opts.historyRounds ?? 600);
+    this.#seriesLength = opts.seriesLength ?? 600;
+    this.#intervalMs = opts.sampleIntervalMs ?? 1_000;
+    this.#now = opts.now ?? Date.now;
+    this.#pooled = opts.pooledIngress ?? (() => 0);
+    this.#logger = opts.logger;
+    this.#logs = opts.canisterLogger === undefined ? undefined : new CanisterLogFollower(opts.canisterLogger);
+  }
+
+  /**
+   * Takes `state` (the replica's committed state when it starts) as the
+   * baseline: its canister log records are not written again, its consumed
+   * cycles are not counted as burned now, and a first sample is taken.
+   */
+  start(state: ReplicatedState): void {
+    this.#logs?.skipExisting(state);
+    this.#consumed = consumedCyclesTotal(state.metadata.subnetMetrics, state.canisters());
+    this.metrics.height.set(Number(state.metadata.height));
+    this.#sample(state, this.#now());
+  }
+
+  /** A completed round: `summary` is `tick()`'s `BatchSummary`, `state` the committed state after it. */
+  recordRound(summary: unknown, durationMs: number, state: ReplicatedState): void {
+    const now = this.#now();
+    const f = readSummary(summary);
+    const m = this.metrics;
+    m.rounds.inc();
+    m.roundDuration.observe(durationMs / 1000);
+    m.roundInstructions.observe(Number(f.instructions));
+    if (f.instructions > 0n) m.instructions.inc(Number(f.instructions));
+    if (f.executions > 0) m.executions.inc(f.executions);
+    let ran = 0;
+    for (const [kind, n] of Object.entries(f.messagesByKind)) {
+      m.messagesExecuted.inc({ kind }, n);
+      ran += n;
+    }
+    if (f.ingressInducted > 0) m.ingressInducted.inc(f.ingressInducted);
+    const paused = f.pausedExecutions ?? 0;
+    m.pausedExecutions.set(paused);
+    const pooled = this.#pooled();
+    m.ingressPool.set(pooled);
+    m.height.set(Number(state.metadata.height));
+    m.canisters.set(state.canisterCount);
+    const busy = ran > 0 || f.executions > 0;
+    let burned = 0n;
+    if (busy) {
+      this.#logs?.follow(state);
+      burned = this.#burned(state);
+    }
+    if (now - this.#lastSampleMs >= this.#intervalMs) {
+      if (!busy) burned = this.#burned(state);
+      this.#sample(state, now);
+    }
+    const sample: RoundSample = {
+      height: state.metadata.height, endedAtMs: now, durationMs, instructions: f.instructions, executions: f.executions,
+      messagesByKind: f.messagesByKind, ingressInducted: f.ingressInducted, queuedMessages: pooled + this.#queued,
+      pausedExecutions: paused, cyclesBurned: burned,
+    };
+    this.#rounds.push(sample);
+    for (const l of this.#listeners) {
+      try {
+        l(sample);
+      } catch (e) {
+        this.#logger?.error({ err: e }, 'a round listener failed');
+      }
+    }
+  }
+
+  /** An HTTP request answered: `endpoint` a route template (see `endpointOf`), `status` the HTTP status. */
+  recordHttp(endpoint: string, status: number): void {
+    this.metrics.httpRequests.inc({ endpoint, status: String(status) });
+  }
+
+  /** A checkpoint written in `durationMs` (at `height`, when known). */
+  recordCheckpoint(durationMs: number, height?: bigint): void {
+    this.metrics.checkpointDuration.observe(durationMs / 1000);
+    this.#logger?.info({ ...(height === undefined ? {} : { height: Number(height) }), durationMs: Math.round(durationMs * 10) / 10 }, 'checkpoint written');
+  }
+
+  /** The newest `limit` rounds (all kept by default), oldest first. */
+  recentRounds(limit?: number): readonly RoundSample[] {
+    return this.#rounds.toArray(limit);
+  }
+
+  /** The canister's samples, oldest first (empty for a canister never sampled). */
+  canisterSeries(id: CanisterId): readonly CanisterSample[] {
+    return this.#series.get(keyOf(id))?.toArray() ?? [];
+  }
+
+  /** Calls `listener` after every recorded round; returns the unsubscribe function. */
+  onRound(listener: (s: RoundSample) => void): () => void {
+    const l = (s: RoundSample): void => listener(s);
+    this.#listeners.add(l);
+    return () => { this.#listeners.delete(l); };
+  }
+
+  /** The metrics in Prometheus' text format. */
+  metricsText(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  /** Cycles consumed since the last figure (0 the first time, and when refunds made the total go down). */
+  #burned(state: ReplicatedState): bigint {
+    const total = consumedCyclesTotal(state.metadata.subnetMetrics, state.canisters());
+    const before = this.#consumed;
+    this.#consumed = total;
+    if (before === undefined || total <= before) return 0n;
+    this.metrics.cyclesBurned.inc(Number(total - before));
+    return total - before;
+  }
+
+  /** The walk over the canisters (at most once per interval): queues, cycles by use case, series. */
+  #sample(state: ReplicatedState, now: number): void {
+    this.#lastSampleMs = now;
+    const m = this.metrics;
+    const canisters = state.canisters();
+    let input = 0;
+    const live = new Set<string>();
+    for (const c of canisters) {
+      input += canisterInputMessages(c.systemState.queues);
+      const key = keyOf(c.canisterId);
+      live.add(key);
+      let series = this.#series.get(key);
+      if (series === undefined) this.#series.set(key, series = new Ring(this.#seriesLength));
+      series.push({ atMs: now, height: state.metadata.height, cycles: c.systemState.balance, memoryBytes: c.memoryUsage() });
+    }
+    for (const k of this.#series.keys()) if (!live.has(k)) this.#series.delete(k);
+    const subnet = subnetQueueMessages(state.subnetQueues);
+    m.canisterInputQueues.set(input);
+    m.subnetQueue.set(subnet);
+    this.#queued = input + subnet;
+    for (const [useCase, amount] of consumedByUseCase(state.metadata.subnetMetrics, canisters)) m.cyclesConsumed.set({ use_case: useCase }, Number(amount));
+    m.canisters.set(state.canisterCount);
+    this.#logs?.prune(state);
+  }
+}
