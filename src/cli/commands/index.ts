@@ -5,9 +5,11 @@
  */
 import { registerCommand, type Command } from '../command.ts';
 import { command as start } from './start.ts';
+import { call, query } from './call.ts';
+import { command as deploy } from './deploy.ts';
 import { command as replay } from './replay.ts';
 
-const COMMANDS: readonly Command[] = [start, replay];
+const COMMANDS: readonly Command[] = [start, deploy, call, query, replay];
 
 /** Registers every command; called once by the dispatcher (and by tests). */
 export function registerAll(): void {
