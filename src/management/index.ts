@@ -14,7 +14,7 @@ export { InstallCodeArgs } from './install-code.ts';
 export { ManagementQueries } from './queries.ts';
 export type { ManagementQuery, ManagementQueryEnvironment, ManagementQueryResult } from './queries.ts';
 export { statusAccessError, moduleHashOf } from './read-access.ts';
-export { canisterMemorySize } from './canister-status.ts';
+export { canisterMemorySize, definiteSettings } from './canister-status.ts';
 export { maySeeSnapshots } from './snapshot-access.ts';
 export { CreateCanisterArgs, CreateCanisterResult, ProvisionalCreateCanisterArgs, ProvisionalTopUpArgs } from './create-canister.ts';
 export { UpdateSettingsArgs } from './update-settings.ts';

@@ -1,0 +1,10 @@
+// Public face of src/dashboard: the live web dashboard of a served replica
+// at /_/dashboard and its JSON API under /_/api/ (issue 9), mounted on the
+// HTTP server's `extension` hook.
+//
+//   const dashboard = new Dashboard({ replica, telemetry, dataDir });
+//   IcHttpServer.start({ …, extension: dashboard.extension });
+export { Dashboard, DASHBOARD_PATH } from './dashboard.ts';
+export type { DashboardOptions } from './dashboard.ts';
+export type { DashboardReplica, DashboardTelemetry, RoundSample, CanisterSample } from './types.ts';
+export type { CanisterSummary, CanisterSettingsView, StatusView } from './views.ts';
