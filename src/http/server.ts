@@ -58,6 +58,8 @@ export interface ServeOptions {
    * the IC routes answer (404).
    */
   readonly extension?: (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean | Promise<boolean>;
+  /** Called once a request's answer is written (or its connection closed): method, path, status and wall time, ms (metrics, logs). */
+  readonly onRequest?: (method: string, pathname: string, status: number, durationMs: number) => void;
 }
 
 /** Bodies above this are refused before they are read whole (413). */
@@ -130,6 +132,7 @@ export class IcHttpServer {
   readonly #bodyCap: number;
   readonly #onError: (error: unknown) => void;
   readonly #extension: ServeOptions['extension'];
+  #onRequest: ServeOptions['onRequest'];
   #closed: Promise<void> | undefined;
 
   private constructor(server: Server, ctx: ServerContext, loop: RoundLoop, onError: (error: unknown) => void, extension: ServeOptions['extension']) {
@@ -162,6 +165,7 @@ export class IcHttpServer {
     };
     const server = createServer({ keepAlive: true, requestTimeout: 60_000 });
     const served = new IcHttpServer(server, ctx, loop, onError, opts.extension);
+    served.#onRequest = opts.onRequest;
     server.on('request', (req, res) => { void served.#serve(req, res); });
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -204,8 +208,13 @@ export class IcHttpServer {
 
   async #serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let answer: Answer;
+    const pathname = (req.url ?? '/').split('?')[0];
+    const onRequest = this.#onRequest;
+    if (onRequest !== undefined) {
+      const t0 = performance.now();
+      res.once('close', () => onRequest(req.method ?? 'GET', pathname, res.statusCode, performance.now() - t0));
+    }
     try {
-      const pathname = (req.url ?? '/').split('?')[0];
       if (this.#extension !== undefined && (req.method === 'GET' || req.method === 'HEAD') && !pathname.startsWith('/api/')
         && await this.#extension(req, res, pathname)) return;
       answer = await this.#answer(req);

@@ -73,6 +73,8 @@ export interface RetentionOptions {
    * the store heals instead of reusing damaged bytes under valid keys.
    */
   readonly repair?: boolean;
+  /** Told the new objects written (written, total): (0, total) once encoded, then as the store writes them. */
+  readonly onProgress?: (written: number, total: number) => void;
 }
 
 /** Encodes `state` (the state after the batch at `height`) and commits it as a checkpoint (see the module header). */
@@ -99,8 +101,10 @@ export async function writeCheckpoint(
   const oldestKept = heights[Math.max(0, heights.length - opts.keep)];
   const first = store.firstBatchHeight();
   const prune = opts.pruneLog && first !== undefined && first <= oldestKept;
+  opts.onProgress?.(0, staged.length);
   const written = await store.commit({
     putObjects: staged,
+    ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
     ...(repair ? { overwriteObjects: true } : {}),
     putCheckpoints: [[height, manifest]],
     deleteCheckpoints: old,

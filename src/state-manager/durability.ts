@@ -50,6 +50,18 @@ export interface DurabilityOptions {
   readonly pruneBatchLog?: boolean;
   /** How much recovery verifies of a checkpoint: `'full'` (default, every page hashed) or `'presence'`. */
   readonly verifyCheckpoint?: VerifyMode;
+  /**
+   * Observes the checkpoints written after batches (metrics, logs): `now`
+   * is a wall clock in ms that the host gives (src/env's; the core reads
+   * none), `written` gets each checkpoint's summary and the time it took
+   * (writing and, on disk, evicting its pages).
+   */
+  readonly onCheckpoint?: { now(): number; written(summary: CheckpointSummary, durationMs: number): void };
+  /**
+   * Progress of each checkpoint (at shutdown too): its height, new objects
+   * written, new objects in all — `(h, 0, n)` once encoded, `(h, n, n)` once durable.
+   */
+  readonly onCheckpointProgress?: (height: bigint, written: number, total: number) => void;
 }
 
 /** Thrown by a replica's rounds after its store failed (disk full, I/O error) or its state could not be encoded. */
@@ -118,6 +130,7 @@ export class Durability {
   readonly #owned: boolean;
   readonly #evict: boolean;
   readonly #pagesEvicted: ((states: readonly ExecutionState[], store: PageStore) => void) | undefined;
+  #onCheckpoint: DurabilityOptions['onCheckpoint'];
   #stopped: ReplicaStoppedError | undefined;
   #loaded: Recovery | undefined;
   #replaying = false;
@@ -154,6 +167,7 @@ export class Durability {
       ...(opts.keepCheckpoints === undefined ? {} : { keepCheckpoints: opts.keepCheckpoints }),
       ...(opts.pruneBatchLog === undefined ? {} : { pruneBatchLog: opts.pruneBatchLog }),
       ...(opts.verifyCheckpoint === undefined ? {} : { verify: opts.verifyCheckpoint }),
+      ...(opts.onCheckpointProgress === undefined ? {} : { onCheckpointProgress: opts.onCheckpointProgress }),
     });
     const fail = async (message: string): Promise<never> => {
       if (owned) await store.close();
@@ -176,7 +190,9 @@ export class Durability {
       if (b === undefined || !b.ok) return fail(`the last logged batch (height ${last}) is damaged${b?.ok === false ? `: ${b.error}` : ''}`);
       resumeAfter = { height: toHeight(b.batch.height), time: toTime(b.batch.time) };
     }
-    return new Durability(manager, { key: record.key, seed: record.seed, resumeAfter, where, owned, pagesEvicted: ctx.pagesEvicted });
+    const durability = new Durability(manager, { key: record.key, seed: record.seed, resumeAfter, where, owned, pagesEvicted: ctx.pagesEvicted });
+    durability.#onCheckpoint = opts.onCheckpoint;
+    return durability;
   }
 
   /** The error every hook throws once stopped. */
@@ -283,12 +299,15 @@ export class Durability {
     this.#previous = committed;
     if (!batch.requiresFullStateHash) return undefined;
     if (this.#replaying && this.manager.store.checkpoint(batch.height) !== undefined) return undefined;
+    const observer = this.#onCheckpoint;
+    const t0 = observer?.now();
     const r = await this.manager.checkpoint(committed);
     if (!r.ok) throw this.#stop(r.failure);
     if (this.#evict) {
       const e = evictPages(committed, this.manager.objects);
       this.#pagesEvicted?.(e.storedStates, this.manager.objects);
     }
+    if (observer !== undefined && t0 !== undefined) observer.written(r.value, observer.now() - t0);
     return r.value;
   }
 

@@ -214,8 +214,10 @@ export class LmdbStore implements Store {
     const newPages = (write.putObjects ?? []).filter(([key, bytes]) => key[0] === PAGE_KIND && bytes.length === SLOT_BYTES
       && (write.overwriteObjects === true || !this.has(key)));
     let slots: number[] = [];
+    const total = write.putObjects?.length ?? 0;
+    const progress = write.onProgress;
     try {
-      slots = this.#pageFile.write(newPages.map(([, bytes]) => bytes));
+      slots = this.#pageFile.write(newPages.map(([, bytes]) => bytes), progress === undefined ? undefined : (n) => progress(n, total));
       if (slots.length > 0) await this.#pageFile.sync();
     } catch (e) {
       this.#pageFile.free(slots);
@@ -261,8 +263,10 @@ export class LmdbStore implements Store {
       for (const [name, bytes] of write.putMeta ?? []) void this.#meta.put(Buffer.from(name, 'utf8'), bytes);
     });
     // Slots taken for this commit stay referenced only if it committed; released ones are free once it did.
-    if (r.ok) this.#pageFile.free(released);
-    else this.#pageFile.free(slots);
+    if (r.ok) {
+      this.#pageFile.free(released);
+      progress?.(total, total);
+    } else this.#pageFile.free(slots);
     return r;
   }
 

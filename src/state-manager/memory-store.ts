@@ -80,6 +80,7 @@ export class MemoryStore implements Store {
       for (const h of [...this.#batches.keys()]) if (h <= write.pruneBatchesUpTo) this.#batches.delete(h);
     }
     for (const [name, bytes] of write.putMeta ?? []) this.#meta.set(name, bytes);
+    write.onProgress?.(write.putObjects?.length ?? 0, write.putObjects?.length ?? 0);
     return STORE_OK;
   }
 

@@ -78,9 +78,10 @@ export class PageFile {
   /**
    * Writes `pages` to slots not referred to (free ones first, then new ones
    * at the end) and returns the slots, in order. Not durable until {@link sync}.
+   * `onWritten`: told the pages written so far after each run.
    * @throws {Error} the file system's error (e.g. ENOSPC); the slots taken stay free.
    */
-  write(pages: readonly Uint8Array[]): number[] {
+  write(pages: readonly Uint8Array[], onWritten?: (written: number) => void): number[] {
     const slots: number[] = [];
     for (let i = 0; i < pages.length; i++) {
       if (pages[i].length !== SLOT_BYTES) throw new RangeError(`a page has ${SLOT_BYTES} bytes, got ${pages[i].length}`);
@@ -93,6 +94,7 @@ export class PageFile {
         const run = j - i === 1 ? pages[i] : Buffer.concat(pages.slice(i, j));
         writeSync(this.#fd, run, 0, run.length, slots[i] * SLOT_BYTES);
         i = j;
+        onWritten?.(i);
       }
     } catch (e) {
       this.free(slots);

@@ -44,6 +44,8 @@ export interface StateManagerOptions {
   readonly verify?: VerifyMode;
   /** Garbage (objects) tolerated above twice the live objects before a sweep. Default `SWEEP_FLOOR`. */
   readonly sweepFloor?: number;
+  /** Progress of each checkpoint: its height, new objects written, new objects in all (checkpoint-writer.ts). */
+  readonly onCheckpointProgress?: (height: bigint, written: number, total: number) => void;
 }
 
 /** Why the state manager stopped. */
@@ -71,6 +73,7 @@ export class StateManager {
   readonly #randomness: RandomnessMode;
   readonly #verify: VerifyMode;
   readonly #sweepFloor: number | undefined;
+  readonly #onProgress: StateManagerOptions['onCheckpointProgress'];
   #failure: StateManagerFailure | undefined;
   #repair = false;
   /** Numbers of the last checkpoint (tests, benchmarks). */
@@ -86,6 +89,7 @@ export class StateManager {
     this.#randomness = opts.randomness ?? 'derived';
     this.#verify = opts.verify ?? 'full';
     this.#sweepFloor = opts.sweepFloor;
+    this.#onProgress = opts.onCheckpointProgress;
   }
 
   /** The failure that stopped the state manager, if any. */
@@ -137,7 +141,11 @@ export class StateManager {
   async checkpoint(state: ReplicatedState): Promise<StateManagerResult<CheckpointSummary>> {
     if (this.#failure !== undefined) return { ok: false, failure: this.#failure };
     const height: bigint = state.metadata.height;
-    const w = await writeCheckpoint(this.objects, this.codec, state, height, { keep: this.keepCheckpoints, pruneLog: this.#prune, repair: this.#repair });
+    const report = this.#onProgress;
+    const w = await writeCheckpoint(this.objects, this.codec, state, height, {
+      keep: this.keepCheckpoints, pruneLog: this.#prune, repair: this.#repair,
+      ...(report === undefined ? {} : { onProgress: (written: number, total: number) => report(height, written, total) }),
+    });
     if (!w.ok) {
       const e = w.error;
       return this.#fail(e.kind === 'encode'

@@ -46,6 +46,12 @@ export interface StoreWrite {
   /** Removes every logged batch at or below this height. */
   readonly pruneBatchesUpTo?: bigint;
   readonly putMeta?: readonly (readonly [string, Uint8Array])[];
+  /**
+   * Told how many of `putObjects` are written (written, total): on disk as
+   * pages reach the page file, and all of them once the transaction
+   * committed (a long checkpoint's progress). Synchronous; must not throw.
+   */
+  readonly onProgress?: (written: number, total: number) => void;
 }
 
 /** See the module header. */
