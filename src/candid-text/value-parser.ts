@@ -127,6 +127,12 @@ function principalText(c: Cursor): Principal {
   }
 }
 
+function fieldId(c: Cursor, digits: string, at: number): number {
+  const id = BigInt(digits);
+  if (id >= 2n ** 32n) c.fail(`field id ${digits} is larger than 2^32 - 1`, at);
+  return Number(id);
+}
+
 function parseFields(c: Cursor, variant: boolean, depth: number): Field[] {
   c.expectPunct('{');
   const fields: Field[] = [];
@@ -137,9 +143,7 @@ function parseFields(c: Cursor, variant: boolean, depth: number): Field[] {
     if (t.kind === 'nat' && c.isPunct('=', 1)) {
       c.next();
       c.next();
-      const id = BigInt(t.text);
-      if (id >= 2n ** 32n) c.fail(`field id ${t.text} is larger than 2^32 - 1`, t.at);
-      field = { id: Number(id), value: parseAnnVal(c, depth + 1) };
+      field = { id: fieldId(c, t.text, t.at), value: parseAnnVal(c, depth + 1) };
     } else if ((t.kind === 'id' || t.kind === 'text') && c.isPunct('=', 1)) {
       c.next();
       c.next();
@@ -148,7 +152,7 @@ function parseFields(c: Cursor, variant: boolean, depth: number): Field[] {
     } else if (variant && (t.kind === 'id' || t.kind === 'text' || t.kind === 'nat')) {
       c.next();
       const name = t.kind === 'id' ? t.text : t.kind === 'text' ? textOf(c.source, t) : undefined;
-      const id = name === undefined ? Number(BigInt((t as { text: string }).text) & 0xffffffffn) : idlLabelToId(name);
+      const id = name === undefined ? fieldId(c, (t as { text: string }).text, t.at) : idlLabelToId(name);
       field = name === undefined ? { id, value: { k: 'null', at: t.at } } : { id, name, value: { k: 'null', at: t.at } };
     } else if (!variant) {
       field = { id: next, value: parseAnnVal(c, depth + 1) };

@@ -1,9 +1,11 @@
 // Binary Candid read without knowing its types (spec: "Binary Format"): the
 // message's type table becomes `IDL` types (one `IDL.Rec` per entry, so
 // recursive tables work), then the values are read by those types. Strict and
-// bounded: every length is checked against the bytes left, nesting and the
-// number of values are capped, trailing bytes are refused; a malformed message
-// is an error, never a throw past the entry point or a hang.
+// bounded: every count and length is checked against the bytes left, nesting
+// (200), the number of values (2,000,000; a vector of zero-size elements
+// counts them all at once) and a number's LEB128 length (8 KiB) are capped,
+// LEB128 is read in linear time, trailing bytes are refused; a malformed
+// message is an error, never a throw past the entry point or a hang.
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { CandidTextError } from './result.ts';
