@@ -41,11 +41,11 @@ export interface ReplayFixture {
 export const CHECKPOINT_INTERVAL = 60n;
 
 /** A data directory of a durable replica (see the module header); `batches` rounds at least. */
-export async function makeDataDir(batches = 240): Promise<ReplayFixture> {
+export async function makeDataDir(batches = 240, opts: { readonly pruneBatchLog?: boolean } = {}): Promise<ReplayFixture> {
   const dataDir = tempDir();
   const hashes = new Map<bigint, string>();
   const ic = await Replica.create({
-    dataDir, checkpointInterval: CHECKPOINT_INTERVAL, keepCheckpoints: 3,
+    dataDir, checkpointInterval: CHECKPOINT_INTERVAL, keepCheckpoints: 3, ...opts,
     onCommit: (b, s) => { hashes.set(b.height, hex(stateHash(s))); },
   });
   const wasm = await counterWasm();

@@ -54,6 +54,21 @@ describe('replay of a data directory', () => {
     assert.match(refused.error, new RegExp(`cannot start at height ${checkpoints[0] + 1n}: it can start at ${checkpoints.slice(0, -1).join(', ')}`));
   });
 
+  it('replays a whole log from the empty state, the subnet taken from the first batch\'s topology', async () => {
+    const whole = await makeDataDir(70, { pruneBatchLog: false });
+    const { checkpoints, first, last } = await layout(whole.dataDir);
+    assert.equal(first, 1n);
+    const r = await replay(whole.dataDir);
+    assert.equal(r.ok, true);
+    assert.equal(r.from, 0n);
+    assert.equal(r.batches, Number(last));
+    assert.deepEqual(r.verifiedHeights, checkpoints);
+    assert.equal(r.logVerifiedHeights, r.batches - 1, 'every height from 1 (the first record carries no hash of the empty state)');
+    const later = await replay(whole.dataDir, { from: checkpoints[0] });
+    assert.equal(later.ok, true);
+    assert.equal(later.from, checkpoints[0]);
+  });
+
   it('reports the first divergent height exactly when a logged batch was altered', async () => {
     const dir = copyDir(fx.dataDir);
     const { checkpoints } = await layout(dir);
