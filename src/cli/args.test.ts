@@ -16,6 +16,15 @@ describe('parseStartArgs', () => {
     const e = parseStartArgs(['--ephemeral']);
     assert.ok(e.ok && e.options.ephemeral);
   });
+  it('--log-level, --log-format, --log-canisters', () => {
+    const r = parseStartArgs(['--log-level', 'debug', '--log-format=json', '--log-canisters', '/tmp/c.log']);
+    assert.ok(r.ok);
+    assert.deepEqual([r.options.logLevel, r.options.logFormat, r.options.logCanisters], ['debug', 'json', '/tmp/c.log']);
+    const d = parseStartArgs([]);
+    assert.ok(d.ok);
+    assert.deepEqual([d.options.logLevel, d.options.logFormat, d.options.logCanisters], [undefined, undefined, undefined]);
+    for (const argv of [['--log-level', 'loud'], ['--log-format', 'xml'], ['--log-canisters='], ['--log-level']]) assert.ok(!parseStartArgs(argv).ok, argv.join(' '));
+  });
   it('refuses what it does not understand', () => {
     for (const argv of [['--port'], ['--port', '70000'], ['--port', 'x'], ['--nope'], ['--ephemeral', '--data-dir', 'd'], ['--cores', '0']]) {
       const r = parseStartArgs(argv);

@@ -8,6 +8,9 @@
  *     --seed <text>       the subnet key's seed (default: the library's)
  *     --cores <n>         scheduler cores; above 1, canisters run in sandbox workers (default 1)
  *     --round-interval <ms>  longest time between rounds while idle (default 100)
+ *     --log-level <level>    replica log level: trace, debug, info (default), warn, error, fatal, silent
+ *     --log-format <f>       json or pretty (default: pretty on a terminal, json otherwise)
+ *     --log-canisters <to>   canister logs: stdout (default), stderr, off, or a file
  *     --help
  *
  * `--opt=value` works too. Errors are values: the text to print.
@@ -23,6 +26,12 @@ export interface StartOptions {
   readonly seed?: string;
   readonly cores: number;
   readonly roundIntervalMs: number;
+  /** Replica log level (default `info`); HTTP requests log at `debug`. */
+  readonly logLevel?: LogLevel;
+  /** Log line format (default: `pretty` on a terminal, `json` otherwise). */
+  readonly logFormat?: 'json' | 'pretty';
+  /** Where canister logs go: `stdout` (default), `stderr`, `off` or a file path. */
+  readonly logCanisters?: string;
   readonly help: boolean;
 }
 
@@ -38,11 +47,34 @@ Options:
   --seed <text>          seed of the subnet key (the same seed, the same root key)
   --cores <n>            scheduler cores; above 1, canisters run in sandbox workers (default 1)
   --round-interval <ms>  longest time between rounds while idle (default 100)
+  --log-level <level>    replica log level (JSON lines on stderr): trace, debug
+                         (HTTP requests), info (default), warn, error, fatal, silent
+  --log-format <f>       json or pretty (default: pretty on a terminal, json otherwise)
+  --log-canisters <to>   canister logs (debug_print, traps): stdout (default), stderr,
+                         off, or a file to append to
   --help                 print this text
 `;
 
 const VALUED = new Set(['--port', '--host', '--data-dir', '--seed', '--cores', '--round-interval']);
 const FLAGS = new Set(['--ephemeral', '--help', '-h']);
+
+type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+const LOG_VALUED = new Set(['--log-level', '--log-format', '--log-canisters']);
+
+/** The `--log-*` options, or the error text. */
+function logOptions(values: ReadonlyMap<string, string>): Pick<StartOptions, 'logLevel' | 'logFormat' | 'logCanisters'> | string {
+  const level = values.get('--log-level');
+  if (level !== undefined && !LOG_LEVELS.includes(level)) return `--log-level must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(level)}`;
+  const format = values.get('--log-format');
+  if (format !== undefined && format !== 'json' && format !== 'pretty') return `--log-format must be json or pretty, got ${JSON.stringify(format)}`;
+  const canisters = values.get('--log-canisters');
+  if (canisters === '') return '--log-canisters needs stdout, stderr, off or a file';
+  return {
+    ...(level === undefined ? {} : { logLevel: level as LogLevel }), ...(format === undefined ? {} : { logFormat: format }),
+    ...(canisters === undefined ? {} : { logCanisters: canisters }),
+  };
+}
 
 function integer(name: string, text: string, min: number, max: number): number | string {
   const n = Number(text);
@@ -62,7 +94,7 @@ export function parseStartArgs(argv: readonly string[]): { ok: true; options: St
       flags.add(name === '-h' ? '--help' : name);
       continue;
     }
-    if (!VALUED.has(name)) return { ok: false, error: `unknown option ${JSON.stringify(arg)}` };
+    if (!VALUED.has(name) && !LOG_VALUED.has(name)) return { ok: false, error: `unknown option ${JSON.stringify(arg)}` };
     const value = eq > 0 && name !== arg ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) return { ok: false, error: `${name} needs a value` };
     values.set(name, value);
@@ -77,10 +109,12 @@ export function parseStartArgs(argv: readonly string[]): { ok: true; options: St
   const dataDirGiven = values.has('--data-dir');
   if (ephemeral && dataDirGiven) return { ok: false, error: '--ephemeral and --data-dir exclude each other' };
   const seed = values.get('--seed');
+  const log = logOptions(values);
+  if (typeof log === 'string') return { ok: false, error: log };
   return {
     ok: true,
     options: {
-      port, host: values.get('--host') ?? '127.0.0.1', dataDir: values.get('--data-dir') ?? './.ic-exec', dataDirGiven, ephemeral,
+      port, host: values.get('--host') ?? '127.0.0.1', dataDir: values.get('--data-dir') ?? './.ic-exec', dataDirGiven, ephemeral, ...log,
       cores, roundIntervalMs, help: flags.has('--help'), ...(seed === undefined ? {} : { seed }),
     },
   };
