@@ -19,7 +19,7 @@ export interface AnnotateContext {
   readonly where?: string;
 }
 
-const MAX_DEPTH = 500;
+const MAX_DEPTH = 5000;
 
 export function annotate(v: Value, t: IDL.Type, cx: AnnotateContext, depth = 0): Value {
   if (depth > MAX_DEPTH) throw new CandidTextError('value nested too deeply');

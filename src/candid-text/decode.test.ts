@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
-import { decodeToJson, decodeToText, parseDid } from './index.ts';
+import { decodeToJson, decodeToText, encodeArgs, parseDid } from './index.ts';
 
 const AA = Principal.fromText('aaaaa-aa');
 
@@ -113,6 +113,22 @@ test('recursive types from a .did decode and print', () => {
   assert.equal(text(types, [list]), '(\n  opt record {\n    head = 1 : int;\n    tail = opt record { head = 2 : int; tail = null };\n  },\n)');
   assert.equal(text(types, [[{ head: 1n, tail: [] }]]), '(opt record { head = 1 : int; tail = null })');
   assert.equal(text(types, [[{ head: 1n, tail: [] }]], false), '(opt record { 1_158_359_328 = 1 : int; 1_291_237_008 = null })');
+});
+
+test('a linked list a thousand long (as Motoko lists are) decodes, prints and encodes back', () => {
+  const list = IDL.Rec();
+  list.fill(IDL.Opt(IDL.Tuple(IDL.Nat, list)));
+  let v: unknown = [];
+  for (let i = 999; i >= 0; i--) v = [[BigInt(i), v]];
+  const bytes = IDL.encode([list], [v]);
+  const printed = decodeToText(bytes, [list]);
+  assert.ok(printed.ok, printed.ok ? '' : printed.error);
+  assert.ok(printed.value.startsWith('(\n  opt record {\n    0 : nat;\n    opt record {\n'));
+  assert.ok(decodeToText(bytes).ok);
+  assert.ok(decodeToJson(bytes, [list]).ok);
+  const again = encodeArgs(printed.value, [list]);
+  assert.ok(again.ok, again.ok ? '' : again.error);
+  assert.deepEqual(again.value, bytes);
 });
 
 test('decodeToJson: bigints as strings, principals as text, blobs as hex', () => {

@@ -12,7 +12,7 @@ import { describe, textOf } from './lexer.ts';
 import { parseType } from './type-syntax.ts';
 import type { Field, Value } from './value.ts';
 
-const MAX_DEPTH = 200;
+const MAX_DEPTH = 2000;
 
 /** `( v1, v2, … )` — also accepts a bare single value, as didc does. */
 export function parseArgs(c: Cursor): Value[] {

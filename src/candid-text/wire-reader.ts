@@ -12,7 +12,7 @@ import { CandidTextError } from './result.ts';
 import { view } from './types-view.ts';
 import type { Field, NumKind, Value } from './value.ts';
 
-const MAX_DEPTH = 200;
+const MAX_DEPTH = 5000;
 const MAX_VALUES = 2_000_000;
 const MAX_PRINCIPAL = 29;
 /** Bounds the time to print a nat or int (~20,000 decimal digits); no real message comes near. */
