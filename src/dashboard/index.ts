@@ -5,6 +5,7 @@
 //   const dashboard = new Dashboard({ replica, telemetry, dataDir });
 //   IcHttpServer.start({ …, extension: dashboard.extension });
 export { Dashboard, DASHBOARD_PATH } from './dashboard.ts';
+export { ASSET_NAMES } from './assets.ts';
 export type { DashboardOptions } from './dashboard.ts';
 export type { DashboardReplica, DashboardTelemetry, RoundSample, CanisterSample } from './types.ts';
 export type { CanisterSummary, CanisterSettingsView, StatusView } from './views.ts';

@@ -105,7 +105,7 @@ export function canisterPage(main, id) {
   };
   const showLogs = (records) => {
     const newest = records.length === 0 ? undefined : records[records.length - 1].idx;
-    setText(logNote, records.length === 0 ? 'auto-refresh' : `${records.length} most recent · auto-refresh`);
+    setText(logNote, records.length === 0 ? 'auto-refresh' : `${records.length === LOG_LIMIT ? 'last ' : ''}${records.length} record${records.length === 1 ? '' : 's'} · auto-refresh`);
     if (newest === lastLogIdx && logs.dataset.loaded === '1') return;
     lastLogIdx = newest;
     logs.dataset.loaded = '1';

@@ -13,6 +13,11 @@ function niceCeil(v) {
   return 10 * p;
 }
 
+/** An axis label without zero decimals: `2.50 MiB` → `2.5 MiB`, `200.0 T` → `200 T`. */
+function tidy(text) {
+  return text.replace(/\.(\d*?)0+(?=\D|$)/, (_m, kept) => (kept === '' ? '' : `.${kept}`));
+}
+
 /** `#rrggbb` with an alpha, as `rgba(…)` (canvas gradients need a plain colour). */
 function withAlpha(color, alpha) {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
@@ -100,7 +105,7 @@ export class LineChart {
     const unit = opts.unit ?? 1;
     const yMax = niceCeil((max * 1.08) / unit) * unit;
     g.font = `11px ${css('--sans')}`;
-    const yLabels = [0, 0.5, 1].map((f) => [f, opts.format(yMax * f)]);
+    const yLabels = [0, 0.5, 1].map((f) => [f, tidy(opts.format(yMax * f))]);
     const pad = { l: Math.ceil(Math.max(...yLabels.map(([, text]) => g.measureText(text).width))) + 14, r: 10, t: 8, b: 22 };
     const pw = w - pad.l - pad.r;
     const ph = h - pad.t - pad.b;
