@@ -17,6 +17,8 @@ export interface AnnotateContext {
   readonly source?: string;
   /** Appended to errors, e.g. `(argument 2)`. */
   readonly where?: string;
+  /** Under `opt` when decoding an error only means `null`: skip composing its message. */
+  readonly quiet?: boolean;
 }
 
 const MAX_DEPTH = 5000;
@@ -25,7 +27,7 @@ export function annotate(v: Value, t: IDL.Type, cx: AnnotateContext, depth = 0):
   if (depth > MAX_DEPTH) throw new CandidTextError('value nested too deeply');
   const ty = view(t);
   const at = v.at;
-  const mismatch = (): never => fail(cx, at, `type mismatch: ${printValueFlat(v)} cannot be of type ${typeText(t)}`);
+  const mismatch = (): never => fail(cx, at, cx.quiet === true ? '' : `type mismatch: ${short(printValueFlat(v))} cannot be of type ${short(typeText(t))}`);
   if (ty.k === 'reserved') return { k: 'reserved' };
   if (v.k === 'number' && cx.fromParser) {
     if ((NUM_KINDS as readonly string[]).includes(ty.k)) {
@@ -91,7 +93,7 @@ export function annotate(v: Value, t: IDL.Type, cx: AnnotateContext, depth = 0):
 
 function tryOpt(v: Value, inner: IDL.Type, cx: AnnotateContext, depth: number): Value {
   try {
-    return { k: 'opt', v: annotate(v, inner, cx, depth + 1) };
+    return { k: 'opt', v: annotate(v, inner, cx.quiet === true ? cx : { ...cx, quiet: true }, depth + 1) };
   } catch (e) {
     if (e instanceof CandidTextError) return { k: 'none' };
     throw e;
@@ -108,7 +110,12 @@ function stripAt(v: Value): Value {
   return rest as Value;
 }
 
+function short(s: string): string {
+  return s.length > 120 ? s.slice(0, 117) + '…' : s;
+}
+
 function fail(cx: AnnotateContext, at: number | undefined, message: string): never {
+  if (cx.quiet === true) throw new CandidTextError(message);
   const pos = at !== undefined && cx.source !== undefined ? `${position(cx.source, at)}: ` : '';
   const where = cx.where === undefined ? '' : ` (${cx.where})`;
   throw new CandidTextError(`${pos}${message}${where}`);
