@@ -13,6 +13,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import { setImmediate } from 'node:timers/promises';
 import { basename } from 'node:path';
 import type { IDL } from '@dfinity/candid';
 import type { Command, CommandIo } from '../command.ts';
@@ -85,6 +86,8 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
   const loaded = await loadModule(file, io);
   if (!loaded.ok) return fail(io, loaded.error);
   const module = loaded.value;
+  // moc blocks the event loop for seconds: let sockets the server closed meanwhile be seen closed before reuse.
+  await setImmediate();
   const connected = await connect(io.globals);
   if (!connected.ok) return fail(io, connected.error);
   const { client } = connected;
