@@ -118,9 +118,9 @@ describe('serialization for the store', () => {
   test('round trip keeps the key: same public key, same signatures', () => {
     const bytes = key.serialize();
     assert.equal(bytes.length, BLS_KEY_PAIR_SERIALIZED_BYTES);
-    assert.equal(bytes.length, 129);
-    assert.equal(bytes[0], 1);
-    assert.deepEqual(bytes.subarray(33), key.publicKey);
+    assert.equal(bytes.length, 145);
+    assert.equal(bytes[0], 2);
+    assert.deepEqual(bytes.subarray(33, 129), key.publicKey);
     const back = BlsKeyPair.deserialize(bytes);
     assert.deepEqual(back.publicKey, key.publicKey);
     assert.deepEqual(back.sign(utf8('m')), key.sign(utf8('m')));
@@ -129,15 +129,35 @@ describe('serialization for the store', () => {
   test('rejects damaged records', () => {
     const bytes = key.serialize();
     assert.throws(() => BlsKeyPair.deserialize(bytes.subarray(1)), RangeError);
+    assert.throws(() => BlsKeyPair.deserialize(bytes.subarray(0, 144)), RangeError);
     const version = Uint8Array.from(bytes);
-    version[0] = 2;
+    version[0] = 3;
     assert.throws(() => BlsKeyPair.deserialize(version), /format version/);
-    const wrongPublic = Uint8Array.from(bytes);
+    for (const at of [5, 100, 140]) {
+      const damaged = Uint8Array.from(bytes);
+      damaged[at] ^= 1;
+      assert.throws(() => BlsKeyPair.deserialize(damaged), /check does not match/, `byte ${at}`);
+    }
+  });
+
+  test('reads version 1 records (129 bytes, no check) by rederiving the public key', () => {
+    const v1 = Uint8Array.from(key.serialize().subarray(0, 129));
+    v1[0] = 1;
+    const back = BlsKeyPair.deserialize(v1);
+    assert.deepEqual(back.publicKey, key.publicKey);
+    assert.deepEqual(back.serialize(), key.serialize());
+    const wrongPublic = Uint8Array.from(v1);
     wrongPublic[100] ^= 1;
     assert.throws(() => BlsKeyPair.deserialize(wrongPublic), /does not match/);
-    const wrongSecret = Uint8Array.from(bytes);
+    const wrongSecret = Uint8Array.from(v1);
     wrongSecret[5] ^= 1;
     assert.throws(() => BlsKeyPair.deserialize(wrongSecret), RangeError);
+  });
+
+  test('the public key is the generator times the secret, as noble computes it from its precomputed base', () => {
+    for (const k of [key, BlsKeyPair.fromSeed(seed(3))]) {
+      assert.deepEqual(k.publicKey, bls12_381.shortSignatures.getPublicKey(k.serialize().subarray(1, 33)).toBytes(true));
+    }
   });
 
   test('secret keys must be scalars in [1, r-1]', () => {
@@ -147,6 +167,31 @@ describe('serialization for the store', () => {
     assert.throws(() => BlsKeyPair.fromSecretKey(be(r)), RangeError);
     assert.doesNotThrow(() => BlsKeyPair.fromSecretKey(be(r - 1n)));
     assert.throws(() => BlsKeyPair.fromSecretKey(new Uint8Array(31)), RangeError);
+  });
+
+  test('fromSeed takes a cached public key whose check matches, recomputes and offers it otherwise', () => {
+    const entries = new Map<string, Uint8Array>();
+    const cache = { get: (id: string) => entries.get(id), set: (id: string, e: Uint8Array) => { entries.set(id, Uint8Array.from(e)); } };
+    const first = BlsKeyPair.fromSeed(seed(9), cache);
+    assert.deepEqual(first.serialize(), key.serialize());
+    assert.equal(entries.size, 1);
+    const [[id, entry]] = [...entries];
+    assert.match(id, /^[0-9a-f]{64}$/);
+    assert.equal(entry.length, 112);
+    assert.deepEqual(entry.subarray(0, 96), key.publicKey);
+    assert.ok(!hex(entry).includes(hex(key.serialize().subarray(1, 33))), 'no secret in the cache');
+    // A planted key with a valid-looking entry of another key is refused by the check: the id and check bind the secret.
+    const other = BlsKeyPair.fromSeed(seed(3));
+    entries.set(id, Uint8Array.from([...other.publicKey, ...entry.subarray(96)]));
+    assert.deepEqual(BlsKeyPair.fromSeed(seed(9), cache).publicKey, key.publicKey);
+    assert.deepEqual(entries.get(id), entry, 'the recomputed entry is offered back');
+    // The cached key is used as it is: a valid entry short-circuits the derivation.
+    let gets = 0;
+    const counting = { get: (i: string) => { gets++; return entries.get(i); }, set: () => assert.fail('a valid entry is not written again') };
+    assert.deepEqual(BlsKeyPair.fromSeed(seed(9), counting).sign(utf8('m')), key.sign(utf8('m')));
+    assert.equal(gets, 1);
+    entries.set(id, entry.subarray(1));
+    assert.deepEqual(BlsKeyPair.fromSeed(seed(9), cache).publicKey, key.publicKey);
   });
 
   test('the secret key stays out of JSON and of the public getters', () => {

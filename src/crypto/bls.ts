@@ -33,10 +33,23 @@
 // The secret key is the 32-byte big-endian scalar. BLS signing is
 // deterministic: one key signs one message one way, on every machine.
 //
-// Serialization for the store (`BlsKeyPair.serialize`), 129 bytes:
-//   0x01 (format version) ‖ secret key (32, big-endian) ‖ public key (96, compressed G2)
-// `deserialize` rederives the public key and refuses bytes whose stored key
-// does not match, so a damaged record is detected rather than used.
+// The public key is G2's generator times the secret, computed on a copy of
+// the generator: noble's `BASE` builds a window table of G2 points on its
+// first multiplication (~150 ms of JavaScript, worth it only for many keys),
+// a plain point multiplies at once (~20 ms; constant time either way).
+//
+// Serialization for the store (`BlsKeyPair.serialize`), 145 bytes:
+//   0x02 (format version) ‖ secret key (32, big-endian) ‖ public key (96, compressed G2)
+//   ‖ check (16) = SHA-256(ds("ic-exec-bls-key-pair") ‖ secret ‖ public)[0..16]
+// so a start reads its key without recomputing the public key, and a damaged
+// record is detected rather than used (the check). Version 1 (129 bytes, no
+// check) is still read: its public key is rederived and compared.
+//
+// A key derived from a seed (`fromSeed`) can take its public key from a
+// `PublicKeyCache` (the CLI keeps one in `.cache/`): the entry is
+// `public key (96) ‖ check (16)` under an id hashed from the secret, so the
+// cache holds no secret, and an entry that is damaged or belongs to another
+// key fails the check and is recomputed (and offered back).
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { expand, extract } from '@noble/hashes/hkdf.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
@@ -44,6 +57,9 @@ import { IC_STATE_ROOT_DOMAIN, bytesEqual, concatBytes, sha256, withDomainSepara
 
 const short = bls12_381.shortSignatures;
 const CURVE_ORDER: bigint = bls12_381.fields.Fr.ORDER;
+const G2 = bls12_381.G2.Point;
+/** G2's generator as a plain point: no window table (see the module header). */
+const G2_GENERATOR = G2.fromAffine(G2.BASE.toAffine());
 
 /** The hash-to-curve domain separation tag of the IC's BLS signatures (G1, basic scheme). */
 export const BLS_SIGNATURE_DST = 'BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_';
@@ -65,10 +81,13 @@ export const BLS_PUBLIC_KEY_DER_PREFIX: Uint8Array = Uint8Array.from([
 ]);
 /** Bytes of a DER-encoded public key (prefix + key). */
 export const BLS_PUBLIC_KEY_DER_BYTES = BLS_PUBLIC_KEY_DER_PREFIX.length + BLS_PUBLIC_KEY_BYTES;
+const CHECK_BYTES = 16;
 /** Bytes of {@link BlsKeyPair.serialize}'s output. */
-export const BLS_KEY_PAIR_SERIALIZED_BYTES = 1 + BLS_SECRET_KEY_BYTES + BLS_PUBLIC_KEY_BYTES;
+export const BLS_KEY_PAIR_SERIALIZED_BYTES = 1 + BLS_SECRET_KEY_BYTES + BLS_PUBLIC_KEY_BYTES + CHECK_BYTES;
+const V1_SERIALIZED_BYTES = 1 + BLS_SECRET_KEY_BYTES + BLS_PUBLIC_KEY_BYTES;
 
-const SERIALIZATION_VERSION = 0x01;
+const SERIALIZATION_VERSION = 0x02;
+const CHECK_DOMAIN = 'ic-exec-bls-key-pair';
 const KEYGEN_SALT = new TextEncoder().encode('BLS-SIG-KEYGEN-SALT-');
 const KEYGEN_OKM_BYTES = 48; // L = ceil(3 · ceil(log2 r) / 16)
 
@@ -98,6 +117,21 @@ function keyGen(ikm: Uint8Array): bigint {
   }
 }
 
+/**
+ * Public keys kept between processes (see the module header). The core only
+ * asks and offers; where the entries live is the caller's (no I/O here).
+ */
+export interface PublicKeyCache {
+  get(id: string): Uint8Array | undefined;
+  set(id: string, entry: Uint8Array): void;
+}
+
+const CACHE_ID_DOMAIN = 'ic-exec-bls-public-key-id';
+
+function pairCheck(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
+  return sha256(withDomainSeparator(CHECK_DOMAIN, secretKey, publicKey)).subarray(0, CHECK_BYTES);
+}
+
 function checkLength(what: string, bytes: Uint8Array, expected: number): void {
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`${what} must be a Uint8Array`);
   if (bytes.length !== expected) throw new RangeError(`${what} must be ${expected} bytes, got ${bytes.length}`);
@@ -124,14 +158,25 @@ export class BlsKeyPair {
    * Derives a key pair from input key material (IETF KeyGen). The same seed
    * always gives the same key.
    * @param seed at least 32 bytes of entropy (e.g. `SystemEntropy.bytes(32)`).
+   * @param cache where the public key may already be (see the module header).
    * @throws {RangeError} if `seed` is shorter than 32 bytes.
    */
-  static fromSeed(seed: Uint8Array): BlsKeyPair {
+  static fromSeed(seed: Uint8Array, cache?: PublicKeyCache): BlsKeyPair {
     if (!(seed instanceof Uint8Array)) throw new TypeError('BLS seed must be a Uint8Array');
     if (seed.length < BLS_MIN_SEED_BYTES) {
       throw new RangeError(`BLS seed must be at least ${BLS_MIN_SEED_BYTES} bytes, got ${seed.length}`);
     }
-    return BlsKeyPair.fromSecretKey(bigintToBytesBE(keyGen(seed), BLS_SECRET_KEY_BYTES));
+    const secretKey = bigintToBytesBE(keyGen(seed), BLS_SECRET_KEY_BYTES);
+    if (cache === undefined) return BlsKeyPair.fromSecretKey(secretKey);
+    const id = toHex(sha256(withDomainSeparator(CACHE_ID_DOMAIN, secretKey)));
+    const entry = cache.get(id);
+    if (entry instanceof Uint8Array && entry.length === BLS_PUBLIC_KEY_BYTES + CHECK_BYTES) {
+      const publicKey = entry.subarray(0, BLS_PUBLIC_KEY_BYTES);
+      if (bytesEqual(pairCheck(secretKey, publicKey), entry.subarray(BLS_PUBLIC_KEY_BYTES))) return new BlsKeyPair(secretKey, Uint8Array.from(publicKey));
+    }
+    const pair = BlsKeyPair.fromSecretKey(secretKey);
+    cache.set(id, concatBytes(pair.#publicKey, pairCheck(secretKey, pair.#publicKey)));
+    return pair;
   }
 
   /**
@@ -140,28 +185,38 @@ export class BlsKeyPair {
    * @throws {RangeError} if the length is wrong or the scalar is 0 or ≥ r.
    */
   static fromSecretKey(secretKey: Uint8Array): BlsKeyPair {
-    checkLength('BLS secret key', secretKey, BLS_SECRET_KEY_BYTES);
-    const scalar = bigintFromBytesBE(secretKey);
-    if (scalar === 0n || scalar >= CURVE_ORDER) throw new RangeError('BLS secret key is not a scalar in [1, r-1]');
-    const sk = Uint8Array.from(secretKey);
-    return new BlsKeyPair(sk, short.getPublicKey(sk).toBytes(true));
+    const scalar = secretScalar(secretKey);
+    return new BlsKeyPair(Uint8Array.from(secretKey), G2_GENERATOR.multiply(scalar).toBytes(true));
   }
 
   /**
-   * Reads the output of {@link serialize}.
+   * Reads the output of {@link serialize} (version 2: the stored public key
+   * is taken as it is once the check matches; version 1: rederived and compared).
    * @throws {RangeError} on a wrong length or version, an invalid secret key,
-   *   or a stored public key that does not belong to the secret key.
+   *   a check that does not match, or (version 1) a stored public key that
+   *   does not belong to the secret key.
    */
   static deserialize(bytes: Uint8Array): BlsKeyPair {
-    checkLength('serialized BLS key pair', bytes, BLS_KEY_PAIR_SERIALIZED_BYTES);
-    if (bytes[0] !== SERIALIZATION_VERSION) {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('serialized BLS key pair must be a Uint8Array');
+    const version = bytes[0];
+    if (version !== SERIALIZATION_VERSION && version !== 0x01) {
       throw new RangeError(`serialized BLS key pair: unknown format version ${bytes[0]}`);
     }
-    const pair = BlsKeyPair.fromSecretKey(bytes.subarray(1, 1 + BLS_SECRET_KEY_BYTES));
-    if (!bytesEqual(pair.#publicKey, bytes.subarray(1 + BLS_SECRET_KEY_BYTES))) {
-      throw new RangeError('serialized BLS key pair: the public key does not match the secret key');
+    checkLength('serialized BLS key pair', bytes, version === 0x01 ? V1_SERIALIZED_BYTES : BLS_KEY_PAIR_SERIALIZED_BYTES);
+    const secretKey = bytes.subarray(1, 1 + BLS_SECRET_KEY_BYTES);
+    const publicKey = bytes.subarray(1 + BLS_SECRET_KEY_BYTES, V1_SERIALIZED_BYTES);
+    if (version === 0x01) {
+      const pair = BlsKeyPair.fromSecretKey(secretKey);
+      if (!bytesEqual(pair.#publicKey, publicKey)) {
+        throw new RangeError('serialized BLS key pair: the public key does not match the secret key');
+      }
+      return pair;
     }
-    return pair;
+    if (!bytesEqual(pairCheck(secretKey, publicKey), bytes.subarray(V1_SERIALIZED_BYTES))) {
+      throw new RangeError('serialized BLS key pair: the check does not match (damaged record)');
+    }
+    secretScalar(secretKey);
+    return new BlsKeyPair(Uint8Array.from(secretKey), Uint8Array.from(publicKey));
   }
 
   /** The public key, 96 bytes (compressed G2). A copy. */
@@ -182,10 +237,18 @@ export class BlsKeyPair {
     return short.sign(short.hash(message, BLS_SIGNATURE_DST), this.#secretKey).toBytes(true);
   }
 
-  /** `0x01 ‖ secret key (32) ‖ public key (96)`: the record the store keeps. Contains the secret. */
+  /** `0x02 ‖ secret key (32) ‖ public key (96) ‖ check (16)`: the record the store keeps. Contains the secret. */
   serialize(): Uint8Array {
-    return concatBytes(Uint8Array.of(SERIALIZATION_VERSION), this.#secretKey, this.#publicKey);
+    return concatBytes(Uint8Array.of(SERIALIZATION_VERSION), this.#secretKey, this.#publicKey, pairCheck(this.#secretKey, this.#publicKey));
   }
+}
+
+/** The scalar of a 32-byte secret key. @throws {RangeError} if the length is wrong or the scalar is 0 or ≥ r. */
+function secretScalar(secretKey: Uint8Array): bigint {
+  checkLength('BLS secret key', secretKey, BLS_SECRET_KEY_BYTES);
+  const scalar = bigintFromBytesBE(secretKey);
+  if (scalar === 0n || scalar >= CURVE_ORDER) throw new RangeError('BLS secret key is not a scalar in [1, r-1]');
+  return scalar;
 }
 
 /**

@@ -25,3 +25,4 @@ export {
   publicKeyFromDer,
   stateRootMessage,
 } from './bls.ts';
+export type { PublicKeyCache } from './bls.ts';

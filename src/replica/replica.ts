@@ -54,6 +54,7 @@
 import { LOCAL_SUBNET_HEAP_DELTA_CAPACITY } from '../config/index.ts';
 import type { SchedulerConfig, SubnetType } from '../config/index.ts';
 import { BlsKeyPair } from '../crypto/index.ts';
+import type { PublicKeyCache } from '../crypto/index.ts';
 import { ManualClock, SeededEntropy } from '../env/index.ts';
 import type { Clock } from '../env/index.ts';
 import { UserErrorException } from '../errors/index.ts';
@@ -111,6 +112,8 @@ export interface ReplicaOptions extends DurabilityOptions {
   readonly subnetSize?: number;
   /** Seed of the subnet key alone (the subnet id follows from it); default `seed`. The threshold keys still follow `seed`. */
   readonly subnetKeySeed?: string;
+  /** Where the subnet key's public key may already be, so a new key does not recompute it (`npm start`: a file in `.cache/`). Default none. */
+  readonly keyCache?: PublicKeyCache;
   /**
    * Continue from this state (e.g. a checkpoint decoded with `decodeState`)
    * instead of an empty subnet: the block maker resumes after its height and
@@ -189,7 +192,7 @@ export class Replica {
     let durability: Durability | undefined;
     try {
       const d = await Durability.open(opts, {
-        codec: STATE_CODEC, seed: opts.seed, createKey: () => BlsKeyPair.fromSeed(new SeededEntropy(keySeed).bytes(32)),
+        codec: STATE_CODEC, seed: opts.seed, createKey: () => BlsKeyPair.fromSeed(new SeededEntropy(keySeed).bytes(32), opts.keyCache),
         pagesEvicted: (states, store) => hypervisor.pagesEvicted(states, store),
       });
       durability = d;

@@ -4,7 +4,7 @@
  * BLS key (its random tape, certificates and root key stay the same) and
  * derives the same threshold keys.
  *
- *     'K' ‖ version 1 ‖ BlsKeyPair.serialize() (u32 length ‖ 129 bytes) ‖ seed present u8 ‖ [seed: u32 length ‖ UTF-8]
+ *     'K' ‖ version 1 ‖ BlsKeyPair.serialize() (u32 length ‖ 145 bytes; 129 in records of version 1 of that format) ‖ seed present u8 ‖ [seed: u32 length ‖ UTF-8]
  *
  * The seed is the `Replica`'s `seed` option as given on the first start
  * (the threshold keys derive from it; absent = PocketIC's keys).
