@@ -10,6 +10,11 @@
  * memory with `--ephemeral`. When the store fails (disk full, I/O error)
  * the replica stops: the process says so and exits 1; starting it again on
  * the directory recovers everything acknowledged.
+ *
+ * Observability (src/telemetry): `/metrics` (Prometheus), structured logs
+ * of the replica's events on stderr (`--log-level`, `--log-format`; HTTP
+ * requests at debug level) and the canisters' logs apart (`--log-canisters`,
+ * stdout by default). The ready lines stay plain text.
  */
 import { resolve } from 'node:path';
 import { SystemClock } from '../env/index.ts';
@@ -17,6 +22,8 @@ import { IcHttpServer, NodeSigner } from '../http/index.ts';
 import { Replica } from '../replica/index.ts';
 import type { StartOptions } from './args.ts';
 import { fileKeyCache } from './key-cache.ts';
+import { Telemetry, createLogger, isTty } from '../telemetry/index.ts';
+import type { HttpExtension, Logger } from '../telemetry/index.ts';
 
 /** The default subnet seed of the library (`Replica.create`), for the node key when none is given. */
 const DEFAULT_SEED = 'ic-exec-replica';
@@ -24,6 +31,8 @@ const DEFAULT_SEED = 'ic-exec-replica';
 export interface Started {
   readonly server: IcHttpServer;
   readonly replica: Replica;
+  /** Its metrics, recent rounds and canister series (`/metrics`; the dashboard reads it). */
+  readonly telemetry: Telemetry;
   /** Closes the server, then the replica. */
   stop(): Promise<void>;
 }
@@ -32,6 +41,12 @@ export interface Started {
 export interface StartHooks {
   /** A round failed; `stopped` when the replica can run no more (its store failed). Default: reported on stderr. */
   readonly onRoundError?: (error: unknown, stopped: boolean) => void;
+  /** The replica's events (default: warnings and errors as JSON on stderr). */
+  readonly logger?: Logger;
+  /** Where canister log records go (default: not followed). */
+  readonly canisterLogger?: Logger;
+  /** More server extensions (the dashboard), tried after `/metrics`; a function gets the replica and its telemetry first. */
+  readonly extensions?: readonly HttpExtension[] | ((served: { readonly replica: Replica; readonly telemetry: Telemetry }) => readonly HttpExtension[]);
 }
 
 /** Starts a served replica. @returns it, or the text to print when it cannot start. */
@@ -39,23 +54,35 @@ export async function startReplica(opts: StartOptions, hooks: StartHooks = {}): 
   const clock = new SystemClock();
   const node = NodeSigner.fromSeed(opts.seed ?? DEFAULT_SEED);
   const dataDir = resolve(opts.dataDir);
+  const logger = hooks.logger ?? createLogger({ level: 'warn' });
+  const telemetry = new Telemetry({ logger, ...(hooks.canisterLogger === undefined ? {} : { canisterLogger: hooks.canisterLogger }) });
   let replica: Replica;
   try {
     replica = await Replica.create({
       clock, cores: opts.cores, nodes: [node.nodeKey], ...(opts.seed === undefined ? {} : { seed: opts.seed }), keyCache: fileKeyCache(),
-      ...(opts.ephemeral ? { ephemeral: true } : { dataDir }),
+      ...(opts.ephemeral ? { ephemeral: true } : { dataDir }), onCheckpoint: telemetry.checkpointObserver,
     });
   } catch (e) {
     return { ok: false, error: `cannot start the replica${opts.ephemeral ? '' : ` on ${dataDir}`}: ${(e as Error).message}` };
   }
+  telemetry.start(replica.committedState);
+  const recovered = replica.recovery;
+  if (recovered !== undefined && (recovered.checkpointHeight > 0n || recovered.replayedBatches > 0 || recovered.skippedCheckpoints.length > 0)) {
+    logger.info({
+      height: Number(replica.height), checkpoint: Number(recovered.checkpointHeight), replayedBatches: recovered.replayedBatches,
+      skippedCheckpoints: recovered.skippedCheckpoints.map((s) => ({ height: Number(s.height), reason: s.reason })),
+    }, 'recovered');
+  }
   const onError = (e: unknown): void => {
     const stopped = (e as Error)?.name === 'ReplicaStoppedError';
     if (hooks.onRoundError !== undefined) hooks.onRoundError(e, stopped);
-    else process.stderr.write(`ic-exec: a round failed: ${String((e as Error)?.stack ?? e)}\n`);
+    else if (stopped) logger.fatal({ err: e }, 'the store failed: the replica stopped');
+    else logger.error({ err: e }, 'round failed');
   };
+  const extensions = typeof hooks.extensions === 'function' ? hooks.extensions({ replica, telemetry }) : hooks.extensions;
   let server: IcHttpServer;
   try {
-    server = await IcHttpServer.start({ replica, node, clock, port: opts.port, host: opts.host, idleRoundIntervalMs: opts.roundIntervalMs, onError });
+    server = await IcHttpServer.start({ replica, node, clock, port: opts.port, host: opts.host, idleRoundIntervalMs: opts.roundIntervalMs, onError, ...telemetry.serveOptions(replica, extensions) });
   } catch (e) {
     await replica.close();
     return { ok: false, error: `cannot listen on ${opts.host}:${opts.port}: ${(e as Error).message}` };
@@ -68,7 +95,7 @@ export async function startReplica(opts: StartOptions, hooks: StartHooks = {}): 
   const mode = opts.ephemeral ? 'ephemeral: state in memory only'
     : `state in ${dataDir}${recovery === undefined || (recovery.checkpointHeight === 0n && recovery.replayedBatches === 0) ? ''
       : `, recovered at height ${replica.height} (checkpoint ${recovery.checkpointHeight}, ${recovery.replayedBatches} batches replayed)`}`;
-  return { ok: true, started: { server, replica, stop }, mode };
+  return { ok: true, started: { server, replica, telemetry, stop }, mode };
 }
 
 /** CPU time this process has used so far, ms (user + system, all threads). */
@@ -85,9 +112,21 @@ function cpuMs(): number {
  */
 export async function main(opts: StartOptions, t0: number, output: { readonly json?: boolean } = {}): Promise<number> {
   const onStopped: { run?: () => void } = {};
+  let logger: Logger;
+  let canisterLogger: Logger;
+  try {
+    logger = createLogger({ level: opts.logLevel ?? 'info', format: opts.logFormat ?? (isTty('stderr') ? 'pretty' : 'json'), destination: 'stderr' });
+    const canisters = opts.logCanisters ?? (output.json ? 'stderr' : 'stdout');
+    canisterLogger = createLogger({ format: opts.logFormat ?? (isTty(canisters) ? 'pretty' : 'json'), destination: canisters });
+  } catch (e) {
+    process.stderr.write(`ic-exec: cannot open the canister log: ${(e as Error).message}\n`);
+    return 2;
+  }
   const r = await startReplica(opts, {
+    logger, canisterLogger,
     onRoundError: (e, stopped) => {
-      process.stderr.write(`ic-exec: ${stopped ? '' : 'a round failed: '}${String(stopped ? (e as Error).message : (e as Error)?.stack ?? e)}\n`);
+      if (stopped) logger.fatal({ err: (e as Error).message }, 'the store failed: the replica stopped');
+      else logger.error({ err: e }, 'round failed');
       if (stopped) onStopped.run?.();
     },
   });
@@ -98,7 +137,6 @@ export async function main(opts: StartOptions, t0: number, output: { readonly js
   }
   const { server, replica, stop } = r.started;
   const rootKeyHex = Buffer.from(replica.rootKey).toString('hex');
-  const say = (text: string): boolean => (output.json ? process.stderr : process.stdout).write(text);
   if (output.json) {
     process.stdout.write(`${JSON.stringify({
       url: server.url, rootKey: rootKeyHex, subnetId: replica.subnetId.toText(), state: r.mode, readyMs: Math.round(performance.now() - t0),
@@ -110,21 +148,22 @@ export async function main(opts: StartOptions, t0: number, output: { readonly js
     + `ready in ${Math.round(performance.now() - t0)} ms (${cpuMs()} ms of CPU) — agents: host ${server.url} and fetchRootKey(); `
     + `icp: --network ${server.url} --root-key ${rootKeyHex}\n`,
   );
+  logger.info({ url: server.url, subnet: replica.subnetId.toText(), height: Number(replica.height), state: r.mode, readyMs: Math.round(performance.now() - t0) }, 'listening');
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
-      process.stderr.write(`ic-exec: ${signal} again, exiting now\n`);
+      logger.warn({ signal }, 'signal again: exiting now');
       process.exit(130);
     }
     stopping = true;
-    say(`ic-exec: ${signal}, stopping at height ${replica.height}\n`);
+    logger.info({ signal, height: Number(replica.height) }, 'stopping');
     stop().then(
       () => {
-        say('ic-exec: stopped\n');
+        logger.info({ height: Number(replica.height) }, 'stopped');
         process.exit(0);
       },
       (e: unknown) => {
-        process.stderr.write(`ic-exec: stopping failed: ${String((e as Error)?.stack ?? e)}\n`);
+        logger.error({ err: e }, 'stopping failed');
         process.exit(1);
       },
     );
@@ -134,7 +173,7 @@ export async function main(opts: StartOptions, t0: number, output: { readonly js
   onStopped.run = () => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(`ic-exec: the replica stopped at height ${replica.height}; start it again on the same data to recover\n`);
+    logger.fatal({ height: Number(replica.height) }, 'the replica stopped; start it again on the same data to recover');
     server.close().then(() => replica.close()).catch(() => undefined).finally(() => process.exit(1));
   };
   return 0;
