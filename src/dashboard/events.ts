@@ -15,6 +15,7 @@
  * reconnect after a second when the replica went away.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { moduleHashOf } from '../management/index.ts';
 import type { DashboardReplica, DashboardTelemetry, RoundSample } from './types.ts';
 import { canisterSummary, toJson } from './views.ts';
 
@@ -30,11 +31,18 @@ export interface EventHubOptions {
 
 const KEEP_ALIVE_MS = 15_000;
 
-/** The `canisters` event's data for a state. */
-function canistersPayload(replica: DashboardReplica): { data: string; signature: string } {
-  const rows = replica.committedState.canisters().map(canisterSummary);
-  const signature = rows.map((r) => `${r.id} ${r.status} ${r.moduleHash ?? '-'} ${r.controllers.join(',')}`).join('\n');
-  return { data: toJson({ height: replica.height.toString(), canisters: rows }), signature };
+/** What a `canisters` event reports a change of: the ids, statuses, modules and controllers (cheap: no memory figures). */
+function canistersSignature(replica: DashboardReplica): string {
+  return replica.committedState.canisters().map((c) => {
+    const hash = moduleHashOf(c);
+    const s = c.systemState;
+    return `${c.canisterId.toText()} ${s.status.kind} ${hash.length === 0 ? '-' : Buffer.from(hash[0]).toString('hex')} ${s.controllers.map((p) => p.toText()).join(',')}`;
+  }).join('\n');
+}
+
+/** The `canisters` event's data: GET /_/api/canisters's body. */
+function canistersPayload(replica: DashboardReplica): string {
+  return toJson({ height: replica.height.toString(), canisters: replica.committedState.canisters().map(canisterSummary) });
 }
 
 /** The clients of `/_/api/events` and what feeds them (see the module header). */
@@ -72,11 +80,10 @@ export class EventHub {
       return;
     }
     res.on('error', () => undefined);
-    const { data, signature } = canistersPayload(this.#opts.replica);
-    res.write(`retry: 1000\n\nevent: canisters\ndata: ${data}\n\n`);
+    res.write(`retry: 1000\n\nevent: canisters\ndata: ${canistersPayload(this.#opts.replica)}\n\n`);
     this.#clients.add(res);
     res.on('close', () => this.#detach(res));
-    if (this.#clients.size === 1) this.#startWatching(signature);
+    if (this.#clients.size === 1) this.#startWatching();
   }
 
   /** Ends every stream and stops watching. */
@@ -96,8 +103,8 @@ export class EventHub {
     for (const res of this.#clients) if (!res.destroyed) res.write(text);
   }
 
-  #startWatching(signature: string): void {
-    this.#signature = signature;
+  #startWatching(): void {
+    this.#signature = canistersSignature(this.#opts.replica);
     this.#seenHeight = this.#opts.replica.height;
     this.#unsubscribe = this.#opts.telemetry?.onRound((s) => this.#onRound(s));
     this.#watch = setInterval(() => this.#checkCanisters(), this.#opts.watchIntervalMs ?? 250);
@@ -145,9 +152,9 @@ export class EventHub {
     const replica = this.#opts.replica;
     if (replica.height === this.#seenHeight) return;
     this.#seenHeight = replica.height;
-    const { data, signature } = canistersPayload(replica);
+    const signature = canistersSignature(replica);
     if (signature === this.#signature) return;
     this.#signature = signature;
-    this.#broadcast('canisters', data);
+    this.#broadcast('canisters', canistersPayload(replica));
   }
 }
