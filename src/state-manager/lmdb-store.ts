@@ -31,10 +31,12 @@
  * store opened `readOnly` (replay) writes nothing to the directory but
  * LMDB's reader table in `lock.mdb`, and refuses every write.
  */
-import { open } from 'lmdb';
+import type * as lmdb from 'lmdb';
 import type { Database, RootDatabase } from 'lmdb';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { heightKey, heightOfKey } from './bytes.ts';
 import { PageFile, SLOT_BYTES } from './page-file.ts';
 import { STORE_OK, storeErrorOf } from './store.ts';
@@ -55,6 +57,18 @@ const slotValue = (slot: number): Uint8Array => {
 const slotOf = (v: Uint8Array): number => Number(new DataView(v.buffer, v.byteOffset, v.byteLength).getBigUint64(0, false));
 
 type Db = Database<Uint8Array, Uint8Array>;
+
+let lmdbOpen: typeof lmdb.open | undefined;
+/**
+ * lmdb's `open`, loaded on the first store opened: a replica in memory
+ * (`--ephemeral`, tests) never loads lmdb's ~20 modules and native addons
+ * (tens of ms of every start). Its ES module entry through `require` (a
+ * synchronous module graph), so it is the instance `import 'lmdb'` gives.
+ */
+function lmdbOpenFn(): typeof lmdb.open {
+  lmdbOpen ??= (createRequire(import.meta.url)(fileURLToPath(import.meta.resolve('lmdb'))) as typeof lmdb).open;
+  return lmdbOpen;
+}
 
 /** The memory map reserved for the LMDB file (virtual address space, not disk or RAM): 1 TiB. */
 const DEFAULT_MAP_SIZE = 2 ** 40;
@@ -131,7 +145,7 @@ export class LmdbStore implements Store {
       // mapSize: address space only (the file grows as written); when lmdb-js outgrows the map it maps the file again and
       // keeps the old mappings, whose resident pages then count twice — a map that never needs growing avoids that
       const readOnly = opts.readOnly === true;
-      const env = open({ path, maxDbs: 8, noSubdir: false, mapSize: opts.mapSize ?? DEFAULT_MAP_SIZE, ...(readOnly ? { readOnly } : {}) });
+      const env = lmdbOpenFn()({ path, maxDbs: 8, noSubdir: false, mapSize: opts.mapSize ?? DEFAULT_MAP_SIZE, ...(readOnly ? { readOnly } : {}) });
       try {
         const store = new LmdbStore(path, env, readOnly);
         if (!readOnly) writeFileSync(join(path, PID_FILE), `${process.pid}\n`);
