@@ -11,6 +11,8 @@
  *     --log-level <level>    replica log level: trace, debug, info (default), warn, error, fatal, silent
  *     --log-format <f>       json or pretty (default: pretty on a terminal, json otherwise)
  *     --log-canisters <to>   canister logs: stdout (default), stderr, off, or a file
+ *     --fund <principals>    principals (comma-separated; repeatable) that start with 1,000 T cycles on the cycles ledger
+ *     --no-system-canisters  host no cycles ledger and cycles minting canister
  *     --help
  *
  * `--opt=value` works too. Errors are values: the text to print.
@@ -32,6 +34,10 @@ export interface StartOptions {
   readonly logFormat?: 'json' | 'pretty';
   /** Where canister logs go: `stdout` (default), `stderr`, `off` or a file path. */
   readonly logCanisters?: string;
+  /** Host the cycles ledger and the cycles minting canister (src/system-canisters). Default true. */
+  readonly systemCanisters: boolean;
+  /** Principals (text) funded with 1,000 T cycles when the cycles ledger is installed. */
+  readonly fund: readonly string[];
   readonly help: boolean;
 }
 
@@ -52,11 +58,16 @@ Options:
   --log-format <f>       json or pretty (default: pretty on a terminal, json otherwise)
   --log-canisters <to>   canister logs (debug_print, traps): stdout (default), stderr,
                          off, or a file to append to
+  --fund <principals>    principals (comma-separated; repeatable) that start with
+                         1,000 T cycles on the cycles ledger (besides the icp CLI's
+                         identities and the anonymous principal)
+  --no-system-canisters  no cycles ledger / cycles minting canister (icp deploy then
+                         cannot create canisters)
   --help                 print this text
 `;
 
-const VALUED = new Set(['--port', '--host', '--data-dir', '--seed', '--cores', '--round-interval']);
-const FLAGS = new Set(['--ephemeral', '--help', '-h']);
+const VALUED = new Set(['--port', '--host', '--data-dir', '--seed', '--cores', '--round-interval', '--fund']);
+const FLAGS = new Set(['--ephemeral', '--no-system-canisters', '--help', '-h']);
 
 type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 const LOG_LEVELS: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -85,6 +96,7 @@ function integer(name: string, text: string, min: number, max: number): number |
 /** Parses `argv` (without `node` and the script). */
 export function parseStartArgs(argv: readonly string[]): { ok: true; options: StartOptions } | { ok: false; error: string } {
   const values = new Map<string, string>();
+  const fund: string[] = [];
   const flags = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -98,6 +110,7 @@ export function parseStartArgs(argv: readonly string[]): { ok: true; options: St
     const value = eq > 0 && name !== arg ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) return { ok: false, error: `${name} needs a value` };
     values.set(name, value);
+    if (name === '--fund') fund.push(...value.split(',').map((p) => p.trim()).filter((p) => p !== ''));
   }
   const port = integer('--port', values.get('--port') ?? '4943', 0, 65535);
   if (typeof port === 'string') return { ok: false, error: port };
@@ -115,7 +128,7 @@ export function parseStartArgs(argv: readonly string[]): { ok: true; options: St
     ok: true,
     options: {
       port, host: values.get('--host') ?? '127.0.0.1', dataDir: values.get('--data-dir') ?? './.ic-exec', dataDirGiven, ephemeral, ...log,
-      cores, roundIntervalMs, help: flags.has('--help'), ...(seed === undefined ? {} : { seed }),
+      cores, roundIntervalMs, systemCanisters: !flags.has('--no-system-canisters'), fund, help: flags.has('--help'), ...(seed === undefined ? {} : { seed }),
     },
   };
 }

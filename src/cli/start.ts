@@ -17,6 +17,7 @@
  * stdout by default). The ready lines stay plain text.
  */
 import { resolve } from 'node:path';
+import { Dashboard, DASHBOARD_PATH } from '../dashboard/index.ts';
 import { SystemClock } from '../env/index.ts';
 import { IcHttpServer, NodeSigner } from '../http/index.ts';
 import { Replica } from '../replica/index.ts';
@@ -79,7 +80,10 @@ export async function startReplica(opts: StartOptions, hooks: StartHooks = {}): 
     else if (stopped) logger.fatal({ err: e }, 'the store failed: the replica stopped');
     else logger.error({ err: e }, 'round failed');
   };
-  const extensions = typeof hooks.extensions === 'function' ? hooks.extensions({ replica, telemetry }) : hooks.extensions;
+  const extra = typeof hooks.extensions === 'function' ? hooks.extensions({ replica, telemetry }) : hooks.extensions;
+  // The dashboard at /_/dashboard and its API under /_/api/ (src/dashboard).
+  const dashboard = new Dashboard({ replica, telemetry, dataDir: opts.ephemeral ? null : dataDir });
+  const extensions = [dashboard.extension, ...(extra ?? [])];
   let server: IcHttpServer;
   try {
     server = await IcHttpServer.start({ replica, node, clock, port: opts.port, host: opts.host, idleRoundIntervalMs: opts.roundIntervalMs, onError, ...telemetry.serveOptions(replica, extensions) });
@@ -139,12 +143,14 @@ export async function main(opts: StartOptions, t0: number, output: { readonly js
   const rootKeyHex = Buffer.from(replica.rootKey).toString('hex');
   if (output.json) {
     process.stdout.write(`${JSON.stringify({
-      url: server.url, rootKey: rootKeyHex, subnetId: replica.subnetId.toText(), state: r.mode, readyMs: Math.round(performance.now() - t0),
+      url: server.url, rootKey: rootKeyHex, subnetId: replica.subnetId.toText(), dashboard: `${server.url}${DASHBOARD_PATH}`, state: r.mode,
+      readyMs: Math.round(performance.now() - t0),
     })}\n`);
   } else process.stdout.write(
     `ic-exec replica listening on ${server.url} (${r.mode})\n`
     + `root key: ${rootKeyHex}\n`
     + `subnet: ${replica.subnetId.toText()}\n`
+    + `dashboard: ${server.url}${DASHBOARD_PATH}\n`
     + `ready in ${Math.round(performance.now() - t0)} ms (${cpuMs()} ms of CPU) — agents: host ${server.url} and fetchRootKey(); `
     + `icp: --network ${server.url} --root-key ${rootKeyHex}\n`,
   );

@@ -60,6 +60,12 @@ export interface ServeOptions {
   readonly extension?: (req: IncomingMessage, res: ServerResponse, pathname: string) => boolean | Promise<boolean>;
   /** Called once a request's answer is written (or its connection closed): method, path, status and wall time, ms (metrics, logs). */
   readonly onRequest?: (method: string, pathname: string, status: number, durationMs: number) => void;
+  /**
+   * Calls, queries and read_state requests (every `POST`) wait for it
+   * before they are handled; status answers at once. `npm start` passes
+   * the system canisters' installation (`Replica.systemCanistersReady`).
+   */
+  readonly ready?: Promise<unknown>;
 }
 
 /** Bodies above this are refused before they are read whole (413). */
@@ -134,6 +140,7 @@ export class IcHttpServer {
   readonly #extension: ServeOptions['extension'];
   #onRequest: ServeOptions['onRequest'];
   #closed: Promise<void> | undefined;
+  #ready: Promise<unknown> | undefined;
 
   private constructor(server: Server, ctx: ServerContext, loop: RoundLoop, onError: (error: unknown) => void, extension: ServeOptions['extension']) {
     this.#server = server;
@@ -166,6 +173,7 @@ export class IcHttpServer {
     const server = createServer({ keepAlive: true, requestTimeout: 60_000 });
     const served = new IcHttpServer(server, ctx, loop, onError, opts.extension);
     served.#onRequest = opts.onRequest;
+    served.#ready = opts.ready?.catch(() => undefined);
     server.on('request', (req, res) => { void served.#serve(req, res); });
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
@@ -217,6 +225,7 @@ export class IcHttpServer {
     try {
       if (this.#extension !== undefined && (req.method === 'GET' || req.method === 'HEAD') && !pathname.startsWith('/api/')
         && await this.#extension(req, res, pathname)) return;
+      if (this.#ready !== undefined && req.method === 'POST') await this.#ready;
       answer = await this.#answer(req);
     } catch (e) {
       this.#onError(e);

@@ -18,6 +18,8 @@ export interface SubnetOptions {
   readonly size?: number;
   /** The subnet's canister id ranges; new canister ids come from them, in order. */
   readonly ranges: readonly CanisterIdRange[];
+  /** Where new canister ids come from, in order, when not all of `ranges` (ids kept for canisters installed at known ids). Default `ranges`. */
+  readonly allocationRanges?: readonly CanisterIdRange[];
   /** The network it is part of (must hold it with `ranges`). Default: the subnet alone. */
   readonly topology?: NetworkTopology;
   /** The wall clock batches are stamped from. */

@@ -104,7 +104,7 @@ export class Subnet {
       transform: (q) => this.#queries.query(this.#committed, { receiver: q.canisterId, sender: MANAGEMENT_CANISTER_ID, methodName: q.methodName, arg: q.arg }),
     });
     const topology = opts.topology ?? NetworkTopology.single(this.subnetId, this.subnetType, this.ranges, this.size);
-    this.#state = opts.initialState ?? ReplicatedState.empty(this.subnetId, this.subnetType, this.ranges, topology);
+    this.#state = opts.initialState ?? ReplicatedState.empty(this.subnetId, this.subnetType, opts.allocationRanges ?? this.ranges, topology);
     // The first batch carries the topology (a new subnet's, or a recovered one's if it changed).
     if (opts.initialState === undefined || opts.topology !== undefined) this.#announce = topology;
     this.#blockMaker = new LocalBlockMaker({

@@ -75,6 +75,9 @@ import {
   EMPTY_CANDID, decodeCreateResult, encodeInstallCodeArgs, encodeProvisionalCreateArgs, encodeTopUpArgs,
 } from './ic00-candid.ts';
 import type { CanisterSettingsArgs, InstallMode } from './ic00-candid.ts';
+import { SYSTEM_ALLOCATION_RANGES, SYSTEM_ROUTING_RANGES } from '../system-canisters/index.ts';
+import { installSystemCanisters, loadSystemCanisterWasms } from './system-canisters.ts';
+import type { SystemCanistersOptions } from './system-canisters.ts';
 
 /** 2025-01-01T00:00:00Z, the default start of a replica's `ManualClock`, nanoseconds. */
 export const DEFAULT_START_TIME = 1_735_689_600_000_000_000n;
@@ -123,6 +126,14 @@ export interface ReplicaOptions extends DurabilityOptions {
   readonly initialState?: ReplicatedState;
   /** The nonce of the next `submitCall` (part of its message id). Default 0. */
   readonly initialNonce?: bigint;
+  /**
+   * Host the cycles ledger and the cycles minting canister at their real
+   * ids (src/system-canisters; what `icp deploy` creates canisters
+   * through), installed when the state is fresh. The subnet then also
+   * routes the fiduciary range and keeps ids 3 and 4 out of allocation
+   * (unless `canisterRanges` is given). Default off (`npm start`: on).
+   */
+  readonly systemCanisters?: boolean | SystemCanistersOptions;
 }
 
 /** The answer of an update call. */
@@ -142,6 +153,7 @@ export class Replica {
   readonly #ownsHypervisor: boolean;
   readonly #subnet: Subnet;
   readonly #durability: Durability;
+  #systemCanisters: Promise<boolean> = Promise.resolve(false);
 
   private constructor(opts: ReplicaOptions, hypervisor: Hypervisor, durability: Durability, initialState: ReplicatedState | undefined) {
     this.#clock = opts.clock ?? new ManualClock(time(DEFAULT_START_TIME));
@@ -151,7 +163,8 @@ export class Replica {
     this.#durability = durability;
     this.#subnet = new Subnet({
       subnetType: opts.subnetType ?? 'application',
-      ranges: opts.canisterRanges ?? [{ start: CanisterId.fromU64(0n), end: CanisterId.fromU64(0xfffffn) }],
+      ranges: opts.canisterRanges ?? (opts.systemCanisters ? SYSTEM_ROUTING_RANGES : [{ start: CanisterId.fromU64(0n), end: CanisterId.fromU64(0xfffffn) }]),
+      ...(opts.systemCanisters && opts.canisterRanges === undefined ? { allocationRanges: SYSTEM_ALLOCATION_RANGES } : {}),
       clock: this.#clock, hypervisor: this.#hypervisor, cores,
       ...(opts.subnetSize === undefined ? {} : { size: opts.subnetSize }),
       ...(opts.nodes === undefined ? {} : { nodes: opts.nodes }),
@@ -190,6 +203,8 @@ export class Replica {
     const hypervisor = opts.hypervisor ?? new Hypervisor(cores > 1 ? { workers: cores } : {});
     const keySeed = opts.subnetKeySeed ?? opts.seed ?? 'ic-exec-replica';
     let durability: Durability | undefined;
+    const systemWasms = opts.systemCanisters ? loadSystemCanisterWasms() : undefined;
+    systemWasms?.catch(() => undefined);
     try {
       const d = await Durability.open(opts, {
         codec: STATE_CODEC, seed: opts.seed, createKey: () => BlsKeyPair.fromSeed(new SeededEntropy(keySeed).bytes(32), opts.keyCache),
@@ -200,6 +215,12 @@ export class Replica {
       if (opts.initialState !== undefined) await d.adopt(opts.initialState);
       const replica = new Replica(opts, hypervisor, d, loaded);
       await d.replay((batch) => replica.#subnet.executeBatch(batch));
+      if (systemWasms !== undefined) {
+        const sys = typeof opts.systemCanisters === 'object' ? opts.systemCanisters : {};
+        replica.#systemCanisters = installSystemCanisters(replica, systemWasms, sys);
+        if (sys.deferred === true) replica.#systemCanisters.catch(() => undefined);
+        else await replica.#systemCanisters;
+      }
       const clock = replica.#clock;
       if (opts.clock === undefined && clock instanceof ManualClock && clock.nowNanos() < replica.time) clock.setTime(time(replica.time));
       return replica;
@@ -209,6 +230,14 @@ export class Replica {
       throw e;
     }
   }
+
+  /**
+   * Settles once the system canisters are installed (`true`), were already
+   * there or are not hosted (`false`); rejects if installing them failed.
+   * Only `{ systemCanisters: { deferred: true } }` returns from `create`
+   * before this settles.
+   */
+  get systemCanistersReady(): Promise<boolean> { return this.#systemCanisters; }
 
   /** What the start recovered from the store: the checkpoint's height, the batches replayed, the damaged checkpoints skipped. */
   get recovery(): RecoveryReport | undefined { return this.#durability.recovery; }

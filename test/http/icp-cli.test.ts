@@ -1,17 +1,13 @@
 // The icp command-line tool (npm @icp-sdk/icp-cli-linux-x64 1.5.0) against
 // a replica started as `npm start` starts it, as a new user would: a fresh
 // ICP_HOME, a new identity, a project whose icp.yaml points the `local`
-// network at the replica's URL and root key (a "connected" network), then
-// deploy and call.
+// network at the replica's URL and root key (a "connected" network).
 //
-// What icp cannot do here: `icp deploy` creates canisters through the
-// cycles ledger (um5iw-rqaaa-aaaaq-qaaba-cai; subnet selection asks the
-// cycles minting canister rkp4c-7iaaa-aaaaa-aaaca-cai first), system
-// canisters a local icp network (PocketIC with the NNS) has and this replica
-// does not: the first test shows the exact refusal. The canister is made
-// with the provisional API instead (what @icp-sdk/core does below), linked
-// with `icp canister link`, and from there `icp deploy --no-create`, calls,
-// queries, status and rejects all go through icp.
+// Here the canister is made with the provisional API (what @icp-sdk/core
+// does below), linked with `icp canister link`, and from there `icp deploy
+// --no-create`, calls, queries, status and rejects all go through icp. The
+// plain `icp deploy`, creating through the cycles ledger, is
+// icp-cli-deploy.test.ts.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -67,16 +63,6 @@ describe('the icp CLI against npm start', { timeout: 180_000, skip: existsSync(I
     await ok('identity', 'default', 'alice');
     const ping = await ok('network', 'ping');
     assert.match(ping, /"replica_health_status": "healthy"/);
-  });
-
-  it('icp deploy: canister creation needs the cycles ledger, which this replica does not host (the refusal, exactly)', async () => {
-    const r = await icp('deploy', '-y');
-    assert.notEqual(r.code, 0);
-    assert.match(r.out, /failed to resolve subnet: failed to get available subnets: The replica returned a rejection error: reject code DestinationInvalid, reject message Canister rkp4c-7iaaa-aaaaa-aaaca-cai not found, error code Some\("IC0301"\)/);
-    const sid = /subnet: (\S+)/.exec(served.output())?.[1] ?? '';
-    const direct = await icp('deploy', '-y', '--subnet', sid);
-    assert.notEqual(direct.code, 0);
-    assert.match(direct.out, /Canister um5iw-rqaaa-aaaaq-qaaba-cai not found, error code Some\("IC0301"\)/);
   });
 
   it('with a canister made by the provisional API and linked: deploy --no-create, calls, queries, status, rejects', async () => {

@@ -1,0 +1,66 @@
+/**
+ * Installs the cycles ledger and the cycles minting canister
+ * (src/system-canisters) at their real ids on a fresh subnet: both created
+ * in one round (provisional, with the specified id, controlled by the NNS
+ * root's id), both installed in the next, as ingress like every other call.
+ * Nothing happens when the ledger is already there (a recovered state).
+ */
+import { UserErrorException } from '../errors/index.ts';
+import type { ReplicatedState } from '../state/index.ts';
+import {
+  CYCLES_LEDGER_ID, CYCLES_MINTING_CANISTER_ID, NNS_ROOT_ID, OPERATING_CYCLES, encodeCmcInit, encodeLedgerInit, initialBalances, systemCanisterWasm,
+} from '../system-canisters/index.ts';
+import { MANAGEMENT_CANISTER_ID } from '../types/index.ts';
+import type { CanisterId, PrincipalId, SubnetId } from '../types/index.ts';
+import { encodeInstallCodeArgs, encodeProvisionalCreateArgs } from './ic00-candid.ts';
+import type { CallResult } from './replica.ts';
+
+/** Options of the system canisters (`ReplicaOptions.systemCanisters`). */
+export interface SystemCanistersOptions {
+  /** Principals that start with 1,000 T cycles on the ledger (besides the anonymous principal's 10⁹ T). */
+  readonly fund?: readonly PrincipalId[];
+  /**
+   * Return from `Replica.create` at once and install in the next rounds
+   * (`replica.systemCanistersReady` settles when done): `npm start` serves
+   * while they install. Default false.
+   */
+  readonly deferred?: boolean;
+}
+
+/** What the installer needs of a replica. */
+export interface SystemCanisterHost {
+  readonly subnetId: SubnetId;
+  readonly committedState: ReplicatedState;
+  submitCall(canisterId: CanisterId, method: string, arg: Uint8Array, opts?: { sender?: PrincipalId }): Promise<Uint8Array>;
+  awaitCall(messageId: Uint8Array): Promise<CallResult>;
+}
+
+/** Starts loading (compiling on first use) both modules. */
+export function loadSystemCanisterWasms(): Promise<readonly [Uint8Array, Uint8Array]> {
+  return Promise.all([systemCanisterWasm('cycles-ledger'), systemCanisterWasm('cmc')]);
+}
+
+async function all(host: SystemCanisterHost, calls: readonly Promise<Uint8Array>[]): Promise<void> {
+  const ids = await Promise.all(calls);
+  for (const id of ids) {
+    const r = await host.awaitCall(id);
+    if (r.kind === 'rejected') throw new UserErrorException(r.error);
+  }
+}
+
+/** Installs both canisters unless the ledger exists. @returns whether it installed them. @throws {UserErrorException} if a step is rejected. */
+export async function installSystemCanisters(
+  host: SystemCanisterHost, wasms: Promise<readonly [Uint8Array, Uint8Array]>, opts: SystemCanistersOptions,
+): Promise<boolean> {
+  if (host.committedState.canister(CYCLES_LEDGER_ID) !== undefined) return false;
+  const [ledger, cmc] = await wasms;
+  const balances = initialBalances(opts.fund ?? []);
+  const supply = balances.reduce((s, [, n]) => s + n, 0n);
+  const create = (id: CanisterId, amount: bigint): Promise<Uint8Array> => host.submitCall(MANAGEMENT_CANISTER_ID, 'provisional_create_canister_with_cycles',
+    encodeProvisionalCreateArgs({ amount, settings: { controllers: [NNS_ROOT_ID] }, specifiedId: id }));
+  await all(host, [create(CYCLES_LEDGER_ID, supply + OPERATING_CYCLES), create(CYCLES_MINTING_CANISTER_ID, OPERATING_CYCLES)]);
+  const install = (id: CanisterId, wasmModule: Uint8Array, arg: Uint8Array): Promise<Uint8Array> => host.submitCall(MANAGEMENT_CANISTER_ID, 'install_code',
+    encodeInstallCodeArgs({ mode: 'install', canisterId: id, wasmModule, arg }), { sender: NNS_ROOT_ID });
+  await all(host, [install(CYCLES_LEDGER_ID, ledger, encodeLedgerInit(balances)), install(CYCLES_MINTING_CANISTER_ID, cmc, encodeCmcInit([host.subnetId]))]);
+  return true;
+}

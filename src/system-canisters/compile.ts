@@ -1,0 +1,74 @@
+/**
+ * The system canisters' Wasm: their Motoko sources (beside this file)
+ * compiled with the `motoko` package (moc + `mo:core`) in a child process,
+ * once, and cached by hash of (source, motoko and mo:core versions) under
+ * `<package>/.cache/system-canisters/` (git-ignored). `npm ci`'s
+ * postinstall builds them (scripts/setup.mjs runs build.ts); otherwise the
+ * first use does (2–3 s per canister). A cached module costs a file read.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** The system canisters built from Motoko here. */
+export type SystemCanisterName = 'cycles-ledger' | 'cmc';
+export const SYSTEM_CANISTER_NAMES: readonly SystemCanisterName[] = ['cycles-ledger', 'cmc'];
+
+const require = createRequire(import.meta.url);
+const WORKER = fileURLToPath(new URL('./moc-worker.ts', import.meta.url));
+/** `<package>/.cache/system-canisters/`. */
+export const SYSTEM_CANISTER_CACHE_DIR = fileURLToPath(new URL('../../.cache/system-canisters/', import.meta.url));
+
+const sourceOf = (name: SystemCanisterName): string => readFileSync(new URL(`./${name}.mo`, import.meta.url), 'utf8');
+
+function toolVersions(): string {
+  const pkg = JSON.parse(readFileSync(require.resolve('motoko/package.json'), 'utf8')) as { version: string };
+  const core = JSON.parse(readFileSync(require.resolve('motoko/packages/latest/core.json'), 'utf8')) as { version: string };
+  return `motoko@${pkg.version} core@${core.version}`;
+}
+
+/** Where the canister's Wasm is cached: `<name>-<hex sha256 of source and tool versions>.wasm`. */
+export function cachePath(name: SystemCanisterName): string {
+  const hash = createHash('sha256').update(JSON.stringify({ source: sourceOf(name), versions: toolVersions() })).digest('hex');
+  return `${SYSTEM_CANISTER_CACHE_DIR}${name}-${hash}.wasm`;
+}
+
+function runWorker(source: string, out: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env };
+    delete env.NODE_TEST_CONTEXT;
+    delete env.NODE_OPTIONS;
+    const child = spawn(process.execPath, [WORKER], { stdio: ['pipe', 'ignore', 'pipe'], env });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve();
+      else reject(new Error(`compiling the ${out.includes('cmc') ? 'cycles minting canister' : 'cycles ledger'} failed (moc exit ${code}):\n${stderr}`));
+    });
+    child.stdin.end(JSON.stringify({ source, out }));
+  });
+}
+
+const inFlight = new Map<string, Promise<Uint8Array>>();
+
+/** The canister's Wasm, compiled on first use and cached. @throws if the `motoko` package is missing or the compile fails. */
+export function systemCanisterWasm(name: SystemCanisterName): Promise<Uint8Array> {
+  const out = cachePath(name);
+  let p = inFlight.get(out);
+  if (p === undefined) {
+    p = (async () => {
+      if (!existsSync(out)) {
+        mkdirSync(SYSTEM_CANISTER_CACHE_DIR, { recursive: true });
+        await runWorker(sourceOf(name), out);
+      }
+      return new Uint8Array(await readFile(out));
+    })();
+    inFlight.set(out, p);
+    p.catch(() => inFlight.delete(out));
+  }
+  return p;
+}
