@@ -21,10 +21,12 @@ import { Dashboard, DASHBOARD_PATH } from '../dashboard/index.ts';
 import { SystemClock } from '../env/index.ts';
 import { IcHttpServer, NodeSigner } from '../http/index.ts';
 import { Replica } from '../replica/index.ts';
+import { PrincipalId } from '../types/index.ts';
 import type { StartOptions } from './args.ts';
-import { fileKeyCache } from './key-cache.ts';
 import { Telemetry, createLogger, isTty } from '../telemetry/index.ts';
 import type { HttpExtension, Logger } from '../telemetry/index.ts';
+import { icpIdentityPrincipals } from './icp-identities.ts';
+import { fileKeyCache } from './key-cache.ts';
 
 /** The default subnet seed of the library (`Replica.create`), for the node key when none is given. */
 const DEFAULT_SEED = 'ic-exec-replica';
@@ -57,9 +59,17 @@ export async function startReplica(opts: StartOptions, hooks: StartHooks = {}): 
   const dataDir = resolve(opts.dataDir);
   const logger = hooks.logger ?? createLogger({ level: 'warn' });
   const telemetry = new Telemetry({ logger, ...(hooks.canisterLogger === undefined ? {} : { canisterLogger: hooks.canisterLogger }) });
+  let fund: PrincipalId[];
+  try {
+    fund = [...opts.fund, ...(opts.systemCanisters ? icpIdentityPrincipals() : [])].map((p) => PrincipalId.fromText(p));
+  } catch (e) {
+    return { ok: false, error: `--fund: ${(e as Error).message}` };
+  }
   let replica: Replica;
   try {
     replica = await Replica.create({
+      // The cycles ledger and the CMC install in the first rounds; calls wait for them (`ready` below).
+      ...(opts.systemCanisters ? { systemCanisters: { deferred: true, fund } } : {}),
       clock, cores: opts.cores, nodes: [node.nodeKey], ...(opts.seed === undefined ? {} : { seed: opts.seed }), keyCache: fileKeyCache(),
       ...(opts.ephemeral ? { ephemeral: true } : { dataDir }), onCheckpoint: telemetry.checkpointObserver,
     });
@@ -86,7 +96,7 @@ export async function startReplica(opts: StartOptions, hooks: StartHooks = {}): 
   const extensions = [dashboard.extension, ...(extra ?? [])];
   let server: IcHttpServer;
   try {
-    server = await IcHttpServer.start({ replica, node, clock, port: opts.port, host: opts.host, idleRoundIntervalMs: opts.roundIntervalMs, onError, ...telemetry.serveOptions(replica, extensions) });
+    server = await IcHttpServer.start({ replica, node, clock, port: opts.port, host: opts.host, idleRoundIntervalMs: opts.roundIntervalMs, ready: replica.systemCanistersReady, onError, ...telemetry.serveOptions(replica, extensions) });
   } catch (e) {
     await replica.close();
     return { ok: false, error: `cannot listen on ${opts.host}:${opts.port}: ${(e as Error).message}` };
@@ -95,6 +105,7 @@ export async function startReplica(opts: StartOptions, hooks: StartHooks = {}): 
     await server.close();
     await replica.close();
   };
+  replica.systemCanistersReady.catch((e: unknown) => onError(new Error(`installing the cycles ledger and the cycles minting canister failed: ${(e as Error)?.message ?? String(e)}`)));
   const recovery = replica.recovery;
   const mode = opts.ephemeral ? 'ephemeral: state in memory only'
     : `state in ${dataDir}${recovery === undefined || (recovery.checkpointHeight === 0n && recovery.replayedBatches === 0) ? ''
