@@ -78,7 +78,11 @@ persistent actor class CyclesMintingCanister(init : ?{
       };
       case _ {};
     };
-    if (arg.subnet_type != null) return await refund(caller, amount, "Specifying both subnet_type and subnet_selection is not supported; use subnet_selection.");
+    switch (arg.subnet_type, arg.subnet_selection) {
+      case (?_, ?_) return await refund(caller, amount, "Only one of subnet_type and subnet_selection may be specified.");
+      case (?t, null) if (t != "application") return await refund(caller, amount, "Provided subnet type " # t # " does not exist");
+      case _ {};
+    };
     let settings = switch (arg.settings) {
       case (?s) { { s with controllers = switch (s.controllers) { case null ?[caller]; case c c } } };
       case null {
@@ -93,7 +97,8 @@ persistent actor class CyclesMintingCanister(init : ?{
       let { canister_id } = await (with cycles = amount) IC.create_canister({ settings = ?settings; sender_canister_version = null });
       #Ok(canister_id);
     } catch (e) {
-      await refund(caller, amount, "Creating canister in subnet " # debug_show (defaultSubnets) # " failed: " # Error.message(e));
+      let subnet = if (defaultSubnets.size() > 0) Principal.toText(defaultSubnets[0]) else "?";
+      await refund(caller, amount, "Creating canister in subnet " # subnet # " failed: " # Error.message(e));
     };
   };
 
