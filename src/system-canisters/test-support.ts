@@ -5,7 +5,8 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { compileMotoko } from '../../test/corpus/motoko.ts';
 import { Replica } from '../replica/index.ts';
-import { CanisterId, PrincipalId } from '../types/index.ts';
+import type { CanisterId} from '../types/index.ts';
+import { PrincipalId } from '../types/index.ts';
 import { CYCLES_LEDGER_ID, CYCLES_MINTING_CANISTER_ID } from './index.ts';
 
 export const Account = IDL.Record({ owner: IDL.Principal, subaccount: IDL.Opt(IDL.Vec(IDL.Nat8)) });
