@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { ASSET_NAMES } from '../../src/dashboard/index.ts';
 import type { CanisterId } from '../../src/types/index.ts';
 import { proxyWasm } from '../replica/mgmt-proxy.ts';
+import { startServed } from '../http/support.ts';
 import { readEvents, serveDashboard } from './support.ts';
 import type { ServedDashboard } from './support.ts';
 
@@ -88,5 +89,21 @@ describe('dashboard over HTTP', () => {
     assert.equal(installed[0].canisters[0].moduleHash, null);
     assert.equal(installed[1].canisters[0].id, id?.toText());
     assert.match(installed[1].canisters[0].moduleHash as string, /^[0-9a-f]{64}$/);
+  });
+
+  it('npm start prints the dashboard URL and serves it', async () => {
+    const npmStart = await startServed(['--ephemeral', '--no-system-canisters']);
+    try {
+      const url = /^dashboard: (http:\/\/\S+)$/m.exec(npmStart.output())?.[1];
+      assert.equal(url, `${npmStart.url}/_/dashboard`, npmStart.output());
+      const res = await fetch(url as string);
+      assert.equal(res.status, 200);
+      assert.match(await res.text(), /<title>ic-exec dashboard<\/title>/);
+      const status = await (await fetch(`${npmStart.url}/_/api/status`)).json() as { rootKey: string; dataDir: string | null };
+      assert.equal(status.rootKey, npmStart.rootKeyHex);
+      assert.equal(status.dataDir, null);
+    } finally {
+      assert.equal(await npmStart.stop(), 0, npmStart.output());
+    }
   });
 });

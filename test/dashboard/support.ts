@@ -2,11 +2,10 @@
 // `npm start --ephemeral --port 0` serves it), for the dashboard's tests;
 // and the reading of a Server-Sent Events stream.
 import { existsSync } from 'node:fs';
-import { Dashboard } from '../../src/dashboard/index.ts';
-import { SystemClock } from '../../src/env/index.ts';
-import { IcHttpServer, NodeSigner } from '../../src/http/index.ts';
-import { Replica } from '../../src/replica/index.ts';
-import { Telemetry } from '../../src/telemetry/index.ts';
+import { parseStartArgs } from '../../src/cli/args.ts';
+import { startReplica } from '../../src/cli/start.ts';
+import type { Replica } from '../../src/replica/index.ts';
+import { createLogger } from '../../src/telemetry/index.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -23,27 +22,14 @@ export interface ServedDashboard {
   stop(): Promise<void>;
 }
 
-/** Starts a replica in memory on a free port, with its telemetry and the dashboard (as `startReplica` serves them). */
+/** Starts a replica in memory on a free port as `npm start --ephemeral --port 0 --no-system-canisters` does (startReplica, in process). */
 export async function serveDashboard(): Promise<ServedDashboard> {
-  const clock = new SystemClock();
-  const node = NodeSigner.fromSeed('ic-exec-replica');
-  const replica = await Replica.create({ clock, nodes: [node.nodeKey], ephemeral: true });
-  const telemetry = new Telemetry({ pooledIngress: () => replica.pooledIngress, defaultMetrics: false });
-  telemetry.start(replica.committedState);
-  const dashboard = new Dashboard({ replica, telemetry, dataDir: null });
-  const server = await IcHttpServer.start({
-    replica, node, clock, port: 0,
-    onRound: (summary, ms) => telemetry.recordRound(summary, ms, replica.committedState),
-    extension: dashboard.extension,
-  });
-  return {
-    url: server.url, replica,
-    stop: async () => {
-      dashboard.close();
-      await server.close();
-      await replica.close();
-    },
-  };
+  const parsed = parseStartArgs(['--ephemeral', '--port', '0', '--no-system-canisters']);
+  if (!parsed.ok) throw new Error(parsed.error);
+  const r = await startReplica(parsed.options, { logger: createLogger({ level: 'silent' }) });
+  if (!r.ok) throw new Error(r.error);
+  const { server, replica, stop } = r.started;
+  return { url: server.url, replica, stop };
 }
 
 /** One event of a stream. */
