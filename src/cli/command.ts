@@ -101,6 +101,11 @@ export function progressBar(label: string, total: number, show: boolean, stream:
   };
 }
 
+/** Colour only on a terminal, with NO_COLOR unset (or empty, as no-color.org says) and no `--no-color`. */
+export function wantsColor(isTTY: boolean, env: NodeJS.ProcessEnv, noColor: boolean): boolean {
+  return isTTY && (env.NO_COLOR === undefined || env.NO_COLOR === '') && !noColor;
+}
+
 /** What {@link processIo} needs to decide colour, TTY and JSON. */
 export interface ProcessIoOptions {
   readonly json: boolean;
@@ -116,14 +121,12 @@ export interface ProcessIoOptions {
  * when it is a TTY and not `--json`.
  */
 export function processIo(opts: ProcessIoOptions): CommandIo {
-  const env = opts.env ?? process.env;
   const isTTY = process.stdout.isTTY === true;
-  const noColorEnv = env.NO_COLOR !== undefined && env.NO_COLOR !== '';
   return {
     out: (s) => void process.stdout.write(s),
     err: (s) => void process.stderr.write(s),
     json: opts.json,
-    color: isTTY && !noColorEnv && !opts.noColor,
+    color: wantsColor(isTTY, opts.env ?? process.env, opts.noColor),
     isTTY,
     progress: (label, total) => progressBar(label, total, !opts.json && process.stderr.isTTY === true),
     globals: opts.globals,

@@ -48,6 +48,8 @@ export const command: Command = {
   run,
 };
 
+const PAST: Readonly<Record<InstallMode, string>> = { install: 'installed', reinstall: 'reinstalled', upgrade: 'upgraded' };
+
 interface Module {
   /** What is sent (gzip stays gzip). */
   readonly bytes: Uint8Array;
@@ -130,7 +132,7 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
     writeJson(io, { canisterId, created: opts.canister === undefined, mode, moduleHash, moduleBytes: module.bytes.length, chunks, typedArgument: types !== undefined });
   } else {
     const c = colors(io);
-    io.out(`${c.green(opts.canister === undefined ? 'created and installed' : `${mode === 'install' ? 'installed' : `${mode}d`}`)} ${basename(file)} → canister ${c.bold(canisterId)}\n`
+    io.out(`${c.green(opts.canister === undefined ? 'created and installed' : PAST[mode])} ${basename(file)} → canister ${c.bold(canisterId)}\n`
       + `  module hash ${moduleHash} (${module.bytes.length.toLocaleString('en-US')} bytes${chunks > 0 ? `, ${chunks} chunks` : ''})\n`);
   }
   return 0;
