@@ -154,6 +154,13 @@ describe('serialization for the store', () => {
     assert.throws(() => BlsKeyPair.deserialize(wrongSecret), RangeError);
   });
 
+  test('signatures are noble\'s (its sign, with the subgroup check, gives the same bytes)', () => {
+    const sk = key.serialize().subarray(1, 33);
+    for (const m of ['', 'm', 'a longer message to sign'].map(utf8)) {
+      assert.deepEqual(key.sign(m), bls12_381.shortSignatures.sign(bls12_381.shortSignatures.hash(m, 'BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_NUL_'), sk).toBytes(true));
+    }
+  });
+
   test('the public key is the generator times the secret, as noble computes it from its precomputed base', () => {
     for (const k of [key, BlsKeyPair.fromSeed(seed(3))]) {
       assert.deepEqual(k.publicKey, bls12_381.shortSignatures.getPublicKey(k.serialize().subarray(1, 33)).toBytes(true));

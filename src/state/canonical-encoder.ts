@@ -15,8 +15,13 @@
 
 /** Appends canonical encodings to a growing buffer. */
 export class CanonicalEncoder {
-  #buf = new Uint8Array(4096);
+  #buf: Uint8Array;
   #len = 0;
+
+  /** @param initialBytes the buffer's first size (it doubles as needed). */
+  constructor(initialBytes = 4096) {
+    this.#buf = new Uint8Array(Math.max(initialBytes, 32));
+  }
 
   #reserve(n: number): void {
     if (this.#len + n <= this.#buf.length) return;
@@ -35,6 +40,12 @@ export class CanonicalEncoder {
   }
 
   nat(n: bigint | number): this {
+    if (typeof n === 'number' ? n >= 0 && n < 0x80 : n >= 0n && n < 0x80n) {
+      // one byte: counts, lengths, tags, small ids (most of a state's numbers)
+      this.#reserve(1);
+      this.#buf[this.#len++] = Number(n);
+      return this;
+    }
     let v = BigInt(n);
     if (v < 0n) throw new RangeError(`nat of a negative value ${v}`);
     this.#reserve(20);

@@ -234,7 +234,7 @@ export class IngressHistoryState {
   /** Pruning times ascending, each with its message ids in byte order. */
   pruningTimes(): [bigint, Uint8Array[]][] {
     return [...this.#pruningTimes.keys()].sort((a, b) => (a < b ? -1 : 1)).map((t) => [
-      t, [...(this.#pruningTimes.get(t) as Set<string>)].sort().map((k) => Uint8Array.from(Buffer.from(k, 'hex'))),
+      t, [...(this.#pruningTimes.get(t) as Set<string>)].sort().map((k) => this.#statuses.get(k)?.messageId ?? Uint8Array.from(Buffer.from(k, 'hex'))),
     ]);
   }
 }

@@ -33,7 +33,7 @@ import type { CanisterQueues } from './canister-queues.ts';
 import type { CanisterSnapshot } from './canister-snapshots.ts';
 import type { ConsumedCycles, SubnetMetrics } from './cycles-metrics.ts';
 import type { CanisterState } from './canister-state.ts';
-import type { IngressHistoryState, IngressState } from './ingress-history.ts';
+import type { IngressHistoryState, IngressState, IngressStatus } from './ingress-history.ts';
 import type { CanisterMessage, Payload } from './messages.ts';
 import type { NetworkTopology } from './network-topology.ts';
 import type { ReplicatedState, SystemMetadata } from './replicated-state.ts';
@@ -211,11 +211,28 @@ function ingressState(e: E, s: IngressState): void {
   else if (s.kind === 'failed') userErr(e, s.error);
 }
 
+/**
+ * Each status's encoding (`bytes(message id) ‖ receiver ‖ user ‖ time ‖
+ * state`), kept per status object: statuses are immutable and replaced,
+ * never changed, and the whole history is hashed again every round (the
+ * batch log's state digest) while most of it stays the same — encoding
+ * thousands of statuses anew each round was most of a busy round's time.
+ */
+const statusEncodings = new WeakMap<IngressStatus, { readonly mid: Uint8Array; readonly bytes: Uint8Array }>();
+
+function statusEncoding(mid: Uint8Array, st: IngressStatus): Uint8Array {
+  const cached = statusEncodings.get(st);
+  if (cached !== undefined && cached.mid === mid) return cached.bytes;
+  const e = new CanonicalEncoder(256);
+  e.bytes(mid); id(e, st.receiver); id(e, st.userId); e.nat(st.time); ingressState(e, st.state);
+  const bytes = e.bytesView().slice();
+  statusEncodings.set(st, { mid, bytes });
+  return bytes;
+}
+
 /** Encodes the ingress history. */
 export function encodeIngressHistory(e: E, h: IngressHistoryState): void {
-  e.list(h.statuses(), ([mid, st]) => {
-    e.bytes(mid); id(e, st.receiver); id(e, st.userId); e.nat(st.time); ingressState(e, st.state);
-  });
+  e.list(h.statuses(), ([mid, st]) => e.raw(statusEncoding(mid, st)));
   e.list(h.pruningTimes(), ([t, ids]) => e.nat(t).list(ids, (m) => e.bytes(m)));
   e.nat(h.nextTerminalTime);
 }
