@@ -64,6 +64,22 @@ describe('ic-exec deploy of Wasm modules, canisters, logs, status', () => {
     assert.equal(await ok(url, 'query', big, 'hi'), '("hi")\n');
   });
 
+  it('--did types the init argument; a missing one is a bad Candid argument (exit 2, nothing created)', async () => {
+    const did = join(dir, 'hello.did');
+    writeFileSync(did, 'service : (nat, text) -> { hi : () -> (text) query }');
+    const r = await json(url, 'deploy', modules.hello, '--did', did, '--argument', '(7, "x")');
+    assert.equal(r.code, 0, JSON.stringify(r.doc));
+    assert.equal(r.doc.typedArgument, true);
+    const before = (await json(url, 'canisters')).doc.canisters as unknown[];
+    const missingArg = await icExec(['--url', url, 'deploy', modules.hello, '--did', did]);
+    assert.equal(missingArg.code, 2);
+    assert.match(missingArg.stderr, /^error: bad Candid argument: .*: the module's init arguments are required \(--argument '\(…\)'\)\n$/);
+    const wrong = await json(url, 'deploy', modules.hello, '--did', did, '--argument', '("7", "x")');
+    assert.equal(wrong.code, 2);
+    assert.match((wrong.doc.error as { message: string }).message, /^bad Candid argument: 1:2: /);
+    assert.equal(((await json(url, 'canisters')).doc.canisters as unknown[]).length, before.length);
+  });
+
   it('canisters: a table, and --json with the API\'s exact fields', async () => {
     const r = await json(url, 'canisters');
     assert.equal(r.code, 0);
