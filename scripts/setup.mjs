@@ -34,3 +34,11 @@ if (process.env.IC_EXEC_NO_APT === '1') {
     : update;
   if (install.status !== 0) console.log('setup: apt-get failed; the tests that need these packages will be skipped with that reason');
 }
+
+// The local cycles ledger and cycles minting canister (src/system-canisters)
+// are Motoko compiled with the `motoko` package: build them now so the first
+// `npm start` does not (it would, 2–3 s per canister). Run on the project's
+// Node 24 (node_modules/.bin is on the PATH of npm scripts); a failure only
+// means the first start compiles them.
+const build = spawnSync('node', ['src/system-canisters/build.ts'], { stdio: 'inherit' });
+if (build.status !== 0) console.log('setup: the system canisters were not built now; the first npm start builds them');

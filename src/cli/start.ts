@@ -17,6 +17,7 @@
  * stdout by default). The ready lines stay plain text.
  */
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Dashboard, DASHBOARD_PATH } from '../dashboard/index.ts';
 import { SystemClock } from '../env/index.ts';
 import { IcHttpServer, NodeSigner } from '../http/index.ts';
@@ -27,6 +28,9 @@ import { Telemetry, createLogger, isTty } from '../telemetry/index.ts';
 import type { HttpExtension, Logger } from '../telemetry/index.ts';
 import { icpIdentityPrincipals } from './icp-identities.ts';
 import { fileKeyCache } from './key-cache.ts';
+
+/** Instrumented canister modules kept between starts (src/wasm's compile cache on disk), in the project's `.cache/`. */
+const COMPILE_CACHE_DIR = fileURLToPath(new URL('../../.cache/compiled-modules', import.meta.url));
 
 /** The default subnet seed of the library (`Replica.create`), for the node key when none is given. */
 const DEFAULT_SEED = 'ic-exec-replica';
@@ -70,6 +74,7 @@ export async function startReplica(opts: StartOptions, hooks: StartHooks = {}): 
     replica = await Replica.create({
       // The cycles ledger and the CMC install in the first rounds; calls wait for them (`ready` below).
       ...(opts.systemCanisters ? { systemCanisters: { deferred: true, fund } } : {}),
+      compileCacheDir: COMPILE_CACHE_DIR, // instrumented modules: a restart does not instrument its canisters again
       clock, cores: opts.cores, nodes: [node.nodeKey], ...(opts.seed === undefined ? {} : { seed: opts.seed }), keyCache: fileKeyCache(),
       ...(opts.ephemeral ? { ephemeral: true } : { dataDir }), onCheckpoint: telemetry.checkpointObserver,
     });

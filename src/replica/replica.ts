@@ -76,6 +76,7 @@ import {
 } from './ic00-candid.ts';
 import type { CanisterSettingsArgs, InstallMode } from './ic00-candid.ts';
 import { SYSTEM_ALLOCATION_RANGES, SYSTEM_ROUTING_RANGES } from '../system-canisters/index.ts';
+import { CompileCache } from '../wasm/index.ts';
 import { installSystemCanisters, loadSystemCanisterWasms } from './system-canisters.ts';
 import type { SystemCanistersOptions } from './system-canisters.ts';
 
@@ -134,6 +135,12 @@ export interface ReplicaOptions extends DurabilityOptions {
    * (unless `canisterRanges` is given). Default off (`npm start`: on).
    */
   readonly systemCanisters?: boolean | SystemCanistersOptions;
+  /**
+   * Keep instrumented modules in this directory (src/wasm's compile cache
+   * on disk), so a restart or another replica only compiles them. Default:
+   * in memory only. Ignored with `hypervisor`.
+   */
+  readonly compileCacheDir?: string;
 }
 
 /** The answer of an update call. */
@@ -200,7 +207,9 @@ export class Replica {
    */
   static async create(opts: ReplicaOptions = {}): Promise<Replica> {
     const cores = opts.cores ?? 1;
-    const hypervisor = opts.hypervisor ?? new Hypervisor(cores > 1 ? { workers: cores } : {});
+    const hypervisor = opts.hypervisor ?? new Hypervisor({
+      ...(cores > 1 ? { workers: cores } : {}), ...(opts.compileCacheDir === undefined ? {} : { compileCache: new CompileCache({ dir: opts.compileCacheDir }) }),
+    });
     const keySeed = opts.subnetKeySeed ?? opts.seed ?? 'ic-exec-replica';
     let durability: Durability | undefined;
     const systemWasms = opts.systemCanisters ? loadSystemCanisterWasms() : undefined;

@@ -21,7 +21,7 @@ describe('the local cycles minting canister', { timeout: 120_000 }, () => {
     IDL.decode([CmcCreateCanisterResult], await ic.updateCall(helper, 'create', enc([IDL.Nat, IDL.Opt(SubnetSelection)], [amount, selection === undefined ? [] : [selection]])))[0] as Record<string, unknown>;
 
   it('get_default_subnets names this subnet', async () => {
-    const subnets = IDL.decode([IDL.Vec(IDL.Principal)], await ic.query(cmcId, 'get_default_subnets', enc([], [])))[0] as Principal[];
+    const subnets = IDL.decode([IDL.Vec(IDL.Principal)], await ic.query(cmcId, 'get_default_subnets', enc([], [])))[0] as unknown as Principal[];
     assert.deepEqual(subnets.map((p) => p.toText()), [ic.subnetId.toText()]);
   });
 

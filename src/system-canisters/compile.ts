@@ -5,13 +5,17 @@
  * `<package>/.cache/system-canisters/` (git-ignored). `npm ci`'s
  * postinstall builds them (scripts/setup.mjs runs build.ts); otherwise the
  * first use does (2–3 s per canister). A cached module costs a file read.
+ * Modules are kept gzipped (the management canister takes gzipped Wasm):
+ * install_code's Candid argument is then a third of the size, and decoding
+ * it (several times on the way in) is most of what installing costs.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 
 /** The system canisters built from Motoko here. */
 export type SystemCanisterName = 'cycles-ledger' | 'cmc';
@@ -30,10 +34,10 @@ function toolVersions(): string {
   return `motoko@${pkg.version} core@${core.version}`;
 }
 
-/** Where the canister's Wasm is cached: `<name>-<hex sha256 of source and tool versions>.wasm`. */
+/** Where the canister's gzipped Wasm is cached: `<name>-<hex sha256 of source and tool versions>.wasm.gz`. */
 export function cachePath(name: SystemCanisterName): string {
   const hash = createHash('sha256').update(JSON.stringify({ source: sourceOf(name), versions: toolVersions() })).digest('hex');
-  return `${SYSTEM_CANISTER_CACHE_DIR}${name}-${hash}.wasm`;
+  return `${SYSTEM_CANISTER_CACHE_DIR}${name}-${hash}.wasm.gz`;
 }
 
 function runWorker(source: string, out: string): Promise<void> {
@@ -55,7 +59,7 @@ function runWorker(source: string, out: string): Promise<void> {
 
 const inFlight = new Map<string, Promise<Uint8Array>>();
 
-/** The canister's Wasm, compiled on first use and cached. @throws if the `motoko` package is missing or the compile fails. */
+/** The canister's Wasm (gzipped), compiled on first use and cached. @throws if the `motoko` package is missing or the compile fails. */
 export function systemCanisterWasm(name: SystemCanisterName): Promise<Uint8Array> {
   const out = cachePath(name);
   let p = inFlight.get(out);
@@ -63,7 +67,12 @@ export function systemCanisterWasm(name: SystemCanisterName): Promise<Uint8Array
     p = (async () => {
       if (!existsSync(out)) {
         mkdirSync(SYSTEM_CANISTER_CACHE_DIR, { recursive: true });
-        await runWorker(sourceOf(name), out);
+        const raw = `${out}.${process.pid}.wasm`;
+        await runWorker(sourceOf(name), raw);
+        const tmp = `${out}.${process.pid}.tmp`;
+        writeFileSync(tmp, gzipSync(readFileSync(raw), { level: 9 }));
+        renameSync(tmp, out);
+        unlinkSync(raw);
       }
       return new Uint8Array(await readFile(out));
     })();

@@ -5,7 +5,7 @@ import { IDL } from '@dfinity/candid';
 import { Principal } from '@dfinity/principal';
 import { compileMotoko } from '../../test/corpus/motoko.ts';
 import { Replica } from '../replica/index.ts';
-import type { CanisterId} from '../types/index.ts';
+import type { CanisterId } from '../types/index.ts';
 import { PrincipalId } from '../types/index.ts';
 import { CYCLES_LEDGER_ID, CYCLES_MINTING_CANISTER_ID } from './index.ts';
 
