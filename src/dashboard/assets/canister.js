@@ -63,7 +63,8 @@ export function canisterPage(main, id) {
   const logs = h('div', { class: 'logs', id: 'logs' }, h('div', { class: 'none' }, 'loading…'));
   const logNote = h('span', { class: 'muted' });
   main.replaceChildren(
-    h('div', { class: 'page-head' }, h('h1', { class: 'mono', id: 'canister-id' }, id), pill),
+    h('div', { class: 'page-head' }, h('h1', { class: 'mono', id: 'canister-id' }, id), pill,
+      fmt.knownName(id) === undefined ? null : h('span', { class: 'sub' }, fmt.knownName(id))),
     h('div', { class: 'tiles' }, Object.values(t).map((x) => x.el)),
     h('div', { class: 'section grid-2' },
       h('div', { class: 'charts', style: 'grid-template-columns: 1fr' }, cc.el, cm.el),
@@ -74,7 +75,7 @@ export function canisterPage(main, id) {
   );
   const timeLabel = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
   const charts = {
-    cycles: new LineChart(cc.box, { color: '--s1', format: (v) => fmt.cycles(BigInt(Math.round(v))), tipFormat: (v) => fmt.cycles(BigInt(Math.round(v))), timeLabel, gapMs: 30_000 }),
+    cycles: new LineChart(cc.box, { color: '--s1', zero: false, format: (v, span) => fmt.cyclesAxis(v, span), tipFormat: (v) => fmt.fullCycles(BigInt(Math.round(v))), timeLabel, gapMs: 30_000 }),
     memory: new LineChart(cm.box, { color: '--s4', unit: 1024 * 1024, format: (v) => fmt.bytes(BigInt(Math.round(v))), tipFormat: (v) => fmt.bytes(BigInt(Math.round(v))), timeLabel, gapMs: 30_000 }),
   };
   // Without the server's series (no telemetry), the page keeps what it saw itself.

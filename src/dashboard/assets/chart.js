@@ -1,7 +1,8 @@
-// A small line chart on <canvas>: an area under a line, three horizontal
-// grid lines with labels, time on the x axis (a sliding window ending now,
-// or the span of the data), a hover read-out. Colours come from the page's
-// CSS variables, so it follows the light/dark theme.
+// A small line chart on <canvas>: one or more series (the first with an
+// area under its line), three horizontal grid lines with labels, time on
+// the x axis (a sliding window ending now, or the span of the data), a
+// hover read-out. Colours come from the page's CSS variables, so it follows
+// the light/dark theme.
 
 const css = (name) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
@@ -25,16 +26,35 @@ function withAlpha(color, alpha) {
   return `rgba(${parseInt(m[1], 16)}, ${parseInt(m[2], 16)}, ${parseInt(m[3], 16)}, ${alpha})`;
 }
 
+/** The y range: from 0 to a round maximum, or (`zero: false`) around the data so small changes show. */
+function yRange(values, opts) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (values.length === 0) return [0, 1];
+  if (opts.zero !== false) {
+    const unit = opts.unit ?? 1;
+    return [0, niceCeil((hi * 1.08) / unit) * unit];
+  }
+  const span = hi - lo > 0 ? hi - lo : Math.max(Math.abs(hi) * 0.002, 1);
+  return [Math.max(0, lo - span * 0.25), hi + span * 0.25];
+}
+
 export class LineChart {
   /**
    * @param {HTMLElement} box the element the chart fills
-   * @param {{ color: string, format: (v: number) => string, windowMs?: number, gapMs?: number, timeLabel?: (t: number) => string }} opts
+   * @param {{ color: string, format: (v: number, span: number) => string, tipFormat?: (v: number) => string,
+   *   windowMs?: number, gapMs?: number, unit?: number, zero?: boolean, timeLabel?: (t: number) => string }} opts
    *   `color` a CSS variable name (`--s1`); `windowMs` a sliding window ending now (else the data's span);
-   *   `gapMs` breaks the line where points are further apart; `unit` the axis maximum is a round multiple of (1 MiB for bytes)
+   *   `gapMs` breaks the line where points are further apart; `unit` the axis maximum is a round multiple of
+   *   (1 MiB for bytes); `zero: false` fits the axis to the data instead of starting at 0
    */
   constructor(box, opts) {
     this.opts = opts;
-    this.points = [];
+    this.series = [];
     this.canvas = document.createElement('canvas');
     this.tip = document.createElement('div');
     this.tip.className = 'chart-tip';
@@ -57,11 +77,17 @@ export class LineChart {
     new ResizeObserver(() => this.request()).observe(box);
   }
 
-  /** Replaces the points: `[{ t: ms since the epoch, v: number }]`, oldest first. */
+  /** One series: `[{ t: ms since the epoch, v: number }]`, oldest first, in the chart's colour. */
   setPoints(points) {
-    this.points = points;
-    this.canvas.dataset.points = String(points.length);
-    this.emptyLabel.style.display = points.length === 0 ? '' : 'none';
+    this.setSeries([{ points, color: this.opts.color }]);
+  }
+
+  /** Several series: `[{ points, color, label? }]`; the first is filled and sets `data-points`. */
+  setSeries(series) {
+    this.series = series;
+    const n = series.length === 0 ? 0 : series[0].points.length;
+    this.canvas.dataset.points = String(n);
+    this.emptyLabel.style.display = n === 0 ? '' : 'none';
     this.request();
   }
 
@@ -88,40 +114,37 @@ export class LineChart {
     const g = canvas.getContext('2d');
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     g.clearRect(0, 0, w, h);
-    const pts = this.points;
+    const main = this.series[0]?.points ?? [];
     const now = Date.now();
     let t0;
     let t1;
     if (opts.windowMs !== undefined) {
-      t1 = Math.max(now, pts.length > 0 ? pts[pts.length - 1].t : now);
+      t1 = Math.max(now, main.length > 0 ? main[main.length - 1].t : now);
       t0 = t1 - opts.windowMs;
     } else {
-      t0 = pts.length > 0 ? pts[0].t : now - 60_000;
-      t1 = pts.length > 0 ? pts[pts.length - 1].t : now;
+      t0 = main.length > 0 ? main[0].t : now - 60_000;
+      t1 = main.length > 0 ? main[main.length - 1].t : now;
       if (t1 - t0 < 1000) t0 = t1 - 1000;
     }
-    let max = 0;
-    for (const p of pts) if (p.t >= t0 && p.v > max) max = p.v;
-    const unit = opts.unit ?? 1;
-    const yMax = niceCeil((max * 1.08) / unit) * unit;
+    const shown = this.series.map((s) => ({ ...s, points: s.points.filter((p) => p.t >= t0 - 1000) }));
+    const [yMin, yMax] = yRange(shown.flatMap((s) => s.points.map((p) => p.v)), opts);
     g.font = `11px ${css('--sans')}`;
-    const yLabels = [0, 0.5, 1].map((f) => [f, tidy(opts.format(yMax * f))]);
+    const yLabels = [0, 0.5, 1].map((f) => [f, tidy(opts.format(yMin + (yMax - yMin) * f, yMax - yMin))]);
     const pad = { l: Math.ceil(Math.max(...yLabels.map(([, text]) => g.measureText(text).width))) + 14, r: 10, t: 8, b: 22 };
     const pw = w - pad.l - pad.r;
     const ph = h - pad.t - pad.b;
     const x = (t) => pad.l + ((t - t0) / (t1 - t0)) * pw;
-    const y = (v) => pad.t + ph - (v / yMax) * ph;
-    const color = css(opts.color) || '#4f46e5';
+    const y = (v) => pad.t + ph - ((v - yMin) / (yMax - yMin)) * ph;
     const grid = css('--grid');
     const faint = css('--faint');
-    g.textBaseline = 'middle';
     // grid and y labels
+    g.textBaseline = 'middle';
     g.strokeStyle = grid;
     g.lineWidth = 1;
     g.fillStyle = faint;
     g.textAlign = 'right';
     for (const [f, text] of yLabels) {
-      const yy = Math.round(y(yMax * f)) + 0.5;
+      const yy = Math.round(pad.t + ph - f * ph) + 0.5;
       g.beginPath();
       g.moveTo(pad.l, yy);
       g.lineTo(w - pad.r, yy);
@@ -137,56 +160,74 @@ export class LineChart {
       g.textAlign = i === 0 ? 'left' : i === xLabels.length - 1 ? 'right' : 'center';
       g.fillText(text, x(t), h - 5);
     });
-    const visible = pts.filter((p) => p.t >= t0 - 1000);
-    if (visible.length === 0) return;
-    // segments (split at gaps)
-    const segments = [[]];
-    for (let i = 0; i < visible.length; i++) {
-      if (i > 0 && opts.gapMs !== undefined && visible[i].t - visible[i - 1].t > opts.gapMs) segments.push([]);
-      segments[segments.length - 1].push(visible[i]);
-    }
     g.save();
     g.beginPath();
     g.rect(pad.l, pad.t - 2, pw + 2, ph + 4);
     g.clip();
-    const fill = g.createLinearGradient(0, pad.t, 0, pad.t + ph);
+    shown.forEach((s, i) => this.#line(g, s.points, css(s.color) || '#4f46e5', i === 0, x, y, y(yMin), pad.t, ph));
+    g.restore();
+    shown.forEach((s) => {
+      const last = s.points[s.points.length - 1];
+      if (last !== undefined) this.#dot(g, x(last.t), y(last.v), css(s.color));
+    });
+    this.#hoverReadout(g, shown, x, y, pad, ph, faint);
+  }
+
+  #line(g, points, color, filled, x, y, yBase, top, ph) {
+    if (points.length === 0) return;
+    const segments = [[]];
+    for (let i = 0; i < points.length; i++) {
+      if (i > 0 && this.opts.gapMs !== undefined && points[i].t - points[i - 1].t > this.opts.gapMs) segments.push([]);
+      segments[segments.length - 1].push(points[i]);
+    }
+    const fill = g.createLinearGradient(0, top, 0, top + ph);
     fill.addColorStop(0, withAlpha(color, 0.28));
     fill.addColorStop(1, withAlpha(color, 0.02));
     for (const seg of segments) {
+      const path = () => seg.forEach((p, i) => (i === 0 ? g.moveTo(x(p.t), y(p.v)) : g.lineTo(x(p.t), y(p.v))));
+      if (filled) {
+        g.beginPath();
+        path();
+        g.lineTo(x(seg[seg.length - 1].t), yBase);
+        g.lineTo(x(seg[0].t), yBase);
+        g.closePath();
+        g.fillStyle = fill;
+        g.fill();
+      }
       g.beginPath();
-      seg.forEach((p, i) => (i === 0 ? g.moveTo(x(p.t), y(p.v)) : g.lineTo(x(p.t), y(p.v))));
-      g.lineTo(x(seg[seg.length - 1].t), y(0));
-      g.lineTo(x(seg[0].t), y(0));
-      g.closePath();
-      g.fillStyle = fill;
-      g.fill();
-      g.beginPath();
-      seg.forEach((p, i) => (i === 0 ? g.moveTo(x(p.t), y(p.v)) : g.lineTo(x(p.t), y(p.v))));
+      path();
       g.strokeStyle = color;
-      g.lineWidth = 1.8;
+      g.lineWidth = filled ? 1.8 : 1.5;
       g.lineJoin = 'round';
       g.stroke();
     }
-    g.restore();
-    const last = visible[visible.length - 1];
-    this.#dot(g, x(last.t), y(last.v), color);
-    if (this.hover !== undefined && this.hover >= pad.l) {
-      let best = visible[0];
-      for (const p of visible) if (Math.abs(x(p.t) - this.hover) < Math.abs(x(best.t) - this.hover)) best = p;
-      const bx = x(best.t);
-      g.strokeStyle = faint;
-      g.setLineDash([3, 3]);
-      g.beginPath();
-      g.moveTo(Math.round(bx) + 0.5, pad.t);
-      g.lineTo(Math.round(bx) + 0.5, pad.t + ph);
-      g.stroke();
-      g.setLineDash([]);
-      this.#dot(g, bx, y(best.v), color);
-      this.tip.textContent = `${(opts.tipFormat ?? opts.format)(best.v)} · ${new Date(best.t).toLocaleTimeString()}`;
-      this.tip.style.left = `${bx}px`;
-      this.tip.style.top = `${y(best.v)}px`;
-      this.tip.style.opacity = '1';
-    }
+  }
+
+  #hoverReadout(g, shown, x, y, pad, ph, faint) {
+    const main = shown[0]?.points ?? [];
+    if (this.hover === undefined || this.hover < pad.l || main.length === 0) return;
+    let best = main[0];
+    for (const p of main) if (Math.abs(x(p.t) - this.hover) < Math.abs(x(best.t) - this.hover)) best = p;
+    const bx = x(best.t);
+    g.strokeStyle = faint;
+    g.setLineDash([3, 3]);
+    g.beginPath();
+    g.moveTo(Math.round(bx) + 0.5, pad.t);
+    g.lineTo(Math.round(bx) + 0.5, pad.t + ph);
+    g.stroke();
+    g.setLineDash([]);
+    const parts = [];
+    shown.forEach((s, i) => {
+      const near = i === 0 ? best : s.points.reduce((a, p) => (Math.abs(p.t - best.t) < Math.abs(a.t - best.t) ? p : a), s.points[0]);
+      if (near === undefined) return;
+      this.#dot(g, x(near.t), y(near.v), css(s.color));
+      const text = (this.opts.tipFormat ?? this.opts.format)(near.v);
+      parts.push(s.label === undefined ? text : `${text} ${s.label}`);
+    });
+    this.tip.textContent = `${parts.join(' · ')} · ${new Date(best.t).toLocaleTimeString()}`;
+    this.tip.style.left = `${Math.min(Math.max(bx, 120), this.box.clientWidth - 120)}px`;
+    this.tip.style.top = `${y(best.v)}px`;
+    this.tip.style.opacity = '1';
   }
 
   #dot(g, cx, cy, color) {

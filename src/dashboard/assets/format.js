@@ -31,6 +31,18 @@ export function cycles(text) {
   return GROUP.format(n);
 }
 
+/**
+ * Cycles on an axis whose labels are `span` apart at most: the unit of the
+ * value, with as many decimals as it takes for `span` to show
+ * (`2.4962 T`, `2.4965 T`).
+ */
+export function cyclesAxis(v, span) {
+  const a = Math.abs(v);
+  const [unit, suffix] = [[1e12, 'T'], [1e9, 'B'], [1e6, 'M'], [1e3, 'K'], [1, '']].find(([u]) => a >= u) ?? [1, ''];
+  const digits = span > 0 ? Math.max(0, Math.min(6, Math.ceil(-Math.log10(span / 2 / unit)))) : 2;
+  return `${(v / unit).toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}${suffix === '' ? '' : ` ${suffix}`}`;
+}
+
 /** The full value: `3,500,000,000,000 cycles`. */
 export function fullCycles(text) {
   return `${GROUP.format(big(text))} cycles`;
@@ -102,4 +114,15 @@ export function clockTime(nanosText) {
 /** Nanoseconds since the epoch as a full local date and time (tooltips). */
 export function dateTime(nanosText) {
   return new Date(Number(big(nanosText) / 1_000_000n)).toLocaleString();
+}
+
+/** The system canisters npm start hosts at their mainnet ids (src/system-canisters). */
+const KNOWN = new Map([
+  ['rkp4c-7iaaa-aaaaa-aaaca-cai', 'cycles minting canister'],
+  ['um5iw-rqaaa-aaaaq-qaaba-cai', 'cycles ledger'],
+]);
+
+/** The name of a well-known canister, or `undefined`. */
+export function knownName(id) {
+  return KNOWN.get(id);
 }

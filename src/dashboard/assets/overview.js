@@ -17,15 +17,19 @@ function seriesOf(rounds) {
       b.last = r;
       b.n += 1;
       b.instructions += Number(r.instructions);
+      b.executions += r.executions;
       b.queued = Math.max(b.queued, r.queuedMessages);
     } else {
-      buckets.push({ key, last: r, n: 1, instructions: Number(r.instructions), queued: r.queuedMessages });
+      buckets.push({ key, last: r, n: 1, instructions: Number(r.instructions), executions: r.executions, queued: r.queuedMessages });
     }
   }
   const rate = [];
   const instructions = [];
   const queued = [];
-  for (let i = 0; i < buckets.length; i++) {
+  const executed = [];
+  // The second in progress is left out until it is complete (its figures would jump).
+  const complete = buckets.length > 0 && buckets[buckets.length - 1].key >= Math.floor(Date.now() / 1000) ? buckets.length - 1 : buckets.length;
+  for (let i = 0; i < complete; i++) {
     const b = buckets[i];
     const t = b.last.endedAtMs;
     instructions.push({ t, v: b.instructions / b.n });
@@ -33,9 +37,13 @@ function seriesOf(rounds) {
     if (i === 0) continue;
     const p = buckets[i - 1].last;
     const dt = (t - p.endedAtMs) / 1000;
-    if (dt > 0) rate.push({ t, v: (Number(b.last.height) - Number(p.height)) / dt });
+    if (dt <= 0) continue;
+    const perSecond = (Number(b.last.height) - Number(p.height)) / dt;
+    rate.push({ t, v: perSecond });
+    // The events sample the rounds (≤ 10/s): executions per second = the mean per round seen × rounds per second.
+    executed.push({ t, v: (b.executions / b.n) * perSecond });
   }
-  return { rate, instructions, queued };
+  return { rate, instructions, queued, executed };
 }
 
 function statusPill(status) {
@@ -45,7 +53,7 @@ function statusPill(status) {
 function canisterRow(c, fresh) {
   const href = `/_/dashboard/canister/${encodeURIComponent(c.id)}`;
   return h('tr', { 'data-id': c.id, class: fresh ? 'fresh' : null },
-    h('td', {}, h('a', { class: 'mono', href }, c.id)),
+    h('td', {}, h('a', { class: 'mono', href }, c.id), fmt.knownName(c.id) === undefined ? null : h('span', { class: 'tag' }, fmt.knownName(c.id))),
     h('td', {}, statusPill(c.status)),
     h('td', { class: 'r num', title: fmt.fullCycles(c.cycles) }, fmt.cycles(c.cycles)),
     h('td', { class: 'r num', title: fmt.fullBytes(c.memoryBytes) }, fmt.bytes(c.memoryBytes)),
@@ -65,13 +73,17 @@ export function overview(main) {
     rate: tile('Round rate', 'tile-rate', 'rounds per second'),
     instr: tile('Instructions / round', 'tile-instructions', 'mean over 10 s'),
     pool: tile('Ingress pool', 'tile-ingress', 'messages waiting'),
-    queued: tile('Queued messages', 'tile-queued', 'in canister queues'),
+    queued: tile('Queued messages', 'tile-queued', 'waiting to execute'),
     canisters: tile('Canisters', 'tile-canisters', ''),
     uptime: tile('Uptime', 'tile-uptime', ''),
   };
   const c1 = chartCard('Round rate', 'chart-rounds');
   const c2 = chartCard('Instructions per round', 'chart-instructions');
-  const c3 = chartCard('Queue load', 'chart-queue');
+  const c3 = chartCard('Messages', 'chart-messages');
+  const legend = { executed: h('b', {}, '0'), queued: h('b', {}, '0') };
+  c3.now.replaceChildren(
+    h('span', { class: 'key' }, h('i', { class: 'dot', style: 'background: var(--s4)' }), legend.executed, ' executed/s'),
+    h('span', { class: 'key' }, h('i', { class: 'dot', style: 'background: var(--s3)' }), legend.queued, ' queued'));
   const tbody = h('tbody', { id: 'canister-rows' });
   const empty = h('div', { class: 'empty', id: 'canisters-empty' },
     'No canisters yet. Deploy one with ', h('code', {}, 'ic-exec deploy'), ' or any agent pointed at this replica.');
@@ -92,7 +104,7 @@ export function overview(main) {
   const charts = {
     rate: new LineChart(c1.box, { color: '--s1', format: (v) => fmt.count(v), tipFormat: (v) => `${fmt.rate(v)} rounds/s`, windowMs: WINDOW_MS, gapMs: 5000 }),
     instructions: new LineChart(c2.box, { color: '--s2', format: (v) => fmt.count(v), tipFormat: (v) => `${fmt.count(v)} instructions`, windowMs: WINDOW_MS, gapMs: 5000 }),
-    queued: new LineChart(c3.box, { color: '--s3', format: (v) => fmt.count(v), tipFormat: (v) => `${fmt.count(v)} queued`, windowMs: WINDOW_MS, gapMs: 5000 }),
+    messages: new LineChart(c3.box, { color: '--s4', format: (v) => fmt.count(v), windowMs: WINDOW_MS, gapMs: 5000 }),
   };
 
   let rounds = [];
@@ -102,11 +114,15 @@ export function overview(main) {
     const s = seriesOf(rounds);
     charts.rate.setPoints(s.rate);
     charts.instructions.setPoints(s.instructions);
-    charts.queued.setPoints(s.queued);
+    charts.messages.setSeries([
+      { points: s.executed, color: '--s4', label: 'executed/s' },
+      { points: s.queued, color: '--s3', label: 'queued' },
+    ]);
     const last = (a) => (a.length === 0 ? undefined : a[a.length - 1].v);
     setText(c1.now, last(s.rate) === undefined ? '' : `${fmt.rate(last(s.rate))} /s`);
     setText(c2.now, last(s.instructions) === undefined ? '' : fmt.count(last(s.instructions)));
-    setText(c3.now, last(s.queued) === undefined ? '' : fmt.count(last(s.queued)));
+    setText(legend.executed, fmt.count(Math.round(last(s.executed) ?? 0)));
+    setText(legend.queued, fmt.count(last(s.queued) ?? 0));
   };
   const showHeight = () => {
     const fromRounds = rounds.length > 0 ? BigInt(rounds[rounds.length - 1].height) : 0n;
