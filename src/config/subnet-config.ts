@@ -20,14 +20,25 @@ import { SUBNET_HEAP_DELTA_CAPACITY } from './limits.ts';
 
 /**
  * The heap-delta capacity of a local replica that keeps its state on disk
- * (ic-exec's choice, not the IC's 140 GiB): pages changed since the last
+ * (ic-exec's choice, not the IC's 140 GiB). Pages changed since the last
  * checkpoint live in RAM until a checkpoint writes them to the store, and a
- * local replica checkpoints as soon as the heap delta reaches the capacity,
- * so this bounds them — a canister writing 8 GiB of stable memory in
- * 256 MiB messages peaks at ~1.6 GiB of resident memory with it
- * (bench/results/stable-memory.json). Bytes.
+ * local replica asks for a checkpoint as soon as the heap delta reaches the
+ * capacity, so the capacity bounds them: at most the capacity plus what one
+ * round adds stays in RAM, however large memories grow. The IC's 140 GiB
+ * (32 GiB of it right after a checkpoint) is sized for a node's RAM;
+ * 256 MiB is the same idea for a replica beside other programs on a
+ * developer's machine: a canister
+ * writing 8 GiB of stable memory in 256 MiB messages peaks below 1.6 GiB
+ * of resident memory (bench/results/stable-memory.json; 512 MiB added
+ * ~300 MiB to that peak — the pages, and the allocator's memory they
+ * leave behind —, for half the checkpoints). What it changes against the
+ * IC: only when rounds are skipped for the heap delta, which a local
+ * replica answers with a checkpoint at once (`checkpointDue`), so a
+ * message is at most delayed by one checkpoint; a single message may still
+ * dirty more than the capacity (the per-message limits are the IC's).
+ * Bytes.
  */
-export const LOCAL_SUBNET_HEAP_DELTA_CAPACITY: NumBytes = numBytes(512n * 1024n * 1024n);
+export const LOCAL_SUBNET_HEAP_DELTA_CAPACITY: NumBytes = numBytes(256n * 1024n * 1024n);
 
 /** The IC's subnet types (`ic_registry_subnet_type::SubnetType`). */
 export type SubnetType = 'application' | 'verified_application' | 'system';

@@ -39,6 +39,28 @@ describe('PageFile', () => {
     assert.equal(again.read(3)[0], 4);
     again.close();
   });
+
+  it('writes runs longer than one write call (and a view into a larger buffer) in place, each page to its slot', async () => {
+    const path = join(dir, 'c.bin');
+    const f = PageFile.open(path, []);
+    const n = 600; // > 256 pages: three runs of at most 1 MiB
+    const slab = new Uint8Array((n + 1) * SLOT_BYTES);
+    const pages = Array.from({ length: n }, (_, i) => {
+      const p = slab.subarray((i + 1) * SLOT_BYTES, (i + 2) * SLOT_BYTES);
+      new DataView(p.buffer, p.byteOffset).setUint32(SLOT_BYTES - 4, i + 1);
+      p[0] = i & 0xff;
+      return p;
+    });
+    assert.deepEqual(f.write(pages), Array.from({ length: n }, (_, i) => i));
+    await f.sync();
+    assert.equal(statSync(path).size, n * SLOT_BYTES);
+    for (const i of [0, 255, 256, 257, 511, 512, 599]) {
+      const back = f.read(i);
+      assert.equal(back[0], i & 0xff);
+      assert.equal(new DataView(back.buffer, back.byteOffset).getUint32(SLOT_BYTES - 4), i + 1);
+    }
+    f.close();
+  });
 });
 
 describe('LmdbStore pages in the page file', () => {

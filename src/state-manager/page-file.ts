@@ -21,11 +21,11 @@
  * transaction that never committed are unreferenced: at open, the free
  * slots are those the index does not refer to.
  */
-import { closeSync, constants, fdatasync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fdatasync, fstatSync, openSync, readSync, writevSync } from 'node:fs';
 
 /** Bytes in a page and a slot. */
 export const SLOT_BYTES = 4096;
-/** Most bytes one `writeSync` call takes (a run of consecutive slots). */
+/** Most bytes one `writevSync` call takes (a run of consecutive slots). */
 const MAX_RUN_BYTES = 1 << 20;
 
 /** A file of 4 KiB page slots (see the module header). */
@@ -91,8 +91,7 @@ export class PageFile {
       for (let i = 0; i < pages.length;) {
         let j = i + 1;
         while (j < pages.length && slots[j] === slots[j - 1] + 1 && (j - i) * SLOT_BYTES < MAX_RUN_BYTES) j++;
-        const run = j - i === 1 ? pages[i] : Buffer.concat(pages.slice(i, j));
-        writeSync(this.#fd, run, 0, run.length, slots[i] * SLOT_BYTES);
+        writeRun(this.#fd, pages.slice(i, j), slots[i] * SLOT_BYTES);
         i = j;
         onWritten?.(i);
       }
@@ -117,5 +116,23 @@ export class PageFile {
     if (this.#closed) return;
     this.#closed = true;
     closeSync(this.#fd);
+  }
+}
+
+/**
+ * Writes `pages` at `position` with one `pwritev` (the pages in place: no
+ * copy into one buffer, so a checkpoint allocates nothing per run), again
+ * for what a short write left.
+ */
+function writeRun(fd: number, pages: readonly Uint8Array[], position: number): void {
+  let rest = pages;
+  let at = position;
+  while (rest.length > 0) {
+    let n = writevSync(fd, rest, at);
+    if (n <= 0) throw new Error(`no progress writing page slots at byte ${at}`);
+    at += n;
+    let k = 0;
+    while (k < rest.length && n >= rest[k].length) n -= rest[k++].length;
+    rest = n === 0 ? rest.slice(k) : [rest[k].subarray(n), ...rest.slice(k + 1)];
   }
 }
