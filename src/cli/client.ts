@@ -1,7 +1,7 @@
 /**
  * The client side of the commands that talk to a replica: an
  * `@icp-sdk/core` agent on `--url` as `--identity` (the local replica's
- * root key fetched), a check that a replica answers there at all, and the
+ * root key read from its status), a check that a replica answers there at all, and the
  * agent's errors turned into the sentences and IC codes the commands print.
  */
 import type { HttpAgent, Identity } from '@icp-sdk/core/agent';
@@ -34,13 +34,20 @@ export async function replicaFetch(url: string, path: string): Promise<{ ok: tru
   }
 }
 
-/** Whether a replica answers at `url`: `undefined` when it does, else the error to print. */
-export async function checkReplica(url: string): Promise<CliError | undefined> {
+/** Whether a replica answers at `url`: its root key (from `/api/v2/status`, as `fetchRootKey` reads it), else the error to print. */
+export async function checkReplica(url: string): Promise<{ ok: true; rootKey: Uint8Array } | { ok: false; error: CliError }> {
   const status = await replicaFetch(url, '/api/v2/status');
-  if (!status.ok) return status.error;
-  await status.response.arrayBuffer().catch(() => undefined);
-  if (status.response.status !== 200) return { code: null, message: `${url} is not an IC replica: GET /api/v2/status answered HTTP ${status.response.status}` };
-  return undefined;
+  if (!status.ok) return status;
+  const body = new Uint8Array(await status.response.arrayBuffer().catch(() => new ArrayBuffer(0)));
+  const notReplica = (why: string): { ok: false; error: CliError } => ({ ok: false, error: { code: null, message: `${url} is not an IC replica: GET /api/v2/status ${why}` } });
+  if (status.response.status !== 200) return notReplica(`answered HTTP ${status.response.status}`);
+  const { decode } = await import('@dfinity/cbor');
+  try {
+    const rootKey = (decode(body) as { root_key?: unknown }).root_key;
+    return rootKey instanceof Uint8Array ? { ok: true, rootKey } : notReplica('has no root key');
+  } catch {
+    return notReplica('is not CBOR');
+  }
 }
 
 /** An agent on the replica at `globals.url`, as `globals.identity`, with its root key fetched. */
@@ -56,11 +63,12 @@ export async function connect(globals: GlobalOptions | undefined): Promise<Clien
     identity = loaded.identity;
   }
   const reachable = await checkReplica(url);
-  if (reachable !== undefined) return { ok: false, error: reachable };
+  if (!reachable.ok) return reachable;
   const { HttpAgent } = await import('@icp-sdk/core/agent');
   try {
+    // The local replica's root key, read with the check above (one request fewer than fetchRootKey).
     // Retries are safe: a repeated call has the same request id, answered from the ingress history.
-    const agent = await HttpAgent.create({ host: url, identity, shouldFetchRootKey: true, retryTimes: 2 });
+    const agent = await HttpAgent.create({ host: url, identity, rootKey: reachable.rootKey, retryTimes: 2 });
     return { ok: true, client: { url, agent, identity } };
   } catch (e) {
     return { ok: false, error: describeError(e, url) };
@@ -70,7 +78,7 @@ export async function connect(globals: GlobalOptions | undefined): Promise<Clien
 /** An agent like `client`'s that does not check query signatures. */
 export async function uncheckedAgent(client: Client): Promise<HttpAgent> {
   const { HttpAgent } = await import('@icp-sdk/core/agent');
-  return HttpAgent.create({ host: client.url, identity: client.identity, shouldFetchRootKey: true, retryTimes: 2, verifyQuerySignatures: false });
+  return HttpAgent.create({ host: client.url, identity: client.identity, rootKey: client.agent.rootKey ?? undefined, retryTimes: 2, verifyQuerySignatures: false });
 }
 
 const REJECT_CODES: Readonly<Record<number, string>> = {

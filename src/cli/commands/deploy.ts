@@ -83,8 +83,8 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
 
   // The replica checked first (a compile takes seconds), the agent made after the compile.
   const { checkReplica, connect, describeError } = await import('../client.ts');
-  const unreachable = await checkReplica(io.globals?.url ?? DEFAULT_URL);
-  if (unreachable !== undefined) return fail(io, unreachable);
+  const reachable = await checkReplica(io.globals?.url ?? DEFAULT_URL);
+  if (!reachable.ok) return fail(io, reachable.error);
   const loaded = await loadModule(file, io);
   if (!loaded.ok) return fail(io, loaded.error);
   const module = loaded.value;
