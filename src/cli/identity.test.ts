@@ -35,6 +35,17 @@ describe('loadIdentity', () => {
     }
   });
 
+  it('the RFC 5958 v2 form with the public key inside, as dfx writes Ed25519 keys', async () => {
+    const ed = generateKeyPairSync('ed25519');
+    const d = Buffer.from(ed.privateKey.export({ format: 'jwk' }).d as string, 'base64url');
+    const x = Buffer.from(ed.publicKey.export({ format: 'jwk' }).x as string, 'base64url');
+    const der = Buffer.concat([Buffer.from('3053020101300506032b657004220420', 'hex'), d, Buffer.from('a123032100', 'hex'), x]);
+    const r = await loadIdentity(file('dfx.pem', `-----BEGIN PRIVATE KEY-----\n${der.toString('base64')}\n-----END PRIVATE KEY-----\n`));
+    assert.ok(r.ok);
+    const spki = new Uint8Array(ed.publicKey.export({ type: 'spki', format: 'der' }));
+    assert.equal(r.identity.getPrincipal().toText(), Principal.selfAuthenticating(spki).toText());
+  });
+
   it('refuses an encrypted PEM, another key type, a missing file, and text that is no key', async () => {
     const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const enc = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'pw' }) as string;
