@@ -26,6 +26,9 @@ const WORKER = fileURLToPath(new URL('./moc-worker.ts', import.meta.url));
 /** `<package>/.cache/system-canisters/`. */
 export const SYSTEM_CANISTER_CACHE_DIR = fileURLToPath(new URL('../../.cache/system-canisters/', import.meta.url));
 
+/** Bump when moc-worker.ts changes what it writes for the same source. */
+const BUILD_VERSION = 3;
+
 const sourceOf = (name: SystemCanisterName): string => readFileSync(new URL(`./${name}.mo`, import.meta.url), 'utf8');
 
 function toolVersions(): string {
@@ -36,7 +39,7 @@ function toolVersions(): string {
 
 /** Where the canister's gzipped Wasm is cached: `<name>-<hex sha256 of source and tool versions>.wasm.gz`. */
 export function cachePath(name: SystemCanisterName): string {
-  const hash = createHash('sha256').update(JSON.stringify({ source: sourceOf(name), versions: toolVersions() })).digest('hex');
+  const hash = createHash('sha256').update(JSON.stringify({ source: sourceOf(name), versions: toolVersions(), build: BUILD_VERSION })).digest('hex');
   return `${SYSTEM_CANISTER_CACHE_DIR}${name}-${hash}.wasm.gz`;
 }
 

@@ -3,6 +3,9 @@
 // compile per process: moc's output is not byte-identical when it runs
 // twice in one process.
 //
+// The Candid interface is public metadata (`icp:public candid:service`,
+// what `icp canister call` reads to type arguments), as on the IC.
+//
 // stdin: JSON { source, out }. Exit 0 on success; diagnostics on stderr and
 // exit 1 on a compile error.
 import { createRequire } from 'node:module';
@@ -12,6 +15,7 @@ const require = createRequire(import.meta.url);
 const job = JSON.parse(readFileSync(0, 'utf8')) as { source: string; out: string };
 const mo = require('motoko');
 mo.loadPackage(require('motoko/packages/latest/core.json'));
+mo.setPublicMetadata(['candid:service']);
 mo.write('Main.mo', job.source);
 let wasm: Uint8Array;
 try {

@@ -72,6 +72,9 @@ describe('icp deploy against npm start, as a new user', { timeout: 180_000, skip
     assert.match(await ok('cycles', 'balance'), new RegExp(`Balance: ${cycles(1000n * T)} cycles`));
     // The same by URL and root key, without the project's network.
     assert.match(await ok('cycles', 'balance', '-n', served.url, '-k', served.rootKeyHex), new RegExp(`Balance: ${cycles(1000n * T)} cycles`));
+    // The ledger's Candid interface is public metadata: icp types the call from it.
+    assert.match(await ok('canister', 'call', 'um5iw-rqaaa-aaaaq-qaaba-cai', 'icrc1_balance_of', `(record { owner = principal "${alice}" })`, '-n', served.url, '-k', served.rootKeyHex),
+      new RegExp(`\\(${cycles(1000n * T)} : nat\\)`));
   });
 
   it('icp deploy creates the canister through the cycles ledger and installs it; calls answer', async () => {
