@@ -23,6 +23,13 @@ describe('command', () => {
     bar.done();
     assert.match(drawn, /uploading big\.wasm \[[^\]]*\] 0% 0\/300/);
     assert.match(drawn, /100% 300\/300/);
+    let bytes = '';
+    const tty2 = Object.assign(new PassThrough(), { isTTY: true, columns: 80 });
+    tty2.on('data', (d: Buffer) => { bytes += d.toString(); });
+    const upload = progressBar('up', 3 * 1024 * 1024, true, tty2, 'bytes');
+    upload.update(1024 * 1024);
+    upload.done();
+    assert.match(bytes, /up \[[^\]]*\] 0% 0 KiB\/3\.0 MiB/);
     const quiet = new PassThrough();
     let written = '';
     quiet.on('data', (d: Buffer) => { written += d.toString(); });

@@ -27,6 +27,9 @@ export interface Progress {
   done(): void;
 }
 
+/** How a progress bar shows its counts. */
+export type ProgressUnit = 'count' | 'bytes';
+
 /** The options every command accepts (read by the commands that talk to a replica). */
 export interface GlobalOptions {
   /** The replica's URL (`--url`, `$IC_EXEC_URL`, default http://127.0.0.1:4943). */
@@ -41,7 +44,8 @@ export interface CommandIo {
   readonly json: boolean;
   readonly color: boolean;
   readonly isTTY: boolean;
-  progress(label: string, total: number): Progress;
+  /** `unit: 'bytes'` shows the counts as KiB/MiB. */
+  progress(label: string, total: number, unit?: ProgressUnit): Progress;
   /** The global options; the dispatcher always sets them (a test's io may leave them out). */
   readonly globals?: GlobalOptions;
 }
@@ -77,22 +81,27 @@ export function jsonError(message: string, code: string | null = null): string {
   return JSON.stringify({ error: { code, message } });
 }
 
+function mebibytes(n: number): string {
+  return n < 1024 * 1024 ? `${(n / 1024).toFixed(0)} KiB` : `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
 const SILENT: Progress = { update: () => undefined, done: () => undefined };
 
 /**
  * A progress bar on `stream` (cli-progress) when `show`, or one that does
  * nothing. The bar is cleared when done, so it leaves no trace in scrollback.
  */
-export function progressBar(label: string, total: number, show: boolean, stream: NodeJS.WritableStream = process.stderr): Progress {
+export function progressBar(label: string, total: number, show: boolean, stream: NodeJS.WritableStream = process.stderr, unit: ProgressUnit = 'count'): Progress {
   if (!show || total <= 0) return SILENT;
+  const shown = (n: number): string => (unit === 'bytes' ? mebibytes(n) : String(n));
   const bar = new SingleBar({
-    stream, format: `${label} [{bar}] {percentage}% {value}/{total}`, barsize: 30, hideCursor: true,
+    stream, format: `${label} [{bar}] {percentage}% {done}/{size}`, barsize: 30, hideCursor: true,
     clearOnComplete: true, noTTYOutput: false,
   });
-  bar.start(total, 0);
+  bar.start(total, 0, { done: shown(0), size: shown(total) });
   let finished = false;
   return {
-    update: (done) => bar.update(Math.min(done, total)),
+    update: (done) => bar.update(Math.min(done, total), { done: shown(Math.min(done, total)) }),
     done: () => {
       if (finished) return;
       finished = true;
@@ -128,7 +137,7 @@ export function processIo(opts: ProcessIoOptions): CommandIo {
     json: opts.json,
     color: wantsColor(isTTY, opts.env ?? process.env, opts.noColor),
     isTTY,
-    progress: (label, total) => progressBar(label, total, !opts.json && process.stderr.isTTY === true),
+    progress: (label, total, unit) => progressBar(label, total, !opts.json && process.stderr.isTTY === true, process.stderr, unit),
     globals: opts.globals,
   };
 }

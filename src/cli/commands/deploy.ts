@@ -120,7 +120,7 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
     if (canisterId === undefined) canisterId = await provisionalCreate(client, cycles);
     const request = { canisterId, mode, module: module.bytes, arg: arg.value, keepMemory: module.eop };
     if (needsChunks(module.bytes.length, arg.value.length)) {
-      chunks = await installChunked(client, request, io.progress(`uploading ${basename(file)}`, module.bytes.length));
+      chunks = await installChunked(client, request, io.progress(`uploading ${basename(file)}`, module.bytes.length, 'bytes'));
     } else await installCode(client, request);
   } catch (e) {
     const error = describeError(e, client.url);
