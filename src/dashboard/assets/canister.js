@@ -41,11 +41,13 @@ function logLine(r) {
     h('span', { class: r.content.startsWith('[TRAP]') ? 'msg trap' : 'msg' }, r.content));
 }
 
-function notFound(main, id, error) {
-  main.replaceChildren(h('div', { class: 'card notice' },
-    h('h1', {}, 'Canister not found'),
-    h('p', { class: 'muted' }, error ?? `No canister ${id} on this subnet.`),
-    h('p', {}, h('a', { href: '/_/dashboard' }, '← back to the subnet'))));
+/** The notice shown while the canister does not exist (it may be created later: the page keeps looking). */
+function notFound(id) {
+  const text = h('p', { class: 'muted' }, `No canister ${id} on this subnet.`);
+  const el = h('div', { class: 'card notice', id: 'not-found', style: 'display: none' },
+    h('h1', {}, 'Canister not found'), text,
+    h('p', {}, h('a', { href: '/_/dashboard' }, '← back to the subnet')));
+  return { el, text };
 }
 
 /** Renders the page of canister `id` into `main`. */
@@ -62,7 +64,10 @@ export function canisterPage(main, id) {
   const info = h('div', { class: 'card kv', id: 'canister-details' });
   const logs = h('div', { class: 'logs', id: 'logs' }, h('div', { class: 'none' }, 'loading…'));
   const logNote = h('span', { class: 'muted' });
-  main.replaceChildren(
+  const missing = notFound(id);
+  const content = h('div', { id: 'canister-page', style: 'display: none' });
+  main.replaceChildren(missing.el, content);
+  content.replaceChildren(
     h('div', { class: 'page-head' }, h('h1', { class: 'mono', id: 'canister-id' }, id), pill,
       fmt.knownName(id) === undefined ? null : h('span', { class: 'sub' }, fmt.knownName(id))),
     h('div', { class: 'tiles' }, Object.values(t).map((x) => x.el)),
@@ -119,16 +124,13 @@ export function canisterPage(main, id) {
       logs.dataset.scrolled = '1';
     }
   };
-  let gone = false;
   const path = `/_/api/canisters/${encodeURIComponent(id)}`;
   const load = async () => {
-    if (gone) return;
     const [d, l] = await Promise.all([getJson(path), getJson(`${path}/logs?limit=${LOG_LIMIT}`)]);
-    if (d.status === 404) {
-      gone = true;
-      notFound(main, id, d.body.error);
-      return;
-    }
+    const absent = d.status === 404;
+    missing.el.style.display = absent ? '' : 'none';
+    content.style.display = absent ? 'none' : '';
+    if (absent) setText(missing.text, d.body.error ?? `No canister ${id} on this subnet.`);
     if (d.ok) showDetail(d.body);
     if (l.ok) showLogs(l.body.records);
   };
