@@ -57,12 +57,12 @@ describe('dashboard JSON API', () => {
   });
   after(async () => { await ic.close(); });
 
-  it('GET /_/api/status: height, subnet, root key, counts, uptime and the rates of the last 10 s', () => {
+  it('GET /_/api/status: height, subnet, root key, counts, uptime and the rates of the last 10 s (heights gained since the first of its rounds)', () => {
     const { status, body } = get('/_/api/status');
     assert.equal(status, 200);
     assert.deepEqual(body, {
       height: ic.height.toString(), subnetId: ic.subnetId.toText(), rootKey: Buffer.from(ic.rootKey).toString('hex'),
-      canisters: 2, uptimeMs: 60_000, roundsPerSecond: 0.2, instructionsPerRound: '200', ingressPool: 0, dataDir: '/data',
+      canisters: 2, uptimeMs: 60_000, roundsPerSecond: 0.5, instructionsPerRound: '200', ingressPool: 0, dataDir: '/data',
     });
   });
 

@@ -118,15 +118,21 @@ export const RATE_WINDOW_MS = 10_000;
 /**
  * The subnet at a glance. The round rate and the mean instructions per
  * round are over the rounds that ended in the last {@link RATE_WINDOW_MS}
- * (0 without telemetry or rounds).
+ * (0 without telemetry or rounds): the rate is the heights gained from the
+ * first of them until now.
  */
 export function statusView(replica: DashboardReplica, telemetry: DashboardTelemetry | undefined, nowMs: number, startedAtMs: number, dataDir: string | null): StatusView {
   let roundsPerSecond = 0;
   let instructionsPerRound = 0n;
   const recent = (telemetry?.recentRounds() ?? []).filter((r) => r.endedAtMs > nowMs - RATE_WINDOW_MS);
   if (recent.length > 0) {
-    const span = Math.min(RATE_WINDOW_MS, Math.max(1, nowMs - startedAtMs));
-    roundsPerSecond = Math.round((recent.length * 1000 / span) * 10) / 10;
+    // Heights count the rounds even where samples are missing (rounds the server did not drive, a ring shorter than the window).
+    const first = recent[0];
+    const last = recent[recent.length - 1];
+    const rate = recent.length > 1 && nowMs > first.endedAtMs
+      ? Number(last.height - first.height) * 1000 / (nowMs - first.endedAtMs)
+      : recent.length * 1000 / Math.min(RATE_WINDOW_MS, Math.max(1, nowMs - startedAtMs));
+    roundsPerSecond = Math.round(rate * 10) / 10;
     let total = 0n;
     for (const r of recent) total += r.instructions;
     instructionsPerRound = total / BigInt(recent.length);
