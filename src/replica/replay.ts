@@ -9,8 +9,10 @@
  * a `Subnet` in memory built on the decoded checkpoint as `Replica.create`
  * builds one on a data directory (the subnet key and seed from the store;
  * subnet type, size and canister ranges from the state's topology, or from
- * the first batch's for the empty state; the local heap-delta capacity of a
- * replica on disk) — batches go through `Subnet.executeBatch`, the path
+ * the first batch's for the empty state — whose allocation ranges are the
+ * system-canister ones when the ranges are the system-canister routing, as
+ * `Replica.create({ systemCanisters })` makes them; the local heap-delta
+ * capacity of a replica on disk) — batches go through `Subnet.executeBatch`, the path
  * recovery takes, with no hooks: nothing is logged or checkpointed.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -23,7 +25,8 @@ import { Subnet } from '../network/index.ts';
 import { LmdbStore, STATE_CODEC, replayLog } from '../state-manager/index.ts';
 import type { ReplayExecutor, ReplayReport, ReplayStart } from '../state-manager/index.ts';
 import { compilerOf } from '../state/index.ts';
-import type { ReplicatedState, SubnetTopology } from '../state/index.ts';
+import type { CanisterIdRange, ReplicatedState, SubnetTopology } from '../state/index.ts';
+import { SYSTEM_ALLOCATION_RANGES, SYSTEM_ROUTING_RANGES } from '../system-canisters/index.ts';
 import { PrincipalId, SubnetId, time } from '../types/index.ts';
 import { Principal } from '@dfinity/principal';
 
@@ -51,6 +54,9 @@ function ownSubnet(start: ReplayStart, subnetId: SubnetId): SubnetTopology | und
   return topology?.subnets.find((s) => s.subnetId.equals(subnetId));
 }
 
+const sameRanges = (a: readonly CanisterIdRange[], b: readonly CanisterIdRange[]): boolean => a.length === b.length
+  && a.every((r, i) => r.start.toText() === b[i].start.toText() && r.end.toText() === b[i].end.toText());
+
 function subnetFor(start: ReplayStart, hypervisor: Hypervisor, opts: ReplayDataDirOptions, onCommit: (s: ReplicatedState) => void): Subnet {
   const key = start.key.key;
   const subnetId = SubnetId.fromPrincipalId(PrincipalId.fromPrincipal(Principal.selfAuthenticating(key.publicKeyDer)));
@@ -65,6 +71,8 @@ function subnetFor(start: ReplayStart, hypervisor: Hypervisor, opts: ReplayDataD
     ...(start.key.seed === undefined ? {} : { seed: start.key.seed }),
     key,
     ...(state === undefined ? {} : { initialState: state, resumeAfter: { height: state.metadata.height, time: state.time } }),
+    // the empty state of a replica with the system canisters allocates ids outside theirs (Replica.create)
+    ...(state === undefined && sameRanges(own.ranges, SYSTEM_ROUTING_RANGES) ? { allocationRanges: SYSTEM_ALLOCATION_RANGES } : {}),
     hooks: { afterCommit: (_batch, committed) => onCommit(committed) },
   });
 }

@@ -41,7 +41,7 @@ export interface ReplayFixture {
 export const CHECKPOINT_INTERVAL = 60n;
 
 /** A data directory of a durable replica (see the module header); `batches` rounds at least. */
-export async function makeDataDir(batches = 240, opts: { readonly pruneBatchLog?: boolean } = {}): Promise<ReplayFixture> {
+export async function makeDataDir(batches = 240, opts: { readonly pruneBatchLog?: boolean; readonly systemCanisters?: boolean } = {}): Promise<ReplayFixture> {
   const dataDir = tempDir();
   const hashes = new Map<bigint, string>();
   const ic = await Replica.create({

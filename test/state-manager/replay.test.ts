@@ -69,6 +69,13 @@ describe('replay of a data directory', () => {
     assert.equal(later.from, checkpoints[0]);
   });
 
+  it('replays from the empty state a replica that hosts the system canisters (their routing and allocation ranges)', async () => {
+    const sys = await makeDataDir(30, { pruneBatchLog: false, systemCanisters: true });
+    const r = await replay(sys.dataDir);
+    assert.equal(r.from, 0n);
+    assert.equal(r.ok, true, r.divergence?.detail);
+  });
+
   it('reports the first divergent height exactly when a logged batch was altered', async () => {
     const dir = copyDir(fx.dataDir);
     const { checkpoints } = await layout(dir);
