@@ -35,8 +35,8 @@ const HELLO_WAT = `(module
   (func (export "canister_query hi") (call $append (i32.const 0) (i32.const 10)) (call $reply)))`;
 
 /** The hello module with its interface as public metadata, and `padding` bytes of an extra custom section. */
-export async function helloModule(padding = 0): Promise<Uint8Array> {
-  const wasm = withCustomSections(await watToWasm(HELLO_WAT), [['icp:public candid:service', new TextEncoder().encode('service : { hi : () -> (text) query }')]]);
+export async function helloModule(padding = 0, candid = 'service : { hi : () -> (text) query }'): Promise<Uint8Array> {
+  const wasm = withCustomSections(await watToWasm(HELLO_WAT), [['icp:public candid:service', new TextEncoder().encode(candid)]]);
   if (padding === 0) return wasm;
   // A custom section `padding` (id 0, size, name): too large for withCustomSections' arrays.
   const name = Buffer.from('padding');
@@ -55,11 +55,14 @@ function leb(n: number): Buffer {
   return Buffer.from(out);
 }
 
-/** Writes the test modules into `dir`: hello.wasm, hello.wasm.gz, big.wasm (> 2 MiB), greeter/Main.mo. */
-export async function writeModules(dir: string): Promise<{ hello: string; helloGz: string; big: string; bigBytes: number; greeter: string }> {
+/** Writes the test modules into `dir`: hello.wasm, hello.wasm.gz, big.wasm (> 2 MiB), garbled.wasm (candid:service that does not parse), Main.mo. */
+export async function writeModules(dir: string): Promise<{ hello: string; helloGz: string; big: string; bigBytes: number; garbled: string; greeter: string }> {
   const hello = await helloModule();
   const big = await helloModule(2 * 1024 * 1024 + 300 * 1024);
-  const paths = { hello: join(dir, 'hello.wasm'), helloGz: join(dir, 'hello.wasm.gz'), big: join(dir, 'big.wasm'), greeter: join(dir, 'Main.mo') };
+  const paths = {
+    hello: join(dir, 'hello.wasm'), helloGz: join(dir, 'hello.wasm.gz'), big: join(dir, 'big.wasm'), garbled: join(dir, 'garbled.wasm'), greeter: join(dir, 'Main.mo'),
+  };
+  writeFileSync(paths.garbled, await helloModule(0, 'service : { hi : () -> (text) quer'));
   writeFileSync(paths.hello, hello);
   writeFileSync(paths.helloGz, gzipSync(hello));
   writeFileSync(paths.big, big);

@@ -80,6 +80,16 @@ describe('ic-exec deploy of Wasm modules, canisters, logs, status', () => {
     assert.equal(((await json(url, 'canisters')).doc.canisters as unknown[]).length, before.length);
   });
 
+  it('a canister interface that does not parse: a warning, then untyped', async () => {
+    const garbled = (await json(url, 'deploy', modules.garbled)).doc.canisterId as string;
+    const r = await icExec(['--url', url, 'query', garbled, 'hi']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '("hi")\n');
+    assert.match(r.stderr, new RegExp(`^warning: the candid:service metadata of ${garbled} does not parse: .*; the arguments and the reply are untyped\\n$`));
+    const j = await json(url, 'query', garbled, 'hi');
+    assert.deepEqual([j.doc.typed, j.doc.result, j.stderr], [false, ['hi'], '']);
+  });
+
   it('canisters: a table, and --json with the API\'s exact fields', async () => {
     const r = await json(url, 'canisters');
     assert.equal(r.code, 0);

@@ -103,8 +103,8 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
     types = did.value.init ?? [];
   } else if (module.candidArgs !== undefined) {
     const t = argsTypes(module.candidArgs);
-    if (!t.ok) return fail(io, t.error);
-    types = t.value;
+    if (t.ok) types = t.value;
+    else if (!io.json) io.err(`warning: ${t.error.message}; the init argument is untyped (give --did to type it)\n`);
   }
   const { encodeArgs } = await import('../../candid-text/index.ts');
   const arg = encodeArgs(opts.argument ?? '()', types);
