@@ -3,13 +3,17 @@
  * (src/system-canisters) at their real ids on a fresh subnet: both created
  * in one round (provisional, with the specified id, controlled by the NNS
  * root's id), both installed in the next, as ingress like every other call.
- * Nothing happens when the ledger is already there (a recovered state).
+ * On a recovered state that has them, each whose module is not the one
+ * built from the current sources is upgraded (Motoko's enhanced orthogonal
+ * persistence keeps balances and blocks); the others are left alone.
  */
 import { UserErrorException } from '../errors/index.ts';
 import type { ReplicatedState } from '../state/index.ts';
 import {
-  CYCLES_LEDGER_ID, CYCLES_MINTING_CANISTER_ID, NNS_ROOT_ID, OPERATING_CYCLES, encodeCmcInit, encodeLedgerInit, initialBalances, systemCanisterWasm,
+  CYCLES_LEDGER_ID, CYCLES_MINTING_CANISTER_ID, NNS_ROOT_ID, OPERATING_CYCLES, encodeCmcInit, encodeLedgerInit, encodeLedgerUpgrade, initialBalances,
+  systemCanisterWasm,
 } from '../system-canisters/index.ts';
+import { moduleHash } from '../wasm/index.ts';
 import { MANAGEMENT_CANISTER_ID } from '../types/index.ts';
 import type { CanisterId, PrincipalId, SubnetId } from '../types/index.ts';
 import { encodeInstallCodeArgs, encodeProvisionalCreateArgs } from './ic00-candid.ts';
@@ -48,12 +52,26 @@ async function all(host: SystemCanisterHost, calls: readonly Promise<Uint8Array>
   }
 }
 
-/** Installs both canisters unless the ledger exists. @returns whether it installed them. @throws {UserErrorException} if a step is rejected. */
+/**
+ * Installs both canisters unless the ledger exists, else upgrades those whose module changed.
+ * @returns whether it installed or upgraded anything. @throws {UserErrorException} if a step is rejected.
+ */
 export async function installSystemCanisters(
   host: SystemCanisterHost, wasms: Promise<readonly [Uint8Array, Uint8Array]>, opts: SystemCanistersOptions,
 ): Promise<boolean> {
-  if (host.committedState.canister(CYCLES_LEDGER_ID) !== undefined) return false;
   const [ledger, cmc] = await wasms;
+  const upgrade = (id: CanisterId, wasmModule: Uint8Array, arg: Uint8Array): Promise<Uint8Array> | undefined => {
+    if (host.committedState.canister(id)?.executionState?.compiled.hash === moduleHash(wasmModule)) return undefined;
+    return host.submitCall(MANAGEMENT_CANISTER_ID, 'install_code', encodeInstallCodeArgs({
+      mode: { upgrade: { wasmMemoryPersistence: 'keep' } }, canisterId: id, wasmModule, arg,
+    }), { sender: NNS_ROOT_ID });
+  };
+  if (host.committedState.canister(CYCLES_LEDGER_ID) !== undefined) {
+    const upgrades = [upgrade(CYCLES_LEDGER_ID, ledger, encodeLedgerUpgrade()), upgrade(CYCLES_MINTING_CANISTER_ID, cmc, encodeCmcInit([host.subnetId]))]
+      .filter((p) => p !== undefined);
+    await all(host, upgrades);
+    return upgrades.length > 0;
+  }
   const balances = initialBalances(opts.fund ?? []);
   const supply = balances.reduce((s, [, n]) => s + n, 0n);
   const create = (id: CanisterId, amount: bigint): Promise<Uint8Array> => host.submitCall(MANAGEMENT_CANISTER_ID, 'provisional_create_canister_with_cycles',

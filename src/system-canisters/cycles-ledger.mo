@@ -153,16 +153,31 @@ persistent actor class CyclesLedger(ledger_args : {
     case null Principal.toText(a.owner);
   };
 
-  switch (ledger_args) {
-    case (#Init(init)) {
+  // Install takes `Init`, an upgrade `Upgrade` (as the real ledger's init and post_upgrade).
+  var initialized = false;
+  switch (ledger_args, initialized) {
+    case (#Init(init), false) {
       maxBlocksPerRequest := init.max_blocks_per_request;
       indexId := init.index_id;
       switch (init.initial_balances) {
         case (?list) for ((account, amount) in list.vals()) { credit(account, amount); ignore nextBlock() };
         case null {};
       };
+      initialized := true;
     };
-    case (#Upgrade(_)) Runtime.trap("Cannot initialize the canister with an Upgrade argument. Please provide an Init argument.");
+    case (#Upgrade(_), false) Runtime.trap("Cannot initialize the canister with an Upgrade argument. Please provide an Init argument.");
+    case (#Upgrade(upgrade), true) {
+      switch (upgrade) {
+        case (?{ max_blocks_per_request = ?n }) maxBlocksPerRequest := n;
+        case _ {};
+      };
+      switch (upgrade) {
+        case (?{ change_index_id = ?#SetTo(id) }) indexId := ?id;
+        case (?{ change_index_id = ?#Unset }) indexId := null;
+        case _ {};
+      };
+    };
+    case (#Init(_), true) Runtime.trap("Cannot upgrade the canister with an Init argument. Please provide an Upgrade argument.");
   };
 
   // ----- deduplication (check_duplicate, validate_created_at_time)

@@ -6,5 +6,5 @@ export { systemCanisterWasm, cachePath, SYSTEM_CANISTER_NAMES, SYSTEM_CANISTER_C
 export type { SystemCanisterName } from './compile.ts';
 export {
   CYCLES_LEDGER_ID, CYCLES_MINTING_CANISTER_ID, NNS_ROOT_ID, ANONYMOUS_CYCLES, FUNDED_CYCLES, OPERATING_CYCLES,
-  SYSTEM_ROUTING_RANGES, SYSTEM_ALLOCATION_RANGES, initialBalances, encodeLedgerInit, encodeCmcInit,
+  SYSTEM_ROUTING_RANGES, SYSTEM_ALLOCATION_RANGES, initialBalances, encodeLedgerInit, encodeLedgerUpgrade, encodeCmcInit,
 } from './system-canisters.ts';

@@ -73,6 +73,11 @@ export function encodeLedgerInit(balances: readonly (readonly [Principal, bigint
   }]));
 }
 
+/** The cycles ledger's upgrade argument (`LedgerArgs.Upgrade`, nothing changed). */
+export function encodeLedgerUpgrade(): Uint8Array {
+  return new Uint8Array(IDL.encode([LedgerArgs], [{ Upgrade: [] }]));
+}
+
 /** The CMC's init argument: the cycles ledger's id and the default subnets. */
 export function encodeCmcInit(defaultSubnets: readonly SubnetId[]): Uint8Array {
   return new Uint8Array(IDL.encode([CmcInit], [[{
