@@ -75,6 +75,8 @@ export class LineChart {
       this.draw();
     });
     new ResizeObserver(() => this.request()).observe(box);
+    // Colours are read when drawing: redraw when the system switches light/dark.
+    window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.request());
   }
 
   /** One series: `[{ t: ms since the epoch, v: number }]`, oldest first, in the chart's colour. */
