@@ -26,6 +26,13 @@
  * has them, and all of those see the same contents), only where the bytes
  * live. So a map's readers never know which kind a page is.
  *
+ * Stored pages are packed: a bottom node's stored pages of one store are
+ * the slot numbers themselves (small integers: no object) and the node's
+ * {@link Pack} holds their 64 hashes in one string; a `StoredPage` is made
+ * when one is read. ~40 bytes of JavaScript heap per stored page (its slot
+ * and 32 bytes of hash), against ~100 for an object and a string each —
+ * 8 GiB of stored stable memory is 2M pages (bench/results/stable-memory.json).
+ *
  * Every map gets a `version`, unique in the process, so that a live instance
  * can tell which state its memory mirrors (versions are identities, not
  * state: they never enter hashes or results).
@@ -63,8 +70,78 @@ const storedNodes = new WeakSet<Node>();
 
 /** A page: its bytes, or where it is stored. */
 type Leaf = Uint8Array | StoredPage;
-/** An inner node: children by the index's next 6 bits, `undefined` = all zero. */
-type Node = (Node | Leaf | undefined)[];
+/**
+ * An inner node: children by the index's next 6 bits, `undefined` = all
+ * zero. In a bottom node a child may also be its own slot number: a packed
+ * stored page (see {@link Pack}).
+ */
+type Node = (Node | Leaf | number | undefined)[];
+
+/**
+ * The packed stored pages of a bottom node: the leaf hashes of its slots
+ * (32 bytes at `32 · slot`, as a one-byte string; the slots not packed are
+ * zeros) and the store holding them. Immutable: a node packed again gets a
+ * new pack, which agrees on every slot still packed; copies of a node share
+ * its pack.
+ */
+interface Pack {
+  readonly hashes: string;
+  readonly store: PageStore;
+}
+const packs = new WeakMap<Node, Pack>();
+const HASH_BYTES = 32;
+
+/** The leaf in `slot` of the bottom node `node` (a packed page as a `StoredPage`). */
+function leafAt(node: Node, slot: number): Leaf | undefined {
+  const child = node[slot] as Leaf | number | undefined;
+  if (typeof child !== 'number') return child;
+  const pack = packs.get(node) as Pack;
+  return new StoredPage(pack.hashes.slice(slot * HASH_BYTES, (slot + 1) * HASH_BYTES), pack.store);
+}
+
+/** A copy of `node` for a new map (its packed pages with it). */
+function copyNode(node: Node): Node {
+  const copy = node.slice();
+  const pack = packs.get(node);
+  if (pack !== undefined) packs.set(copy, pack);
+  return copy;
+}
+
+/**
+ * Packs the stored pages of `store` in the bottom node `node`, in place:
+ * its slots in `fresh` (slot → leaf hash) and the slots already stored in
+ * `store` (packed or as objects). Packed pages of another store are made
+ * objects first.
+ */
+function pack(node: Node, store: PageStore, fresh: ReadonlyMap<number, Uint8Array>): void {
+  const old = packs.get(node);
+  const hashes = Buffer.alloc(FANOUT * HASH_BYTES);
+  let any = false;
+  for (let slot = 0; slot < FANOUT; slot++) {
+    const child = node[slot];
+    const h = fresh.get(slot);
+    if (h !== undefined) {
+      hashes.set(h, slot * HASH_BYTES);
+    } else if (typeof child === 'number') {
+      if ((old as Pack).store !== store) {
+        node[slot] = leafAt(node, slot);
+        continue;
+      }
+      hashes.write((old as Pack).hashes.slice(slot * HASH_BYTES, (slot + 1) * HASH_BYTES), slot * HASH_BYTES, 'latin1');
+    } else if (child instanceof StoredPage && child.store === store) {
+      hashes.write(child.hashString, slot * HASH_BYTES, 'latin1');
+    } else {
+      continue;
+    }
+    any = true;
+  }
+  if (!any) return;
+  packs.set(node, { hashes: hashes.toString('latin1'), store });
+  for (let slot = 0; slot < FANOUT; slot++) {
+    const child = node[slot];
+    if (fresh.has(slot) || (child instanceof StoredPage && child.store === store)) node[slot] = slot;
+  }
+}
 
 /** The bytes of a leaf (a stored page is loaded). */
 function leafBytes(leaf: Leaf): Uint8Array {
@@ -110,6 +187,10 @@ export interface PageMapFriend {
   primeHash(node: PageNode | Uint8Array, hash: Uint8Array): void;
   /** A leaf for the page with leaf hash `hash` in `store`, loaded only when read. */
   storedLeaf(hash: Uint8Array, store: PageStore): PageLeaf;
+  /** Sets the slots of a bottom node to the pages of `store` with these leaf hashes, packed (slot, hash). */
+  packStoredLeaves(node: PageNode, leaves: readonly (readonly [number, Uint8Array])[], store: PageStore): void;
+  /** The leaf in a bottom node's slot (read node slots of bottom nodes only through this). */
+  leafAt(node: PageNode, slot: number): PageLeaf | undefined;
   /** A leaf's hash, without loading it. */
   leafHash(leaf: PageLeaf): Uint8Array;
   /** A leaf's bytes (a stored page is loaded). */
@@ -136,6 +217,8 @@ export class PageMap {
       nodeHash,
       primeHash: (node: Node | Leaf, hash: Uint8Array) => { hashCache.set(node, hash); },
       storedLeaf: (hash: Uint8Array, store: PageStore) => new StoredPage(hash, store),
+      packStoredLeaves: (node: Node, leaves: readonly (readonly [number, Uint8Array])[], store: PageStore) => { pack(node, store, new Map(leaves)); },
+      leafAt,
       leafHash,
       leafBytes,
       isStoredIn: (leaf: Leaf, store: PageStore) => leaf instanceof StoredPage && leaf.store === store,
@@ -190,7 +273,7 @@ export class PageMap {
     for (let level = this.#depth - 1; node !== undefined && level > 0; level--) {
       node = node[(index >>> (BITS * level)) & MASK] as Node | undefined;
     }
-    return node === undefined ? undefined : (node[index & MASK] as Leaf | undefined);
+    return node === undefined ? undefined : leafAt(node, index & MASK);
   }
 
   /** Whether page `index` is in RAM (`false` for a stored page or a zero page). */
@@ -243,7 +326,7 @@ export class PageMap {
     const owned = new Set<Node>();
     const own = (node: Node | undefined): Node => {
       if (node !== undefined && owned.has(node)) return node;
-      const copy: Node = node === undefined ? new Array<Node | Leaf | undefined>(FANOUT) : node.slice();
+      const copy: Node = node === undefined ? new Array<Node | Leaf | undefined>(FANOUT) : copyNode(node);
       owned.add(copy);
       return copy;
     };
@@ -348,15 +431,18 @@ export class PageMap {
 
 function* walk(node: Node, level: number, base: number): Generator<PageDelta> {
   if (level === 0) {
-    const stored = node.filter((c): c is StoredPage => c instanceof StoredPage);
+    const leaves = Array.from({ length: FANOUT }, (_, i) => leafAt(node, i));
+    const stored = leaves.filter((c): c is StoredPage => c instanceof StoredPage);
     if (stored.length > 1) StoredPage.prefetch(stored);
+    for (let i = 0; i < FANOUT; i++) {
+      const leaf = leaves[i];
+      if (leaf !== undefined) yield { index: base * FANOUT + i, bytes: leafBytes(leaf) };
+    }
+    return;
   }
   for (let i = 0; i < FANOUT; i++) {
     const child = node[i];
-    if (child === undefined) continue;
-    const index = base * FANOUT + i;
-    if (level === 0) yield { index, bytes: leafBytes(child as Leaf) };
-    else yield* walk(child as Node, level - 1, index);
+    if (child !== undefined) yield* walk(child as Node, level - 1, base * FANOUT + i);
   }
 }
 
@@ -365,9 +451,13 @@ function* walkLeaves(node: Node, level: number, base: number): Generator<{ index
     const child = node[i];
     if (child === undefined) continue;
     const index = base * FANOUT + i;
-    if (level > 0) yield* walkLeaves(child as Node, level - 1, index);
-    else if (child instanceof StoredPage) yield { index, stored: child };
-    else yield { index, bytes: child as Uint8Array };
+    if (level > 0) {
+      yield* walkLeaves(child as Node, level - 1, index);
+      continue;
+    }
+    const leaf = leafAt(node, i) as Leaf;
+    if (leaf instanceof StoredPage) yield { index, stored: leaf };
+    else yield { index, bytes: leaf };
   }
 }
 
@@ -375,9 +465,10 @@ function* walkLeaves(node: Node, level: number, base: number): Generator<{ index
 function evictNode(node: Node, level: number, store: PageStore, out: { evicted: number; inMemory: number }): boolean {
   if (storedNodes.has(node)) return true;
   let all = true;
+  const fresh = new Map<number, Uint8Array>();
   for (let i = 0; i < FANOUT; i++) {
     const child = node[i];
-    if (child === undefined || child instanceof StoredPage) continue;
+    if (child === undefined || child instanceof StoredPage || typeof child === 'number') continue;
     if (level > 0) {
       if (!evictNode(child as Node, level - 1, store, out)) all = false;
       continue;
@@ -388,9 +479,10 @@ function evictNode(node: Node, level: number, store: PageStore, out: { evicted: 
       all = false;
       continue;
     }
-    node[i] = new StoredPage(hash, store);
+    fresh.set(i, hash);
     out.evicted++;
   }
+  if (fresh.size > 0) pack(node, store, fresh);
   if (all) storedNodes.add(node);
   return all;
 }
@@ -424,14 +516,15 @@ function nodeHash(level: number, kids: readonly (readonly [number, Uint8Array])[
 
 /** The hash of a subtree at `level` (0: its children are leaves), `undefined` if all its pages are zero. */
 function subtreeHash(node: Node | Leaf, level: number): Uint8Array | undefined {
+  if (level < 0) return leafHash(node as Leaf);
   const cached = hashCache.get(node);
   if (cached !== undefined) return cached;
-  if (level < 0) return leafHash(node as Leaf);
   const kids: [number, Uint8Array][] = [];
   const n = node as Node;
   for (let i = 0; i < FANOUT; i++) {
     const child = n[i];
-    const ch = child === undefined ? undefined : subtreeHash(child, level - 1);
+    if (child === undefined) continue;
+    const ch = level === 0 ? leafHash(leafAt(n, i) as Leaf) : subtreeHash(child as Node, level - 1);
     if (ch !== undefined) kids.push([i, ch]);
   }
   const h = kids.length === 0 ? undefined : nodeHash(level, kids);

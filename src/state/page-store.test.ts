@@ -132,6 +132,47 @@ describe('PageMap with stored pages', () => {
     assert.equal(store.gets, 0);
   });
 
+  it('packs stored pages per node: evicted again after writes, copies of a node, and pages of two stores', () => {
+    const pages = Array.from({ length: 130 }, (_, i) => ({ index: i, bytes: page(i + 1) }));
+    const a = PageMap.fromPages(pages);
+    const hash = a.contentHash();
+    const first = new MapStore();
+    first.putAll(a);
+    assert.deepEqual(a.evict(first), { evicted: 130, inMemory: 0 });
+    // a map derived from the packed one: one page rewritten in each of two nodes, one added
+    const b = a.withPages([{ index: 3, bytes: page(200) }, { index: 70, bytes: page(201) }, { index: 140, bytes: page(202) }]);
+    assert.equal(b.inMemoryPageCount(), 3);
+    const second = new MapStore();
+    second.putAll(b);
+    assert.deepEqual(b.evict(second), { evicted: 3, inMemory: 0 });
+    clearPageCache();
+    for (const [i, fill] of [[0, 1], [3, 200], [63, 64], [64, 65], [70, 201], [129, 130], [140, 202]]) assert.equal(b.get(i)?.[0], fill, `page ${i}`);
+    assert.equal(a.get(3)?.[0], 4, 'the parent keeps its page');
+    assert.deepEqual(a.contentHash(), hash);
+    const plain = PageMap.fromPages([...pages.filter((p) => p.index !== 3 && p.index !== 70), { index: 3, bytes: page(200) }, { index: 70, bytes: page(201) }, { index: 140, bytes: page(202) }]);
+    assert.deepEqual(b.contentHash(), plain.contentHash());
+    assert.ok(b.contentEquals(plain));
+    // the pages of the first store still load from it, those written later from the second
+    const gets = [first.gets, second.gets];
+    clearPageCache();
+    b.get(5);
+    b.get(3);
+    assert.deepEqual([first.gets - gets[0], second.gets - gets[1]], [1, 1]);
+    assert.deepEqual([...b.leaves()].filter((l) => 'stored' in l).length, 131);
+  });
+
+  it('serves a cached page only to reads from the store it came from', () => {
+    const good = new MapStore();
+    good.put(page(5));
+    const a = PageMap.fromStoredPages([{ index: 0, hash: pageHash(page(5)) }], good);
+    assert.equal(a.get(0)?.[0], 5);
+    const bad = new MapStore();
+    bad.objects.set(Buffer.from(pageKey(pageHash(page(5)))).toString('hex'), page(6));
+    const b = PageMap.fromStoredPages([{ index: 0, hash: pageHash(page(5)) }], bad);
+    assert.throws(() => b.get(0), /does not match its hash/);
+    assert.equal(a.get(0)?.[0], 5);
+  });
+
   it('refuses a page missing from its store or not matching its hash', () => {
     const store = new MapStore();
     const missing = new StoredPage(pageHash(page(1)), store);

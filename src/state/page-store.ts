@@ -9,14 +9,15 @@
  * synchronously when read (LMDB's `getBinary` is synchronous and
  * mmap-backed), checked against its hash unless the store vouches for its
  * pages, and kept in a process-wide LRU of {@link DEFAULT_PAGE_CACHE_PAGES}
- * pages; nothing else keeps it, so reading a stored memory end to end
- * holds at most the cache in RAM. A page missing from its store, or whose
+ * pages (by leaf hash and store, not by object: a map's packed pages are
+ * made objects only when read); nothing else keeps it, so reading a stored
+ * memory end to end holds at most the cache in RAM. A page missing from its store, or whose
  * bytes do not match its hash, is a damaged store: {@link PageStoreError}
  * (thrown — a replica cannot continue without its memory).
  *
- * Memory: a stored page costs ~90 bytes of JavaScript heap (the object and
- * its 32-byte key as a one-byte string), against 4 KiB + ~100 bytes for a
- * page in RAM (bench/results/stable-memory.json).
+ * Memory: a `StoredPage` costs ~90 bytes of JavaScript heap (the object and
+ * its 32-byte hash as a one-byte string); a packed one in a `PageMap` ~40
+ * (page-map.ts), against 4 KiB + ~100 bytes for a page in RAM.
  */
 import { domainSeparated } from '../crypto/index.ts';
 
@@ -66,9 +67,10 @@ export class StoredPage {
   readonly #hash: string;
   readonly store: PageStore;
 
-  constructor(hash: Uint8Array, store: PageStore) {
+  /** @param hash the leaf hash: 32 bytes, or as a 32-character one-byte (latin1) string. */
+  constructor(hash: Uint8Array | string, store: PageStore) {
     if (hash.length !== 32) throw new RangeError(`a page hash has 32 bytes, got ${hash.length}`);
-    this.#hash = Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('latin1');
+    this.#hash = typeof hash === 'string' ? hash : Buffer.from(hash.buffer, hash.byteOffset, hash.byteLength).toString('latin1');
     this.store = store;
   }
 
@@ -76,6 +78,11 @@ export class StoredPage {
   get hash(): Uint8Array {
     const b = Buffer.from(this.#hash, 'latin1');
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  /** The leaf hash as a 32-character one-byte (latin1) string. */
+  get hashString(): string {
+    return this.#hash;
   }
 
   /** The page's key in its store. */
@@ -90,10 +97,10 @@ export class StoredPage {
 
   /** The page's bytes (through the cache). Do not mutate them. @throws {PageStoreError} */
   load(): Uint8Array {
-    const hit = cache.get(this);
+    const hit = this.cached();
     if (hit !== undefined) {
-      cache.delete(this);
-      cache.set(this, hit);
+      cache.delete(this.#hash);
+      cache.set(this.#hash, { store: this.store, bytes: hit });
       stats.hits++;
       return hit;
     }
@@ -103,7 +110,8 @@ export class StoredPage {
 
   /** The page's bytes if the cache has them (not counted as a hit). */
   cached(): Uint8Array | undefined {
-    return cache.get(this);
+    const hit = cache.get(this.#hash);
+    return hit !== undefined && hit.store === this.store ? hit.bytes : undefined;
   }
 
   /** Checks what the store returned for this page. @throws {PageStoreError} */
@@ -121,7 +129,7 @@ export class StoredPage {
    * loaded one by one on use.
    */
   static prefetch(pages: readonly StoredPage[]): void {
-    const missing = pages.filter((p) => !cache.has(p));
+    const missing = pages.filter((p) => p.cached() === undefined);
     if (missing.length < 2) return;
     const store = missing[0].store;
     if (store.getMany === undefined || missing.some((p) => p.store !== store)) return;
@@ -131,14 +139,23 @@ export class StoredPage {
   }
 }
 
-const cache = new Map<StoredPage, Uint8Array>();
+/**
+ * Loaded pages by leaf hash (as a one-byte string), with the store they came
+ * from: a page object is not the key, so the stored pages of a packed node
+ * (page-map.ts), made when read, find what an earlier read loaded. An entry
+ * serves only reads from its own store (one store's damage never hides
+ * behind another's copy).
+ */
+const cache = new Map<string, { readonly store: PageStore; readonly bytes: Uint8Array }>();
 let capacity = DEFAULT_PAGE_CACHE_PAGES;
 const stats = { hits: 0, misses: 0 };
 
 function remember(page: StoredPage, bytes: Uint8Array): Uint8Array {
   if (capacity === 0) return bytes;
-  cache.set(page, bytes);
-  if (cache.size > capacity) cache.delete(cache.keys().next().value as StoredPage);
+  const key = page.hashString;
+  cache.delete(key);
+  cache.set(key, { store: page.store, bytes });
+  if (cache.size > capacity) cache.delete(cache.keys().next().value as string);
   return bytes;
 }
 

@@ -54,7 +54,7 @@ function putNode(w: EncodeWriter, node: PageNode, level: number, hash: Uint8Arra
     const child = node[slot];
     if (child === undefined) continue;
     if (level === 0) {
-      const leaf = child as PageLeaf;
+      const leaf = f.leafAt(node, slot) as PageLeaf;
       const h = f.leafHash(leaf);
       // A page evicted into this very store after an earlier checkpoint is stored: no lookup.
       if (!f.isStoredIn(leaf, w.sink as unknown as PageStore)) w.putObject(objectKey(OBJECT_KIND.page, h), () => f.leafBytes(leaf));
@@ -117,15 +117,14 @@ function buildNode(r: DecodeReader, hash: Uint8Array, level: number): Built {
   if (kids.length === 0) formatError('an empty page-map node below the top');
   const node: PageNode = new Array<PageNode | PageLeaf | undefined>(f.fanout);
   let pages = 0;
-  for (const [slot, h] of kids) {
-    if (level === 0) {
-      node[slot] = f.storedLeaf(h, r.source);
-      pages++;
-    } else {
-      const child = buildNode(r, h, level - 1);
-      node[slot] = child.node;
-      pages += child.pages;
-    }
+  if (level === 0) {
+    f.packStoredLeaves(node, kids, r.source); // stored pages, packed: no object per page
+    pages = kids.length;
+  }
+  for (const [slot, h] of level === 0 ? [] : kids) {
+    const child = buildNode(r, h, level - 1);
+    node[slot] = child.node;
+    pages += child.pages;
   }
   f.primeHash(node, hash);
   const built = { node, pages };
