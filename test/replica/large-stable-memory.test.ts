@@ -16,6 +16,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LOCAL_SUBNET_HEAP_DELTA_CAPACITY, SUBNET_HEAP_DELTA_CAPACITY } from '../../src/config/index.ts';
 import { Replica } from '../../src/index.ts';
 import { inMemoryPageCount, pageCacheStats } from '../../src/state/index.ts';
 import { numBytes } from '../../src/types/index.ts';
@@ -26,6 +27,18 @@ const dirs: string[] = [];
 after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
 
 describe('large stable memory on a data dir', () => {
+  it('bounds the pages changed since a checkpoint by the local heap-delta capacity on disk, the IC\'s in memory', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'ic-exec-large-stable-'));
+    dirs.push(dataDir);
+    const onDisk = await Replica.create({ dataDir });
+    assert.equal(onDisk.config.subnetHeapDeltaCapacity, LOCAL_SUBNET_HEAP_DELTA_CAPACITY);
+    assert.equal(LOCAL_SUBNET_HEAP_DELTA_CAPACITY, numBytes(256n * MiB));
+    await onDisk.close();
+    const inMemory = await Replica.create();
+    assert.equal(inMemory.config.subnetHeapDeltaCapacity, SUBNET_HEAP_DELTA_CAPACITY);
+    await inMemory.close();
+  });
+
   for (const [cores, message] of [[1, 64n * MiB], [2, 32n * MiB]] as const) {
     it(`${4n * message / MiB} MiB written in ${message / MiB} MiB messages keeps at most the heap-delta capacity plus one message in RAM (${cores} core${cores > 1 ? 's, sandbox workers' : ''})`, async () => {
       const dataDir = mkdtempSync(join(tmpdir(), 'ic-exec-large-stable-'));
