@@ -7,6 +7,8 @@
  * Destinations: `stdout`, `stderr`, `off`, or a file path (appended to).
  * Writes are synchronous, so nothing is lost when the process exits.
  */
+import { mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { pino } from 'pino';
 import type { DestinationStream, Level, Logger } from 'pino';
 import pc from 'picocolors';
@@ -32,8 +34,10 @@ export function isTty(destination: string): boolean {
   return (destination === 'stdout' && process.stdout.isTTY === true) || (destination === 'stderr' && process.stderr.isTTY === true);
 }
 
+/** Colours whether or not this process's own stdout is a terminal (the caller decides). */
+const c = pc.createColors(true);
 const LEVEL_COLOR: Readonly<Record<string, (s: string) => string>> = {
-  trace: pc.gray, debug: pc.blue, info: pc.green, warn: pc.yellow, error: pc.red, fatal: (s) => pc.bgRed(pc.white(s)),
+  trace: c.gray, debug: c.blue, info: c.green, warn: c.yellow, error: c.red, fatal: (s) => c.bgRed(c.white(s)),
 };
 const SKIPPED = new Set(['level', 'time', 'msg']);
 
@@ -54,8 +58,8 @@ export function prettyLine(json: string, colors: boolean): string {
   const time = typeof o.time === 'string' ? o.time.slice(11, 23) : '';
   const level = String(o.level ?? '');
   const tag = level.toUpperCase().padEnd(5);
-  const fields = Object.entries(o).filter(([k]) => !SKIPPED.has(k)).map(([k, v]) => `${colors ? pc.dim(k) : k}=${value(v)}`);
-  const head = `${colors ? pc.dim(time) : time} ${colors ? (LEVEL_COLOR[level] ?? String)(tag) : tag} ${String(o.msg ?? '')}`;
+  const fields = Object.entries(o).filter(([k]) => !SKIPPED.has(k)).map(([k, v]) => `${colors ? c.dim(k) : k}=${value(v)}`);
+  const head = `${colors ? c.dim(time) : time} ${colors ? (LEVEL_COLOR[level] ?? String)(tag) : tag} ${String(o.msg ?? '')}`;
   return `${[head, ...fields].join(' ')}\n`;
 }
 
@@ -63,7 +67,9 @@ function sink(destination: string): DestinationStream | undefined {
   if (destination === 'off') return undefined;
   if (destination === 'stdout') return pino.destination({ dest: 1, sync: true });
   if (destination === 'stderr') return pino.destination({ dest: 2, sync: true });
-  return pino.destination({ dest: destination, sync: true, mkdir: true, append: true });
+  // Opened here, so a path that cannot be opened is an error at once (pino's own mkdir retries).
+  mkdirSync(dirname(destination), { recursive: true });
+  return pino.destination({ dest: openSync(destination, 'a'), sync: true });
 }
 
 /**

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { watToWasm } from '../../test/corpus/wat.ts';
+import { parsePrometheusText, valueOf } from '../../test/telemetry/prometheus.ts';
 import { Replica } from '../replica/index.ts';
 import type { CanisterId } from '../types/index.ts';
 import { Telemetry } from './telemetry.ts';
@@ -138,5 +139,20 @@ describe('Telemetry', () => {
     assert.match(text, /^ic_exec_checkpoint_duration_seconds_count 1$/m);
     assert.match(text, /^# TYPE ic_exec_round_duration_seconds histogram$/m);
     assert.doesNotMatch(text, /process_cpu/);
+    const parsed = parsePrometheusText(text);
+    assert.equal(parsed.get('ic_exec_messages_executed_total')?.type, 'counter');
+    assert.equal(valueOf(parsed, 'ic_exec_round_instructions_count'), 1);
+  });
+
+  it('a replica\'s checkpoints reach it through Replica.create\'s onCheckpoint', async () => {
+    const t = new Telemetry({ defaultMetrics: false });
+    const r = await Replica.create({ checkpointInterval: 2n, onCheckpoint: t.checkpointObserver });
+    try {
+      for (let i = 0; i < 4; i++) await r.tick();
+    } finally {
+      await r.close();
+    }
+    const parsed = parsePrometheusText(await t.metricsText());
+    assert.ok((valueOf(parsed, 'ic_exec_checkpoint_duration_seconds_count') ?? 0) >= 2);
   });
 });

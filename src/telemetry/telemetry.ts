@@ -17,7 +17,7 @@ import type { ReplicatedState } from '../state/index.ts';
 import { consumedCyclesTotal } from '../state/index.ts';
 import type { CanisterId } from '../types/index.ts';
 import { CanisterLogFollower } from './canister-logs.ts';
-import { metricsExtension } from './http.ts';
+import { composeExtensions, endpointOf, metricsExtension } from './http.ts';
 import type { HttpExtension } from './http.ts';
 import { ReplicaMetrics } from './metrics.ts';
 import { Ring } from './ring.ts';
@@ -58,7 +58,7 @@ export class Telemetry {
   readonly #seriesLength: number;
   readonly #intervalMs: number;
   readonly #now: () => number;
-  readonly #pooled: () => number;
+  #pooled: () => number;
   readonly #logger: Logger | undefined;
   readonly #logs: CanisterLogFollower | undefined;
   #lastSampleMs = Number.NEGATIVE_INFINITY;
@@ -163,6 +163,38 @@ export class Telemetry {
     const l = (s: RoundSample): void => listener(s);
     this.#listeners.add(l);
     return () => { this.#listeners.delete(l); };
+  }
+
+  /**
+   * The `onCheckpoint` option of `Replica.create` (a `DurabilityOptions`
+   * field): checkpoint durations measured on the process's monotonic clock.
+   */
+  readonly checkpointObserver = {
+    now: (): number => performance.now(),
+    written: (summary: { readonly height: bigint }, durationMs: number): void => this.recordCheckpoint(durationMs, summary.height),
+  };
+
+  /**
+   * The server options (`ServeOptions` of src/http) that feed this
+   * telemetry from a served `replica`: `onRound`, `onRequest` (counted, and
+   * logged at debug level) and `extension` — `/metrics` first, then
+   * `extensions` in order (the dashboard's, say).
+   */
+  serveOptions(replica: { readonly committedState: ReplicatedState; readonly pooledIngress: number }, extensions: readonly (HttpExtension | undefined)[] = []): {
+    onRound(summary: unknown, durationMs: number): void;
+    onRequest(method: string, pathname: string, status: number, durationMs: number): void;
+    extension: HttpExtension;
+  } {
+    this.#pooled = () => replica.pooledIngress;
+    const logger = this.#logger;
+    return {
+      onRound: (summary, durationMs) => this.recordRound(summary, durationMs, replica.committedState),
+      onRequest: (method, pathname, status, durationMs) => {
+        this.recordHttp(endpointOf(pathname), status);
+        logger?.debug({ method, path: pathname, status, ms: Math.round(durationMs * 10) / 10 }, 'http request');
+      },
+      extension: composeExtensions(this.extension, ...extensions),
+    };
   }
 
   /** The metrics in Prometheus' text format. */
