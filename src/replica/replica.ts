@@ -46,7 +46,7 @@
  * (a test's `MemoryStore` to restart on, a `FailingStore`). When the store
  * fails, the replica stops: rounds throw `ReplicaStoppedError`. On disk,
  * a checkpoint also evicts the pages it wrote from RAM, and the subnet's
- * heap-delta capacity is `LOCAL_SUBNET_HEAP_DELTA_CAPACITY` (512 MiB; a
+ * heap-delta capacity is `LOCAL_SUBNET_HEAP_DELTA_CAPACITY` (256 MiB; a
  * `schedulerConfig` may set another): a checkpoint comes as soon as the
  * pages changed since the last one reach it, so they stay bounded however
  * large stable memories grow.
