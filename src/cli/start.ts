@@ -15,7 +15,13 @@
  * of the replica's events on stderr (`--log-level`, `--log-format`; HTTP
  * requests at debug level) and the canisters' logs apart (`--log-canisters`,
  * stdout by default). The ready lines stay plain text.
+ *
+ * The port is bound first: the observability (prom-client with
+ * @opentelemetry/api, pino: ~110 modules) loads once it is, so the replica
+ * is healthy sooner (`deferred-hooks.ts` keeps what the server sees
+ * meanwhile); `startReplica` resolves once it and the dashboard are attached.
  */
+import { closeSync, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Dashboard, DASHBOARD_PATH } from '../dashboard/index.ts';
@@ -24,8 +30,8 @@ import { IcHttpServer, NodeSigner } from '../http/index.ts';
 import { Replica } from '../replica/index.ts';
 import { PrincipalId } from '../types/index.ts';
 import type { StartOptions } from './args.ts';
-import { Telemetry, createLogger, isTty } from '../telemetry/index.ts';
-import type { HttpExtension, Logger } from '../telemetry/index.ts';
+import type { HttpExtension, Logger, Telemetry } from '../telemetry/index.ts';
+import { DeferredHooks } from './deferred-hooks.ts';
 import { icpIdentityPrincipals } from './icp-identities.ts';
 import { fileKeyCache } from './key-cache.ts';
 
@@ -48,10 +54,12 @@ export interface Started {
 export interface StartHooks {
   /** A round failed; `stopped` when the replica can run no more (its store failed). Default: reported on stderr. */
   readonly onRoundError?: (error: unknown, stopped: boolean) => void;
-  /** The replica's events (default: warnings and errors as JSON on stderr). */
-  readonly logger?: Logger;
-  /** Where canister log records go (default: not followed). */
-  readonly canisterLogger?: Logger;
+  /** The replica's events (default: warnings and errors as JSON on stderr); a function is called once the port is bound. */
+  readonly logger?: Logger | (() => Logger | Promise<Logger>);
+  /** Where canister log records go (default: not followed); a function is called once the port is bound. */
+  readonly canisterLogger?: Logger | (() => Logger | Promise<Logger>);
+  /** Called as soon as the port is bound (the replica is healthy), before the observability loads: `npm start` prints its ready lines. */
+  readonly onListening?: (server: IcHttpServer, replica: Replica, mode: string) => void;
   /** More server extensions (the dashboard), tried after `/metrics`; a function gets the replica and its telemetry first. */
   readonly extensions?: readonly HttpExtension[] | ((served: { readonly replica: Replica; readonly telemetry: Telemetry }) => readonly HttpExtension[]);
 }
@@ -61,8 +69,7 @@ export async function startReplica(opts: StartOptions, hooks: StartHooks = {}): 
   const clock = new SystemClock();
   const node = NodeSigner.fromSeed(opts.seed ?? DEFAULT_SEED);
   const dataDir = resolve(opts.dataDir);
-  const logger = hooks.logger ?? createLogger({ level: 'warn' });
-  const telemetry = new Telemetry({ logger, ...(hooks.canisterLogger === undefined ? {} : { canisterLogger: hooks.canisterLogger }) });
+  const checkpoints: { written?: (summary: { readonly height: bigint }, durationMs: number) => void } = {};
   let fund: PrincipalId[];
   try {
     fund = [...opts.fund, ...(opts.systemCanisters ? icpIdentityPrincipals() : [])].map((p) => PrincipalId.fromText(p));
@@ -76,32 +83,26 @@ export async function startReplica(opts: StartOptions, hooks: StartHooks = {}): 
       ...(opts.systemCanisters ? { systemCanisters: { deferred: true, fund } } : {}),
       compileCacheDir: COMPILE_CACHE_DIR, // instrumented modules: a restart does not instrument its canisters again
       clock, cores: opts.cores, nodes: [node.nodeKey], ...(opts.seed === undefined ? {} : { seed: opts.seed }), keyCache: fileKeyCache(),
-      ...(opts.ephemeral ? { ephemeral: true } : { dataDir }), onCheckpoint: telemetry.checkpointObserver,
+      ...(opts.ephemeral ? { ephemeral: true } : { dataDir }), onCheckpoint: { now: () => performance.now(), written: (s, ms) => checkpoints.written?.(s, ms) },
     });
   } catch (e) {
     return { ok: false, error: `cannot start the replica${opts.ephemeral ? '' : ` on ${dataDir}`}: ${(e as Error).message}` };
   }
-  telemetry.start(replica.committedState);
-  const recovered = replica.recovery;
-  if (recovered !== undefined && (recovered.checkpointHeight > 0n || recovered.replayedBatches > 0 || recovered.skippedCheckpoints.length > 0)) {
-    logger.info({
-      height: Number(replica.height), checkpoint: Number(recovered.checkpointHeight), replayedBatches: recovered.replayedBatches,
-      skippedCheckpoints: recovered.skippedCheckpoints.map((s) => ({ height: Number(s.height), reason: s.reason })),
-    }, 'recovered');
-  }
+  let logger: Logger | undefined;
   const onError = (e: unknown): void => {
     const stopped = (e as Error)?.name === 'ReplicaStoppedError';
     if (hooks.onRoundError !== undefined) hooks.onRoundError(e, stopped);
+    else if (logger === undefined) process.stderr.write(`ic-exec: ${stopped ? 'the store failed: the replica stopped: ' : 'a round failed: '}${String((e as Error)?.stack ?? e)}\n`);
     else if (stopped) logger.fatal({ err: e }, 'the store failed: the replica stopped');
     else logger.error({ err: e }, 'round failed');
   };
-  const extra = typeof hooks.extensions === 'function' ? hooks.extensions({ replica, telemetry }) : hooks.extensions;
-  // The dashboard at /_/dashboard and its API under /_/api/ (src/dashboard).
-  const dashboard = new Dashboard({ replica, telemetry, dataDir: opts.ephemeral ? null : dataDir });
-  const extensions = [dashboard.extension, ...(extra ?? [])];
+  const observers = new DeferredHooks();
   let server: IcHttpServer;
   try {
-    server = await IcHttpServer.start({ replica, node, clock, port: opts.port, host: opts.host, idleRoundIntervalMs: opts.roundIntervalMs, ready: replica.systemCanistersReady, onError, ...telemetry.serveOptions(replica, extensions) });
+    server = await IcHttpServer.start({
+      replica, node, clock, port: opts.port, host: opts.host, idleRoundIntervalMs: opts.roundIntervalMs, ready: replica.systemCanistersReady, onError,
+      onRound: observers.onRound, onRequest: observers.onRequest, extension: observers.extension,
+    });
   } catch (e) {
     await replica.close();
     return { ok: false, error: `cannot listen on ${opts.host}:${opts.port}: ${(e as Error).message}` };
@@ -115,6 +116,33 @@ export async function startReplica(opts: StartOptions, hooks: StartHooks = {}): 
   const mode = opts.ephemeral ? 'ephemeral: state in memory only'
     : `state in ${dataDir}${recovery === undefined || (recovery.checkpointHeight === 0n && recovery.replayedBatches === 0) ? ''
       : `, recovered at height ${replica.height} (checkpoint ${recovery.checkpointHeight}, ${recovery.replayedBatches} batches replayed)`}`;
+  hooks.onListening?.(server, replica, mode);
+  let telemetry: Telemetry;
+  try {
+    // The observability, now that the replica is healthy (see the module header).
+    const { Telemetry: TelemetryClass, createLogger } = await import('../telemetry/index.ts');
+    const given = typeof hooks.logger === 'function' ? await hooks.logger() : hooks.logger;
+    const canisterLogger = typeof hooks.canisterLogger === 'function' ? await hooks.canisterLogger() : hooks.canisterLogger;
+    const log = given ?? createLogger({ level: 'warn' });
+    telemetry = new TelemetryClass({ logger: log, ...(canisterLogger === undefined ? {} : { canisterLogger }) });
+    telemetry.start(replica.committedState);
+    checkpoints.written = telemetry.checkpointObserver.written;
+    logger = log;
+    if (recovery !== undefined && (recovery.checkpointHeight > 0n || recovery.replayedBatches > 0 || recovery.skippedCheckpoints.length > 0)) {
+      log.info({
+        height: Number(replica.height), checkpoint: Number(recovery.checkpointHeight), replayedBatches: recovery.replayedBatches,
+        skippedCheckpoints: recovery.skippedCheckpoints.map((s) => ({ height: Number(s.height), reason: s.reason })),
+      }, 'recovered');
+    }
+    const extra = typeof hooks.extensions === 'function' ? hooks.extensions({ replica, telemetry }) : hooks.extensions;
+    // The dashboard at /_/dashboard and its API under /_/api/ (src/dashboard).
+    const dashboard = new Dashboard({ replica, telemetry, dataDir: opts.ephemeral ? null : dataDir });
+    observers.attach(telemetry.serveOptions(replica, [dashboard.extension, ...(extra ?? [])]));
+  } catch (e) {
+    observers.abandon();
+    await stop();
+    return { ok: false, error: (e as Error).message };
+  }
   return { ok: true, started: { server, replica, telemetry, stop }, mode };
 }
 
@@ -132,20 +160,51 @@ function cpuMs(): number {
  */
 export async function main(opts: StartOptions, t0: number, output: { readonly json?: boolean } = {}): Promise<number> {
   const onStopped: { run?: () => void } = {};
-  let logger: Logger;
-  let canisterLogger: Logger;
-  try {
-    logger = createLogger({ level: opts.logLevel ?? 'info', format: opts.logFormat ?? (isTty('stderr') ? 'pretty' : 'json'), destination: 'stderr' });
-    const canisters = opts.logCanisters ?? (output.json ? 'stderr' : 'stdout');
-    canisterLogger = createLogger({ format: opts.logFormat ?? (isTty(canisters) ? 'pretty' : 'json'), destination: canisters });
-  } catch (e) {
-    process.stderr.write(`ic-exec: cannot open the canister log: ${(e as Error).message}\n`);
-    return 2;
+  const canisters = opts.logCanisters ?? (output.json ? 'stderr' : 'stdout');
+  if (canisters !== 'stdout' && canisters !== 'stderr' && canisters !== 'off') {
+    try {
+      closeSync(openSync(canisters, 'a')); // a log file that cannot be opened stops the start before the port is bound
+    } catch (e) {
+      process.stderr.write(`ic-exec: cannot open the canister log: ${(e as Error).message}\n`);
+      return 2;
+    }
   }
+  // pino loads with the rest of the observability, once the port is bound (startReplica); until then failures go to stderr as text.
+  let logger: Logger | undefined;
+  let readyMs = 0;
   const r = await startReplica(opts, {
-    logger, canisterLogger,
+    logger: async () => {
+      const { createLogger, isTty } = await import('../telemetry/index.ts');
+      logger = createLogger({ level: opts.logLevel ?? 'info', format: opts.logFormat ?? (isTty('stderr') ? 'pretty' : 'json'), destination: 'stderr' });
+      return logger;
+    },
+    canisterLogger: async () => {
+      const { createLogger, isTty } = await import('../telemetry/index.ts');
+      try {
+        return createLogger({ format: opts.logFormat ?? (isTty(canisters) ? 'pretty' : 'json'), destination: canisters });
+      } catch (e) {
+        throw new Error(`cannot open the canister log: ${(e as Error).message}`);
+      }
+    },
+    onListening: (server, replica, mode) => {
+      const rootKeyHex = Buffer.from(replica.rootKey).toString('hex');
+      readyMs = Math.round(performance.now() - t0);
+      if (output.json) {
+        process.stdout.write(`${JSON.stringify({
+          url: server.url, rootKey: rootKeyHex, subnetId: replica.subnetId.toText(), dashboard: `${server.url}${DASHBOARD_PATH}`, state: mode, readyMs,
+        })}\n`);
+      } else process.stdout.write(
+        `ic-exec replica listening on ${server.url} (${mode})\n`
+        + `root key: ${rootKeyHex}\n`
+        + `subnet: ${replica.subnetId.toText()}\n`
+        + `dashboard: ${server.url}${DASHBOARD_PATH}\n`
+        + `ready in ${readyMs} ms (${cpuMs()} ms of CPU) — agents: host ${server.url} and fetchRootKey(); `
+        + `icp: --network ${server.url} --root-key ${rootKeyHex}\n`,
+      );
+    },
     onRoundError: (e, stopped) => {
-      if (stopped) logger.fatal({ err: (e as Error).message }, 'the store failed: the replica stopped');
+      if (logger === undefined) process.stderr.write(`ic-exec: ${stopped ? 'the store failed: the replica stopped: ' : 'a round failed: '}${String((e as Error)?.stack ?? e)}\n`);
+      else if (stopped) logger.fatal({ err: (e as Error).message }, 'the store failed: the replica stopped');
       else logger.error({ err: e }, 'round failed');
       if (stopped) onStopped.run?.();
     },
@@ -156,36 +215,24 @@ export async function main(opts: StartOptions, t0: number, output: { readonly js
     return 2;
   }
   const { server, replica, stop } = r.started;
-  const rootKeyHex = Buffer.from(replica.rootKey).toString('hex');
-  if (output.json) {
-    process.stdout.write(`${JSON.stringify({
-      url: server.url, rootKey: rootKeyHex, subnetId: replica.subnetId.toText(), dashboard: `${server.url}${DASHBOARD_PATH}`, state: r.mode,
-      readyMs: Math.round(performance.now() - t0),
-    })}\n`);
-  } else process.stdout.write(
-    `ic-exec replica listening on ${server.url} (${r.mode})\n`
-    + `root key: ${rootKeyHex}\n`
-    + `subnet: ${replica.subnetId.toText()}\n`
-    + `dashboard: ${server.url}${DASHBOARD_PATH}\n`
-    + `ready in ${Math.round(performance.now() - t0)} ms (${cpuMs()} ms of CPU) — agents: host ${server.url} and fetchRootKey(); `
-    + `icp: --network ${server.url} --root-key ${rootKeyHex}\n`,
-  );
-  logger.info({ url: server.url, subnet: replica.subnetId.toText(), height: Number(replica.height), state: r.mode, readyMs: Math.round(performance.now() - t0) }, 'listening');
+  if (logger === undefined) throw new Error('startReplica resolved without the logger');
+  const log: Logger = logger;
+  log.info({ url: server.url, subnet: replica.subnetId.toText(), height: Number(replica.height), state: r.mode, readyMs }, 'listening');
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
-      logger.warn({ signal }, 'signal again: exiting now');
+      log.warn({ signal }, 'signal again: exiting now');
       process.exit(130);
     }
     stopping = true;
-    logger.info({ signal, height: Number(replica.height) }, 'stopping');
+    log.info({ signal, height: Number(replica.height) }, 'stopping');
     stop().then(
       () => {
-        logger.info({ height: Number(replica.height) }, 'stopped');
+        log.info({ height: Number(replica.height) }, 'stopped');
         process.exit(0);
       },
       (e: unknown) => {
-        logger.error({ err: e }, 'stopping failed');
+        log.error({ err: e }, 'stopping failed');
         process.exit(1);
       },
     );
@@ -195,7 +242,7 @@ export async function main(opts: StartOptions, t0: number, output: { readonly js
   onStopped.run = () => {
     if (stopping) return;
     stopping = true;
-    logger.fatal({ height: Number(replica.height) }, 'the replica stopped; start it again on the same data to recover');
+    log.fatal({ height: Number(replica.height) }, 'the replica stopped; start it again on the same data to recover');
     server.close().then(() => replica.close()).catch(() => undefined).finally(() => process.exit(1));
   };
   return 0;
