@@ -14,7 +14,10 @@
  *   3. commit: the new objects, the manifest, the removal of every
  *      checkpoint but the newest `keep` (they go exactly when this one is
  *      complete), the pruning of the batch log at or below the oldest kept
- *      checkpoint (recovery replays from it at worst), and the newest height
+ *      checkpoint (recovery replays from it at worst) — only once `keep`
+ *      checkpoints exist: until then the empty state is the fallback, so the
+ *      log is kept from height 1 (recovery when the only checkpoint is
+ *      damaged, `replay` of a replica stopped once) — and the newest height
  *      in `meta`.
  * A crash before the commit leaves the previous checkpoints untouched; after
  * it, the checkpoint is complete. The cost is that of the new objects: the
@@ -65,7 +68,7 @@ export type CheckpointResult = { readonly ok: true; readonly summary: Checkpoint
 export interface RetentionOptions {
   /** Checkpoints kept, this one included (≥ 1). */
   readonly keep: number;
-  /** Remove the logged batches at or below the oldest kept checkpoint. */
+  /** Remove the logged batches at or below the oldest kept checkpoint (once `keep` checkpoints exist). */
   readonly pruneLog: boolean;
   /**
    * Rewrite every object of the state, even those the store has (after
@@ -100,7 +103,7 @@ export async function writeCheckpoint(
   const old = heights.slice(0, Math.max(0, heights.length - opts.keep));
   const oldestKept = heights[Math.max(0, heights.length - opts.keep)];
   const first = store.firstBatchHeight();
-  const prune = opts.pruneLog && first !== undefined && first <= oldestKept;
+  const prune = opts.pruneLog && heights.length >= opts.keep && first !== undefined && first <= oldestKept;
   opts.onProgress?.(0, staged.length);
   const written = await store.commit({
     putObjects: staged,

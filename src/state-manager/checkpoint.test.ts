@@ -89,6 +89,7 @@ describe('checkpoints', () => {
       await logHeights(m, h - 9n, h);
       const r = await m.checkpoint(advance(s, h, [[1, Number(h)], [2, Number(h) + 1]]));
       assert.ok(r.ok);
+      assert.equal(store.firstBatchHeight(), h === 10n ? 1n : h - 9n, 'the log from 1 while one checkpoint exists (the empty state its fallback), then after the oldest kept');
       if (h >= 30n) assert.deepEqual(r.value.removedCheckpoints, [h - 20n]);
       const before = store.stats().objects;
       await assertConsistent(m, store);
