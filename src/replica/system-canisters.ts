@@ -72,6 +72,11 @@ export async function installSystemCanisters(
     await all(host, upgrades);
     return upgrades.length > 0;
   }
+  // A state made before the subnet routed the ledger's range (a data directory from an older ic-exec) cannot host it.
+  const routed = host.committedState.metadata.networkTopology.route(CYCLES_LEDGER_ID);
+  if (routed === undefined || !routed.equals(host.subnetId)) {
+    throw new Error(`this state's subnet does not host ${CYCLES_LEDGER_ID.toText()} (it was made without the system canisters); start on a new data directory to have them`);
+  }
   const balances = initialBalances(opts.fund ?? []);
   const supply = balances.reduce((s, [, n]) => s + n, 0n);
   const create = (id: CanisterId, amount: bigint): Promise<Uint8Array> => host.submitCall(MANAGEMENT_CANISTER_ID, 'provisional_create_canister_with_cycles',

@@ -2,7 +2,8 @@
 // when their modules are the current build, and upgrades one whose module
 // differs (a data directory from an older ic-exec) with enhanced orthogonal
 // persistence, balances kept; the ledger takes `Upgrade` on upgrade and
-// refuses `Init`, as the real one.
+// refuses `Init`, as the real one. A state made without them says why it
+// cannot have them.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
@@ -49,5 +50,15 @@ describe('the system canisters across restarts', { timeout: 120_000 }, () => {
     assert.equal(await ic3.systemCanistersReady, false);
     assert.equal(await balanceOf(ic3, CAROL), 5n * T);
     await ic3.close();
+  });
+
+  it('a state made without them: a clear refusal, the replica runs on', async () => {
+    const store = new MemoryStore();
+    await (await Replica.create({ store })).close();
+    const ic = await Replica.create({ store, systemCanisters: { deferred: true } });
+    await assert.rejects(ic.systemCanistersReady,
+      /this state's subnet does not host um5iw-rqaaa-aaaaq-qaaba-cai \(it was made without the system canisters\); start on a new data directory to have them/);
+    assert.ok((await ic.createCanister()) !== undefined);
+    await ic.close();
   });
 });
