@@ -54,7 +54,9 @@ describe('the system canisters across restarts', { timeout: 120_000 }, () => {
 
   it('a state made without them: a clear refusal, the replica runs on', async () => {
     const store = new MemoryStore();
-    await (await Replica.create({ store })).close();
+    const old = await Replica.create({ store });
+    await old.createCanister();
+    await old.close();
     const ic = await Replica.create({ store, systemCanisters: { deferred: true } });
     await assert.rejects(ic.systemCanistersReady,
       /this state's subnet does not host um5iw-rqaaa-aaaaq-qaaba-cai \(it was made without the system canisters\); start on a new data directory to have them/);
