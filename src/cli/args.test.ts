@@ -25,6 +25,13 @@ describe('parseStartArgs', () => {
     assert.deepEqual([d.options.logLevel, d.options.logFormat, d.options.logCanisters], [undefined, undefined, undefined]);
     for (const argv of [['--log-level', 'loud'], ['--log-format', 'xml'], ['--log-canisters='], ['--log-level']]) assert.ok(!parseStartArgs(argv).ok, argv.join(' '));
   });
+  it('system canisters: on by default; --no-system-canisters; --fund lists, repeated', () => {
+    const d = parseStartArgs([]);
+    assert.ok(d.ok && d.options.systemCanisters && d.options.fund.length === 0);
+    const r = parseStartArgs(['--fund', 'a-b, c-d', '--fund=e', '--no-system-canisters']);
+    assert.ok(r.ok);
+    assert.deepEqual([r.options.fund, r.options.systemCanisters], [['a-b', 'c-d', 'e'], false]);
+  });
   it('refuses what it does not understand', () => {
     for (const argv of [['--port'], ['--port', '70000'], ['--port', 'x'], ['--nope'], ['--ephemeral', '--data-dir', 'd'], ['--cores', '0']]) {
       const r = parseStartArgs(argv);
