@@ -26,12 +26,8 @@
  * has them, and all of those see the same contents), only where the bytes
  * live. So a map's readers never know which kind a page is.
  *
- * Stored pages are packed: a bottom node's stored pages of one store are
- * the slot numbers themselves (small integers: no object) and the node's
- * {@link Pack} holds their 64 hashes in one string; a `StoredPage` is made
- * when one is read. ~40 bytes of JavaScript heap per stored page (its slot
- * and 32 bytes of hash), against ~100 for an object and a string each —
- * 8 GiB of stored stable memory is 2M pages (bench/results/stable-memory.json).
+ * Stored pages are packed per bottom node (page-pack.ts): no object per
+ * stored page until one is read.
  *
  * Every map gets a `version`, unique in the process, so that a live instance
  * can tell which state its memory mirrors (versions are identities, not
@@ -50,6 +46,8 @@
  * its root is wrapped as slot 0 of the levels above it.
  */
 import { domainSeparated } from '../crypto/index.ts';
+import { NODE_SLOTS, copyNode, leafAt, pack } from './page-pack.ts';
+import type { Leaf, Node } from './page-pack.ts';
 import { StoredPage, pageHash, pageKey } from './page-store.ts';
 import type { PageStore } from './page-store.ts';
 
@@ -57,7 +55,7 @@ import type { PageStore } from './page-store.ts';
 export const PAGE_BYTES = 4096;
 
 const BITS = 6;
-const FANOUT = 1 << BITS;
+const FANOUT = NODE_SLOTS; // 1 << BITS
 const MASK = FANOUT - 1;
 /** Largest page index (16 TiB of memory): indices stay u32, so the shifts below are exact. */
 const MAX_INDEX = 0xffff_ffff;
@@ -67,81 +65,6 @@ const MAX_LEVELS = 6;
 const hashCache = new WeakMap<object, Uint8Array>();
 /** Nodes whose every page is a stored page (eviction skips them). */
 const storedNodes = new WeakSet<Node>();
-
-/** A page: its bytes, or where it is stored. */
-type Leaf = Uint8Array | StoredPage;
-/**
- * An inner node: children by the index's next 6 bits, `undefined` = all
- * zero. In a bottom node a child may also be its own slot number: a packed
- * stored page (see {@link Pack}).
- */
-type Node = (Node | Leaf | number | undefined)[];
-
-/**
- * The packed stored pages of a bottom node: the leaf hashes of its slots
- * (32 bytes at `32 · slot`, as a one-byte string; the slots not packed are
- * zeros) and the store holding them. Immutable: a node packed again gets a
- * new pack, which agrees on every slot still packed; copies of a node share
- * its pack.
- */
-interface Pack {
-  readonly hashes: string;
-  readonly store: PageStore;
-}
-const packs = new WeakMap<Node, Pack>();
-const HASH_BYTES = 32;
-
-/** The leaf in `slot` of the bottom node `node` (a packed page as a `StoredPage`). */
-function leafAt(node: Node, slot: number): Leaf | undefined {
-  const child = node[slot] as Leaf | number | undefined;
-  if (typeof child !== 'number') return child;
-  const pack = packs.get(node) as Pack;
-  return new StoredPage(pack.hashes.slice(slot * HASH_BYTES, (slot + 1) * HASH_BYTES), pack.store);
-}
-
-/** A copy of `node` for a new map (its packed pages with it). */
-function copyNode(node: Node): Node {
-  const copy = node.slice();
-  const pack = packs.get(node);
-  if (pack !== undefined) packs.set(copy, pack);
-  return copy;
-}
-
-/**
- * Packs the stored pages of `store` in the bottom node `node`, in place:
- * its slots in `fresh` (slot → leaf hash) and the slots already stored in
- * `store` (packed or as objects). Packed pages of another store are made
- * objects first.
- */
-function pack(node: Node, store: PageStore, fresh: ReadonlyMap<number, Uint8Array>): void {
-  const old = packs.get(node);
-  const hashes = Buffer.alloc(FANOUT * HASH_BYTES);
-  let any = false;
-  for (let slot = 0; slot < FANOUT; slot++) {
-    const child = node[slot];
-    const h = fresh.get(slot);
-    if (h !== undefined) {
-      hashes.set(h, slot * HASH_BYTES);
-    } else if (typeof child === 'number') {
-      if ((old as Pack).store !== store) {
-        node[slot] = leafAt(node, slot);
-        continue;
-      }
-      hashes.write((old as Pack).hashes.slice(slot * HASH_BYTES, (slot + 1) * HASH_BYTES), slot * HASH_BYTES, 'latin1');
-    } else if (child instanceof StoredPage && child.store === store) {
-      hashes.write(child.hashString, slot * HASH_BYTES, 'latin1');
-    } else {
-      continue;
-    }
-    any = true;
-  }
-  if (!any) return;
-  packs.set(node, { hashes: hashes.toString('latin1'), store });
-  for (let slot = 0; slot < FANOUT; slot++) {
-    const child = node[slot];
-    if (fresh.has(slot) || (child instanceof StoredPage && child.store === store)) node[slot] = slot;
-  }
-}
 
 /** The bytes of a leaf (a stored page is loaded). */
 function leafBytes(leaf: Leaf): Uint8Array {
