@@ -6,15 +6,16 @@
  * answers and checkpoint times, and never changes the replica.
  *
  * Cost per round: the summary's figures and the ingress pool are O(1). A
- * round that executed something also reads each canister's log index and
- * consumed cycles (a few fields per canister, no pages or queues). Queues,
- * cycles by use case and the canister series are sampled by a walk over
- * the canisters at most once per `sampleIntervalMs` (default 1 s).
+ * round that executed something also looks at each canister, but reads
+ * only those that changed (new objects in the copy-on-write committed
+ * state: state-figures.ts) — new log records, consumed cycles. Queues,
+ * cycles by use case and the canister series are sampled at most once per
+ * `sampleIntervalMs` (default 1 s), again reading only what changed.
+ * bench/telemetry.bench.ts measures both.
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ReplicatedState } from '../state/index.ts';
-import { consumedCyclesTotal } from '../state/index.ts';
 import type { CanisterId } from '../types/index.ts';
 import { CanisterLogFollower } from './canister-logs.ts';
 import { composeExtensions, endpointOf, metricsExtension } from './http.ts';
@@ -23,7 +24,7 @@ import { ReplicaMetrics } from './metrics.ts';
 import { Ring } from './ring.ts';
 import type { CanisterSample, RoundSample } from './samples.ts';
 import { readSummary } from './samples.ts';
-import { subnetQueueMessages, canisterInputMessages, consumedByUseCase } from './state-figures.ts';
+import { CanisterWatch, addSubnetConsumed, inputMessages } from './state-figures.ts';
 
 export interface TelemetryOptions {
   /** Rounds kept for {@link Telemetry.recentRounds}. Default 600. */
@@ -61,6 +62,7 @@ export class Telemetry {
   #pooled: () => number;
   readonly #logger: Logger | undefined;
   readonly #logs: CanisterLogFollower | undefined;
+  readonly #watch = new CanisterWatch();
   #lastSampleMs = Number.NEGATIVE_INFINITY;
   #queued = 0;
   #consumed: bigint | undefined;
@@ -84,8 +86,9 @@ export class Telemetry {
    * cycles are not counted as burned now, and a first sample is taken.
    */
   start(state: ReplicatedState): void {
-    this.#logs?.skipExisting(state);
-    this.#consumed = consumedCyclesTotal(state.metadata.subnetMetrics, state.canisters());
+    const logs = this.#logs;
+    this.#watch.refresh(state, logs === undefined ? undefined : (c, key) => logs.skip(c, key));
+    this.#consumed = this.#consumedTotal(state);
     this.metrics.height.set(Number(state.metadata.height));
     this.#sample(state, this.#now());
   }
@@ -114,14 +117,12 @@ export class Telemetry {
     m.canisters.set(state.canisterCount);
     const busy = ran > 0 || f.executions > 0;
     let burned = 0n;
-    if (busy) {
-      this.#logs?.follow(state);
+    const sampling = now - this.#lastSampleMs >= this.#intervalMs;
+    if (busy || sampling) {
+      this.#refresh(state);
       burned = this.#burned(state);
     }
-    if (now - this.#lastSampleMs >= this.#intervalMs) {
-      if (!busy) burned = this.#burned(state);
-      this.#sample(state, now);
-    }
+    if (sampling) this.#sample(state, now);
     const sample: RoundSample = {
       height: state.metadata.height, endedAtMs: now, durationMs, instructions: f.instructions, executions: f.executions,
       messagesByKind: f.messagesByKind, ingressInducted: f.ingressInducted, queuedMessages: pooled + this.#queued,
@@ -202,9 +203,23 @@ export class Telemetry {
     return this.registry.metrics();
   }
 
+  /** Reads the canisters that changed: new log records written, consumed cycles updated, series of deleted canisters dropped. */
+  #refresh(state: ReplicatedState): void {
+    const logs = this.#logs;
+    this.#watch.refresh(state, logs === undefined ? undefined : (c, key) => logs.follow(c, key), (key) => {
+      logs?.forget(key);
+      this.#series.delete(key);
+    });
+  }
+
+  /** `consumed_cycles_total` of the subnet (after {@link #refresh}). */
+  #consumedTotal(state: ReplicatedState): bigint {
+    return state.metadata.subnetMetrics.ownConsumedCyclesTotal + this.#watch.consumedSum;
+  }
+
   /** Cycles consumed since the last figure (0 the first time, and when refunds made the total go down). */
   #burned(state: ReplicatedState): bigint {
-    const total = consumedCyclesTotal(state.metadata.subnetMetrics, state.canisters());
+    const total = this.#consumedTotal(state);
     const before = this.#consumed;
     this.#consumed = total;
     if (before === undefined || total <= before) return 0n;
@@ -212,28 +227,26 @@ export class Telemetry {
     return total - before;
   }
 
-  /** The walk over the canisters (at most once per interval): queues, cycles by use case, series. */
+  /** The sample (at most once per interval, after {@link #refresh}): queues, cycles by use case, series. */
   #sample(state: ReplicatedState, now: number): void {
     this.#lastSampleMs = now;
     const m = this.metrics;
-    const canisters = state.canisters();
+    const height = state.metadata.height;
     let input = 0;
-    const live = new Set<string>();
-    for (const c of canisters) {
-      input += canisterInputMessages(c.systemState.queues);
-      const key = keyOf(c.canisterId);
-      live.add(key);
-      let series = this.#series.get(key);
-      if (series === undefined) this.#series.set(key, series = new Ring(this.#seriesLength));
-      series.push({ atMs: now, height: state.metadata.height, cycles: c.systemState.balance, memoryBytes: c.memoryUsage() });
+    const byUseCase = new Map<string, bigint>();
+    for (const c of state.canisters()) {
+      const f = this.#watch.sampled(c);
+      input += f.input;
+      for (const [useCase, amount] of f.byUseCase) byUseCase.set(useCase, (byUseCase.get(useCase) ?? 0n) + amount);
+      let series = this.#series.get(f.key);
+      if (series === undefined) this.#series.set(f.key, series = new Ring(this.#seriesLength));
+      series.push({ atMs: now, height, cycles: c.systemState.balance, memoryBytes: f.memoryBytes });
     }
-    for (const k of this.#series.keys()) if (!live.has(k)) this.#series.delete(k);
-    const subnet = subnetQueueMessages(state.subnetQueues);
+    addSubnetConsumed(byUseCase, state.metadata.subnetMetrics);
+    const subnet = inputMessages(state.subnetQueues);
     m.canisterInputQueues.set(input);
     m.subnetQueue.set(subnet);
     this.#queued = input + subnet;
-    for (const [useCase, amount] of consumedByUseCase(state.metadata.subnetMetrics, canisters)) m.cyclesConsumed.set({ use_case: useCase }, Number(amount));
-    m.canisters.set(state.canisterCount);
-    this.#logs?.prune(state);
+    for (const [useCase, amount] of byUseCase) m.cyclesConsumed.set({ use_case: useCase }, Number(amount));
   }
 }
