@@ -5,9 +5,9 @@
  * any large one, shows how many of its new objects are on disk. Checkpoints
  * with fewer new objects than `minObjects` show nothing (most take
  * milliseconds); nothing is shown unless `show` (stderr a terminal, no
- * `--json`).
+ * `--json`). The bar's module (cli-progress) loads in the background when
+ * `show`, not on `npm start`'s way to ready.
  */
-import { progressBar } from './command.ts';
 import type { Progress } from './command.ts';
 
 export interface CheckpointProgressOptions {
@@ -21,10 +21,13 @@ export interface CheckpointProgressOptions {
 /** The `onCheckpointProgress` callback (see the module header). */
 export function checkpointProgress(opts: CheckpointProgressOptions): (height: bigint, written: number, total: number) => void {
   const minObjects = opts.minObjects ?? 20_000;
-  const make = opts.bar ?? ((label: string, total: number) => progressBar(label, total, true));
+  let make = opts.bar;
+  if (make === undefined && opts.show) {
+    void import('./command.ts').then((m) => { make = (label, total) => m.progressBar(label, total, true); }, () => undefined);
+  }
   let bar: Progress | undefined;
   return (height, written, total) => {
-    if (!opts.show || total < minObjects) return;
+    if (!opts.show || total < minObjects || make === undefined) return;
     bar ??= make(`checkpoint at height ${height}`, total);
     bar.update(written);
     if (written >= total) {

@@ -29,6 +29,7 @@ import { SystemClock } from '../env/index.ts';
 import { IcHttpServer, NodeSigner } from '../http/index.ts';
 import { Replica } from '../replica/index.ts';
 import { PrincipalId } from '../types/index.ts';
+import { checkpointProgress } from './checkpoint-progress.ts';
 import type { StartOptions } from './args.ts';
 import type { HttpExtension, Logger, Telemetry } from '../telemetry/index.ts';
 import { DeferredHooks } from './deferred-hooks.ts';
@@ -62,6 +63,8 @@ export interface StartHooks {
   readonly onListening?: (server: IcHttpServer, replica: Replica, mode: string) => void;
   /** More server extensions (the dashboard), tried after `/metrics`; a function gets the replica and its telemetry first. */
   readonly extensions?: readonly HttpExtension[] | ((served: { readonly replica: Replica; readonly telemetry: Telemetry }) => readonly HttpExtension[]);
+  /** Progress of each checkpoint (the one at shutdown included): height, new objects written, new objects in all. */
+  readonly onCheckpointProgress?: (height: bigint, written: number, total: number) => void;
 }
 
 /** Starts a served replica. @returns it, or the text to print when it cannot start. */
@@ -84,6 +87,7 @@ export async function startReplica(opts: StartOptions, hooks: StartHooks = {}): 
       compileCacheDir: COMPILE_CACHE_DIR, // instrumented modules: a restart does not instrument its canisters again
       clock, cores: opts.cores, nodes: [node.nodeKey], ...(opts.seed === undefined ? {} : { seed: opts.seed }), keyCache: fileKeyCache(),
       ...(opts.ephemeral ? { ephemeral: true } : { dataDir }), onCheckpoint: { now: () => performance.now(), written: (s, ms) => checkpoints.written?.(s, ms) },
+      ...(hooks.onCheckpointProgress === undefined ? {} : { onCheckpointProgress: hooks.onCheckpointProgress }),
     });
   } catch (e) {
     return { ok: false, error: `cannot start the replica${opts.ephemeral ? '' : ` on ${dataDir}`}: ${(e as Error).message}` };
@@ -202,6 +206,8 @@ export async function main(opts: StartOptions, t0: number, output: { readonly js
         + `icp: --network ${server.url} --root-key ${rootKeyHex}\n`,
       );
     },
+    // a long checkpoint (at shutdown, or a large one) shows a bar on a terminal
+    onCheckpointProgress: checkpointProgress({ show: !output.json && process.stderr.isTTY === true }),
     onRoundError: (e, stopped) => {
       if (logger === undefined) process.stderr.write(`ic-exec: ${stopped ? 'the store failed: the replica stopped: ' : 'a round failed: '}${String((e as Error)?.stack ?? e)}\n`);
       else if (stopped) logger.fatal({ err: (e as Error).message }, 'the store failed: the replica stopped');
