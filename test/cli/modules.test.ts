@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertPlain, icExec, json, ok, startServed, type Served } from './support.ts';
+import { spawn } from 'node:child_process';
+import { BIN, assertPlain, childEnv, icExec, json, ok, startServed, type Served } from './support.ts';
 import { writeModules } from './canisters.ts';
 
 const sha256 = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -20,6 +21,7 @@ describe('ic-exec deploy of Wasm modules, canisters, logs, status', () => {
   let modules: Awaited<ReturnType<typeof writeModules>>;
   let hello: string;
   let big: string;
+  let garbledId: string;
   const missing = 'n5n4y-3aaaa-aaaaa-p777q-cai';
 
   before(async () => {
@@ -88,6 +90,29 @@ describe('ic-exec deploy of Wasm modules, canisters, logs, status', () => {
     assert.match(r.stderr, new RegExp(`^warning: the candid:service metadata of ${garbled} does not parse: .*; the arguments and the reply are untyped\\n$`));
     const j = await json(url, 'query', garbled, 'hi');
     assert.deepEqual([j.doc.typed, j.doc.result, j.stderr], [false, ['hi'], '']);
+    garbledId = garbled;
+  });
+
+  it('logs --follow prints new records as they come; Ctrl-C ends it with exit 0', async () => {
+    const child = spawn(BIN, ['--url', url, 'logs', garbledId, '--follow'], { env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const seen = (re: RegExp): Promise<void> => new Promise((resolve, reject) => {
+      const check = (): void => { if (re.test(out)) resolve(); };
+      check();
+      child.stdout.on('data', check);
+      void exited.then(() => reject(new Error(`logs --follow ended:\n${out}`)));
+    });
+    try {
+      await seen(/^\[0\. [^\]]+\]: hello module installed\n$/);
+      await ok(url, 'deploy', modules.garbled, '--canister', garbledId, '--mode', 'reinstall');
+      await seen(/\n\[1\. [^\]]+\]: hello module installed\n$/);
+    } finally {
+      child.kill('SIGINT');
+    }
+    assert.equal(await exited, 0);
+    assert.equal((await icExec(['--json', '--url', url, 'logs', garbledId, '--follow'])).code, 2);
   });
 
   it('canisters: a table, and --json with the API\'s exact fields', async () => {
@@ -153,6 +178,7 @@ describe('ic-exec deploy of Wasm modules, canisters, logs, status', () => {
     assert.match(text, new RegExp(`^replica +${url.replaceAll('.', '\\.')} +healthy`));
     assert.match(text, /\nsubnet +[a-z0-9-]+\n/);
     assert.match(text, /\nstate +in memory \(ephemeral\)\n/);
+    assert.ok(text.includes(`\ndashboard  ${url}/_/dashboard\n`), text);
     assert.match(text, new RegExp(`\\nroot key +${served.rootKeyHex}\\n$`));
   });
 

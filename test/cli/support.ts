@@ -20,7 +20,7 @@ export interface Ran {
 }
 
 /** The environment of a run: no test-runner variables, no NO_COLOR / IC_EXEC_URL of the caller unless given. */
-function childEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
   for (const k of ['NODE_TEST_CONTEXT', 'NODE_OPTIONS', 'NO_COLOR', 'IC_EXEC_URL', 'FORCE_COLOR']) delete env[k];
   return { ...env, ...extra };

@@ -54,6 +54,7 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
       ['ingress', `${replica.ingressPool} waiting`],
       ['uptime', formatDuration(replica.uptimeMs)],
       ['state', replica.dataDir ?? 'in memory (ephemeral)'],
+      ['dashboard', `${url}/_/dashboard`],
     );
   } else if (h.certifiedHeight !== null) rows.push(['height', `${h.certifiedHeight} (certified)`]);
   rows.push(['root key', h.rootKey ?? 'none']);
