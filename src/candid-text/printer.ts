@@ -86,7 +86,7 @@ function label(f: Field): string {
 
 /** A name as written in Candid: bare when it is a valid non-keyword identifier, quoted otherwise. */
 export function ident(name: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !KEYWORDS.has(name) ? name : quote(name, false);
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !KEYWORDS.has(name) ? name : quote(name, true);
 }
 
 /** `1234567` → `1_234_567` (the Rust library's `pp_num_str`). */
