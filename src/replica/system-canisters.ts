@@ -53,37 +53,40 @@ async function all(host: SystemCanisterHost, calls: readonly Promise<Uint8Array>
 }
 
 /**
- * Installs both canisters unless the ledger exists, else upgrades those whose module changed.
- * @returns whether it installed or upgraded anything. @throws {UserErrorException} if a step is rejected.
+ * Creates both canisters unless the ledger exists, then installs each that
+ * has no module (a start stopped between the two rounds leaves them empty)
+ * and upgrades each whose module is not the current build.
+ * @returns whether it created, installed or upgraded anything. @throws {UserErrorException} if a step is rejected.
  */
 export async function installSystemCanisters(
   host: SystemCanisterHost, wasms: Promise<readonly [Uint8Array, Uint8Array]>, opts: SystemCanistersOptions,
 ): Promise<boolean> {
   const [ledger, cmc] = await wasms;
-  const upgrade = (id: CanisterId, wasmModule: Uint8Array, arg: Uint8Array): Promise<Uint8Array> | undefined => {
-    if (host.committedState.canister(id)?.executionState?.compiled.hash === moduleHash(wasmModule)) return undefined;
-    return host.submitCall(MANAGEMENT_CANISTER_ID, 'install_code', encodeInstallCodeArgs({
-      mode: { upgrade: { wasmMemoryPersistence: 'keep' } }, canisterId: id, wasmModule, arg,
-    }), { sender: NNS_ROOT_ID });
-  };
-  if (host.committedState.canister(CYCLES_LEDGER_ID) !== undefined) {
-    const upgrades = [upgrade(CYCLES_LEDGER_ID, ledger, encodeLedgerUpgrade()), upgrade(CYCLES_MINTING_CANISTER_ID, cmc, encodeCmcInit([host.subnetId]))]
-      .filter((p) => p !== undefined);
-    await all(host, upgrades);
-    return upgrades.length > 0;
-  }
-  // A state made before the subnet routed the ledger's range (a data directory from an older ic-exec) cannot host it.
-  const routed = host.committedState.metadata.networkTopology.route(CYCLES_LEDGER_ID);
-  if (routed === undefined || !routed.equals(host.subnetId)) {
-    throw new Error(`this state's subnet does not host ${CYCLES_LEDGER_ID.toText()} (it was made without the system canisters); start on a new data directory to have them`);
-  }
   const balances = initialBalances(opts.fund ?? []);
-  const supply = balances.reduce((s, [, n]) => s + n, 0n);
-  const create = (id: CanisterId, amount: bigint): Promise<Uint8Array> => host.submitCall(MANAGEMENT_CANISTER_ID, 'provisional_create_canister_with_cycles',
-    encodeProvisionalCreateArgs({ amount, settings: { controllers: [NNS_ROOT_ID] }, specifiedId: id }));
-  await all(host, [create(CYCLES_LEDGER_ID, supply + OPERATING_CYCLES), create(CYCLES_MINTING_CANISTER_ID, OPERATING_CYCLES)]);
-  const install = (id: CanisterId, wasmModule: Uint8Array, arg: Uint8Array): Promise<Uint8Array> => host.submitCall(MANAGEMENT_CANISTER_ID, 'install_code',
-    encodeInstallCodeArgs({ mode: 'install', canisterId: id, wasmModule, arg }), { sender: NNS_ROOT_ID });
-  await all(host, [install(CYCLES_LEDGER_ID, ledger, encodeLedgerInit(balances)), install(CYCLES_MINTING_CANISTER_ID, cmc, encodeCmcInit([host.subnetId]))]);
-  return true;
+  let created = false;
+  if (host.committedState.canister(CYCLES_LEDGER_ID) === undefined) {
+    // A state made before the subnet routed the ledger's range (a data directory from an older ic-exec) cannot host it.
+    const routed = host.committedState.metadata.networkTopology.route(CYCLES_LEDGER_ID);
+    if (routed === undefined || !routed.equals(host.subnetId)) {
+      throw new Error(`this state's subnet does not host ${CYCLES_LEDGER_ID.toText()} (it was made without the system canisters); start on a new data directory to have them`);
+    }
+    const supply = balances.reduce((s, [, n]) => s + n, 0n);
+    const create = (id: CanisterId, amount: bigint): Promise<Uint8Array> => host.submitCall(MANAGEMENT_CANISTER_ID, 'provisional_create_canister_with_cycles',
+      encodeProvisionalCreateArgs({ amount, settings: { controllers: [NNS_ROOT_ID] }, specifiedId: id }));
+    await all(host, [create(CYCLES_LEDGER_ID, supply + OPERATING_CYCLES), create(CYCLES_MINTING_CANISTER_ID, OPERATING_CYCLES)]);
+    created = true;
+  }
+  /** install_code for `id` if it has no module or another one, with `init` or `upgrade` as its argument. */
+  const step = (id: CanisterId, wasmModule: Uint8Array, init: Uint8Array, upgrade: Uint8Array): Promise<Uint8Array> | undefined => {
+    const installed = host.committedState.canister(id)?.executionState?.compiled.hash;
+    if (installed === moduleHash(wasmModule)) return undefined;
+    return host.submitCall(MANAGEMENT_CANISTER_ID, 'install_code', encodeInstallCodeArgs(installed === undefined
+      ? { mode: 'install', canisterId: id, wasmModule, arg: init }
+      : { mode: { upgrade: { wasmMemoryPersistence: 'keep' } }, canisterId: id, wasmModule, arg: upgrade }), { sender: NNS_ROOT_ID });
+  };
+  const cmcArg = encodeCmcInit([host.subnetId]);
+  const steps = [step(CYCLES_LEDGER_ID, ledger, encodeLedgerInit(balances), encodeLedgerUpgrade()), step(CYCLES_MINTING_CANISTER_ID, cmc, cmcArg, cmcArg)]
+    .filter((p) => p !== undefined);
+  await all(host, steps);
+  return created || steps.length > 0;
 }

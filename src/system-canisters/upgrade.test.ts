@@ -9,10 +9,13 @@ import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { Replica } from '../replica/index.ts';
 import { MemoryStore } from '../state-manager/index.ts';
-import { MANAGEMENT_CANISTER_ID } from '../types/index.ts';
+import { MANAGEMENT_CANISTER_ID, PrincipalId } from '../types/index.ts';
 import { moduleHash } from '../wasm/index.ts';
-import { encodeInstallCodeArgs } from '../replica/index.ts';
-import { CYCLES_LEDGER_ID, NNS_ROOT_ID, encodeLedgerInit, encodeLedgerUpgrade, initialBalances, systemCanisterWasm } from './index.ts';
+import { encodeInstallCodeArgs, encodeProvisionalCreateArgs } from '../replica/index.ts';
+import {
+  ANONYMOUS_CYCLES, CYCLES_LEDGER_ID, CYCLES_MINTING_CANISTER_ID, NNS_ROOT_ID, SYSTEM_ROUTING_RANGES, encodeLedgerInit, encodeLedgerUpgrade, initialBalances,
+  systemCanisterWasm,
+} from './index.ts';
 import { ALICE, CAROL, FEE, T, TransferArgs, balanceOf, enc, principal } from './test-support.ts';
 
 /** `wasm` with an empty custom section appended: the same code, another module hash. */
@@ -50,6 +53,20 @@ describe('the system canisters across restarts', { timeout: 120_000 }, () => {
     assert.equal(await ic3.systemCanistersReady, false);
     assert.equal(await balanceOf(ic3, CAROL), 5n * T);
     await ic3.close();
+  });
+
+  it('created but not installed (a start stopped between the two rounds): installed on the next start', async () => {
+    const store = new MemoryStore();
+    const first = await Replica.create({ store, canisterRanges: SYSTEM_ROUTING_RANGES });
+    for (const id of [CYCLES_LEDGER_ID, CYCLES_MINTING_CANISTER_ID]) {
+      await first.updateCall(MANAGEMENT_CANISTER_ID, 'provisional_create_canister_with_cycles', encodeProvisionalCreateArgs({ specifiedId: id, settings: { controllers: [NNS_ROOT_ID] } }));
+    }
+    await first.close();
+    const ic = await Replica.create({ store, systemCanisters: true });
+    assert.equal(await ic.systemCanistersReady, true);
+    assert.equal(ic.committedState.canister(CYCLES_LEDGER_ID)?.executionState?.compiled.hash, moduleHash(await systemCanisterWasm('cycles-ledger')));
+    assert.equal(await balanceOf(ic, PrincipalId.fromText('2vxsx-fae')), ANONYMOUS_CYCLES);
+    await ic.close();
   });
 
   it('a state made without them: a clear refusal, the replica runs on', async () => {
