@@ -9,6 +9,9 @@ a_total{kind="y\\"z"} 4.5
 
 # TYPE b gauge
 b -1e3 1700000000000
+# TYPE lag gauge
+lag{q="a"} Nan
+lag{q="b"} -Inf
 # a comment
 # TYPE h histogram
 h_bucket{le="0.1"} 1
@@ -21,7 +24,9 @@ h_count 3
 describe('parsePrometheusText', () => {
   it('reads families, types, help, labels and values', () => {
     const f = parsePrometheusText(GOOD);
-    assert.deepEqual([...f.keys()], ['a_total', 'b', 'h']);
+    assert.deepEqual([...f.keys()], ['a_total', 'b', 'lag', 'h']);
+    assert.ok(Number.isNaN(valueOf(f, 'lag', { q: 'a' })), 'NaN in any case, as Prometheus reads it');
+    assert.equal(valueOf(f, 'lag', { q: 'b' }), -Infinity);
     assert.equal(f.get('a_total')?.type, 'counter');
     assert.equal(f.get('a_total')?.help, 'Things, with a \\ and a \n.');
     assert.equal(valueOf(f, 'a_total', { kind: 'y"z' }), 4.5);
@@ -36,6 +41,7 @@ describe('parsePrometheusText', () => {
       'sample of another family': '# TYPE a counter\nb 1\n',
       'family split': '# TYPE a counter\na 1\n# TYPE b gauge\nb 1\n# TYPE a counter\n',
       'bad value': '# TYPE a gauge\na one\n',
+      'bad special value': '# TYPE a gauge\na nana\n',
       'bad label name': '# TYPE a gauge\na{1x="v"} 1\n',
       'unquoted label': '# TYPE a gauge\na{k=v} 1\n',
       'series twice': '# TYPE a gauge\na{k="v"} 1\na{k="v"} 2\n',

@@ -27,10 +27,10 @@ const SUFFIXES: Readonly<Record<MetricType, readonly string[]>> = {
   counter: [''], gauge: [''], untyped: [''], histogram: ['_bucket', '_sum', '_count'], summary: ['', '_sum', '_count'],
 };
 
+/** A float as Prometheus reads it (Go's `strconv.ParseFloat`: NaN and Inf in any case — prom-client writes `Nan`). */
 function parseValue(text: string, where: string): number {
-  if (text === '+Inf' || text === 'Inf') return Infinity;
-  if (text === '-Inf') return -Infinity;
-  if (text === 'NaN') return NaN;
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(text);
+  if (special !== null) return special[2].toLowerCase() === 'nan' ? NaN : special[1] === '-' ? -Infinity : Infinity;
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text)) throw new Error(`${where}: bad value ${JSON.stringify(text)}`);
   return Number(text);
 }
