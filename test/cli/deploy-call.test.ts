@@ -17,6 +17,7 @@ describe('ic-exec deploy (Motoko), call and query', () => {
   let dir: string;
   let url: string;
   let id: string;
+  let firstHash: string;
   const missing = 'rrkah-fqaaa-aaaaa-aaaaq-cai';
 
   before(async () => {
@@ -31,13 +32,15 @@ describe('ic-exec deploy (Motoko), call and query', () => {
   });
 
   it('deploys a .mo actor class, its init argument typed by candid:args', async () => {
-    const r = await icExec(['--url', url, 'deploy', join(dir, 'Main.mo'), '--argument', '("Hi", 41)']);
+    // A cache of its own: this deploy compiles, the upgrade below finds the module in the cache.
+    const r = await icExec(['--url', url, 'deploy', join(dir, 'Main.mo'), '--argument', '("Hi", 41)'], { IC_EXEC_CACHE_DIR: join(dir, 'cache') });
     assert.equal(r.code, 0, r.stderr);
     assertPlain(r);
     const m = /^created and installed Main\.mo → canister (\S+)\n {2}module hash [0-9a-f]{64} \([\d,]+ bytes\)\n$/.exec(r.stdout);
     assert.ok(m, r.stdout);
     id = m[1];
-    assert.match(r.stderr, /compiling .*Main\.mo with moc/);
+    firstHash = /module hash ([0-9a-f]{64})/.exec(r.stdout)?.[1] ?? '';
+    assert.equal(r.stderr, `compiling ${join(dir, 'Main.mo')} with moc…\n`);
   });
 
   it('call and query: Candid text in, typed Candid text out', async () => {
@@ -111,10 +114,15 @@ describe('ic-exec deploy (Motoko), call and query', () => {
   });
 
   it('deploy --mode upgrade keeps the Motoko state (enhanced orthogonal persistence)', async () => {
-    const r = await json(url, 'deploy', join(dir, 'Main.mo'), '--canister', id, '--mode', 'upgrade', '--argument', '("Hey", 0)');
-    assert.equal(r.code, 0, JSON.stringify(r.doc));
-    assert.deepEqual(Object.keys(r.doc), ['canisterId', 'created', 'mode', 'moduleHash', 'moduleBytes', 'chunks', 'typedArgument']);
-    assert.deepEqual([r.doc.canisterId, r.doc.created, r.doc.mode, r.doc.chunks, r.doc.typedArgument], [id, false, 'upgrade', 0, true]);
+    const r = await icExec(['--json', '--url', url, 'deploy', join(dir, 'Main.mo'), '--canister', id, '--mode', 'upgrade', '--argument', '("Hey", 0)'],
+      { IC_EXEC_CACHE_DIR: join(dir, 'cache') });
+    assert.equal(r.stderr, '');
+    const doc = JSON.parse(r.stdout) as Record<string, unknown>;
+    assert.equal(r.code, 0, r.stdout);
+    assert.deepEqual(Object.keys(doc), ['canisterId', 'created', 'mode', 'moduleHash', 'moduleBytes', 'chunks', 'typedArgument']);
+    assert.deepEqual([doc.canisterId, doc.created, doc.mode, doc.chunks, doc.typedArgument], [id, false, 'upgrade', 0, true]);
+    // The module came from the cache: the same hash as the first deploy's.
+    assert.equal(doc.moduleHash, firstHash);
     assert.equal(await ok(url, 'query', id, 'get'), '(43 : nat)\n');
     assert.equal(await ok(url, 'query', id, 'greet', '("Bo")'), '("Hey, Bo!")\n');
   });

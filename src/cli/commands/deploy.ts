@@ -142,9 +142,9 @@ async function run(argv: readonly string[], io: CommandIo): Promise<number> {
 async function loadModule(file: string, io: CommandIo): Promise<{ ok: true; value: Module } | { ok: false; error: { code: null; message: string } }> {
   let bytes: Uint8Array;
   if (file.endsWith('.mo')) {
-    if (!io.json) io.err(`compiling ${file} with moc…\n`);
     const { compileMotokoFile } = await import('../motoko.ts');
-    const compiled = await compileMotokoFile(file).catch((e: unknown) => ({ ok: false as const, error: { code: null, message: `cannot compile ${file}: ${(e as Error).message}` } }));
+    const announce = (): void => { if (!io.json) io.err(`compiling ${file} with moc…\n`); };
+    const compiled = await compileMotokoFile(file, announce).catch((e: unknown) => ({ ok: false as const, error: { code: null, message: `cannot compile ${file}: ${(e as Error).message}` } }));
     if (!compiled.ok) return { ok: false, error: { code: null, message: compiled.error.message } };
     bytes = compiled.wasm;
   } else {
