@@ -5,7 +5,10 @@
  * history, series or live round events).
  */
 import type { ReplicatedState } from '../state/index.ts';
+import type { CanisterSample, RoundSample } from '../telemetry/index.ts';
 import type { CanisterId, SubnetId } from '../types/index.ts';
+
+export type { CanisterSample, RoundSample };
 
 /** What the dashboard needs of a replica (src/replica's `Replica` has it). */
 export interface DashboardReplica {
@@ -18,28 +21,6 @@ export interface DashboardReplica {
   readonly committedState: ReplicatedState;
   /** Ingress messages waiting in the block maker's pool. */
   readonly pooledIngress: number;
-}
-
-/** One round as telemetry saw it (src/telemetry's `RoundSample`). */
-export interface RoundSample {
-  readonly height: bigint;
-  readonly endedAtMs: number;
-  readonly durationMs: number;
-  readonly instructions: bigint;
-  readonly executions: number;
-  readonly messagesByKind: Readonly<Record<string, number>>;
-  readonly ingressInducted: number;
-  readonly queuedMessages: number;
-  readonly pausedExecutions: number;
-  readonly cyclesBurned: bigint;
-}
-
-/** A canister's balance and memory at a moment (src/telemetry's `CanisterSample`). */
-export interface CanisterSample {
-  readonly atMs: number;
-  readonly height: bigint;
-  readonly cycles: bigint;
-  readonly memoryBytes: bigint;
 }
 
 /** The part of src/telemetry's `Telemetry` the dashboard uses. */
