@@ -6,8 +6,9 @@
  * as a value for the command to report (as JSON under `--json`).
  */
 import { Command as Commander, CommanderError } from 'commander';
-import type { CommandIo } from './command.ts';
+import type { Command, CommandIo } from './command.ts';
 import { GLOBAL_HELP } from './help.ts';
+import { usageError } from './output.ts';
 
 /** A commander spec for a command named `name`; add arguments and options to it. */
 export function commandSpec(name: string, summary: string): Commander {
@@ -20,8 +21,14 @@ export function commandSpec(name: string, summary: string): Commander {
     .configureHelp({ helpWidth: 100 });
 }
 
+export interface ParsedArgs {
+  readonly kind: 'ok';
+  readonly args: readonly string[];
+  readonly opts: Record<string, unknown>;
+}
+
 export type Parsed =
-  | { readonly kind: 'ok'; readonly args: readonly string[]; readonly opts: Record<string, unknown> }
+  | ParsedArgs
   | { readonly kind: 'help' }
   | { readonly kind: 'error'; readonly message: string };
 
@@ -42,4 +49,26 @@ export function parseArgs(spec: Commander, argv: readonly string[], io: CommandI
     return { kind: 'error', message };
   }
   return { kind: 'ok', args: spec.args, opts: spec.opts() };
+}
+
+/**
+ * A command whose argv is parsed with `spec()`: `--help` is printed (exit
+ * 0), a usage error reported (exit 2), and `run` is given the parsed
+ * arguments otherwise.
+ */
+export function parsedCommand(
+  name: string, summary: string, spec: () => Commander,
+  run: (parsed: ParsedArgs, io: CommandIo) => Promise<number>,
+): Command {
+  return {
+    name,
+    summary,
+    get usage() { return spec().helpInformation(); },
+    async run(argv, io) {
+      const parsed = parseArgs(spec(), argv, io);
+      if (parsed.kind === 'help') return 0;
+      if (parsed.kind === 'error') return usageError(io, name, parsed.message);
+      return run(parsed, io);
+    },
+  };
 }

@@ -7,25 +7,17 @@
 import type { Command, CommandIo } from '../command.ts';
 import { DEFAULT_URL } from '../globals.ts';
 import type { ApiCanisters } from '../operator.ts';
-import { commandSpec, parseArgs } from '../parse.ts';
-import { colors, fail, usageError, writeJson } from '../output.ts';
+import { commandSpec, parsedCommand, type ParsedArgs } from '../parse.ts';
+import { colors, fail, writeJson } from '../output.ts';
 import { formatBytes, formatCycles, table } from '../format.ts';
 
 const NAME = 'canisters';
 const SUMMARY = 'list the canisters: id, status, cycles, memory, module hash';
 const spec = () => commandSpec(NAME, SUMMARY);
 
-export const command: Command = {
-  name: NAME,
-  summary: SUMMARY,
-  get usage() { return spec().helpInformation(); },
-  run,
-};
+export const command: Command = parsedCommand(NAME, SUMMARY, spec, run);
 
-async function run(argv: readonly string[], io: CommandIo): Promise<number> {
-  const parsed = parseArgs(spec(), argv, io);
-  if (parsed.kind === 'help') return 0;
-  if (parsed.kind === 'error') return usageError(io, NAME, parsed.message);
+async function run(parsed: ParsedArgs, io: CommandIo): Promise<number> {
   const { operatorGet } = await import('../operator.ts');
   const got = await operatorGet<ApiCanisters>(io.globals?.url ?? DEFAULT_URL, '/_/api/canisters');
   if (!got.ok) return fail(io, got.error);

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command, CommandIo } from '../command.ts';
 import { DEFAULT_URL } from '../globals.ts';
 import type { ApiLogRecord } from '../operator.ts';
-import { commandSpec, parseArgs } from '../parse.ts';
+import { commandSpec, parsedCommand, type ParsedArgs } from '../parse.ts';
 import { colors, fail, usageError, writeJson } from '../output.ts';
 import { formatNanos } from '../format.ts';
 
@@ -20,17 +20,9 @@ const spec = () => commandSpec(NAME, SUMMARY)
   .option('--limit <n>', 'the newest n records (default 100, at most 10000)')
   .option('-f, --follow', 'keep printing new records as they come (until Ctrl-C)');
 
-export const command: Command = {
-  name: NAME,
-  summary: SUMMARY,
-  get usage() { return spec().helpInformation(); },
-  run,
-};
+export const command: Command = parsedCommand(NAME, SUMMARY, spec, run);
 
-async function run(argv: readonly string[], io: CommandIo): Promise<number> {
-  const parsed = parseArgs(spec(), argv, io);
-  if (parsed.kind === 'help') return 0;
-  if (parsed.kind === 'error') return usageError(io, NAME, parsed.message);
+async function run(parsed: ParsedArgs, io: CommandIo): Promise<number> {
   const [canister] = parsed.args;
   const limit = parsed.opts.limit as string | undefined;
   if (limit !== undefined && !/^\d+$/.test(limit)) return usageError(io, NAME, `--limit must be a whole number, got ${JSON.stringify(limit)}`);
