@@ -1,46 +1,15 @@
 /**
  * The replica's operator JSON API (`/_/api/…`, src/dashboard) and its
  * `/api/v2/status`, as the `canisters`, `logs` and `status` commands read
- * them. Big numbers arrive as decimal strings and stay strings.
+ * them (the API's JSON shapes are src/dashboard's, as types only). Big
+ * numbers arrive as decimal strings and stay strings.
  */
 import { replicaFetch } from './client.ts';
 import type { CliError } from './output.ts';
 
 export type Fetched<T> = { ok: true; value: T } | { ok: false; error: CliError };
 
-/** `GET /_/api/status`. */
-export interface ApiStatus {
-  readonly height: string;
-  readonly subnetId: string;
-  readonly rootKey: string;
-  readonly canisters: number;
-  readonly uptimeMs: number;
-  readonly roundsPerSecond: number;
-  readonly instructionsPerRound: string;
-  readonly ingressPool: number;
-  readonly dataDir: string | null;
-}
-
-/** A row of `GET /_/api/canisters`. */
-export interface ApiCanister {
-  readonly id: string;
-  readonly status: 'running' | 'stopping' | 'stopped';
-  readonly cycles: string;
-  readonly memoryBytes: string;
-  readonly moduleHash: string | null;
-  readonly controllers: readonly string[];
-}
-
-export interface ApiCanisters {
-  readonly height: string;
-  readonly canisters: readonly ApiCanister[];
-}
-
-export interface ApiLogRecord {
-  readonly idx: string;
-  readonly timestampNanos: string;
-  readonly content: string;
-}
+export type { CanisterList, CanisterSummary, LogRecordView, LogRecords, StatusView } from '../dashboard/index.ts';
 
 /** GET an operator API path; its JSON error (`{ error, code? }`) becomes the CLI error. */
 export async function operatorGet<T>(url: string, path: string): Promise<Fetched<T>> {

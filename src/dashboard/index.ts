@@ -8,4 +8,4 @@ export { Dashboard, DASHBOARD_PATH } from './dashboard.ts';
 export { ASSET_NAMES } from './assets.ts';
 export type { DashboardOptions } from './dashboard.ts';
 export type { DashboardReplica, DashboardTelemetry, RoundSample, CanisterSample } from './types.ts';
-export type { CanisterSummary, CanisterSettingsView, StatusView } from './views.ts';
+export type { CanisterList, CanisterSummary, CanisterSettingsView, LogRecordView, LogRecords, StatusView } from './api-types.ts';

@@ -1,6 +1,6 @@
 /**
- * The JSON the dashboard's API answers (and the `canisters`, `logs` and
- * `status` commands read): plain views of the last committed state. Every
+ * The JSON the dashboard's API answers (its shapes are api-types.ts, which
+ * the `canisters`, `logs` and `status` commands read too): plain views of the last committed state. Every
  * number that can exceed 2^53 (heights, cycles, bytes, instructions, log
  * indices, timestamps) is a decimal string; see {@link toJson}.
  *
@@ -12,6 +12,7 @@
 import type { Principal } from '@dfinity/principal';
 import { canisterMemorySize, definiteSettings, moduleHashOf } from '../management/index.ts';
 import type { CanisterState } from '../state/index.ts';
+import type { CanisterSettingsView, CanisterSummary, LogRecords, StatusView } from './api-types.ts';
 import type { DashboardReplica, DashboardTelemetry } from './types.ts';
 
 /** `JSON.stringify` with every `bigint` as its decimal string. */
@@ -21,16 +22,6 @@ export function toJson(value: unknown): string {
 
 function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-}
-
-/** A row of `GET /_/api/canisters`. */
-export interface CanisterSummary {
-  readonly id: string;
-  readonly status: 'running' | 'stopping' | 'stopped';
-  readonly cycles: string;
-  readonly memoryBytes: string;
-  readonly moduleHash: string | null;
-  readonly controllers: readonly string[];
 }
 
 export function canisterSummary(canister: CanisterState): CanisterSummary {
@@ -54,16 +45,6 @@ function visibilityText(v: unknown): string {
     return list === '' ? 'allowed viewers: none' : `allowed viewers: ${list}`;
   }
   return 'public' in value ? 'public' : 'controllers';
-}
-
-/** The settings of `GET /_/api/canisters/<id>` (canister_status's, as numbers in strings). */
-export interface CanisterSettingsView {
-  readonly computeAllocation: string;
-  readonly memoryAllocation: string;
-  readonly freezingThreshold: string;
-  readonly reservedCyclesLimit: string;
-  readonly wasmMemoryLimit: string;
-  readonly logVisibility: string;
 }
 
 export function settingsView(canister: CanisterState): CanisterSettingsView {
@@ -91,25 +72,12 @@ export function canisterDetail(canister: CanisterState, telemetry: DashboardTele
 const UTF8 = new TextDecoder('utf-8', { fatal: false });
 
 /** `GET /_/api/canisters/<id>/logs?limit=N`: the newest `limit` records, oldest first, content as UTF-8 (invalid bytes replaced). */
-export function logRecords(canister: CanisterState, limit: number): { records: { idx: string; timestampNanos: string; content: string }[] } {
+export function logRecords(canister: CanisterState, limit: number): LogRecords {
   const all = canister.systemState.canisterLog.records;
   const kept = limit >= all.length ? all : all.slice(all.length - limit);
   return {
     records: kept.map((r) => ({ idx: r.idx.toString(), timestampNanos: r.timestampNanos.toString(), content: UTF8.decode(r.content) })),
   };
-}
-
-/** `GET /_/api/status` (see {@link statusView}). */
-export interface StatusView {
-  readonly height: string;
-  readonly subnetId: string;
-  readonly rootKey: string;
-  readonly canisters: number;
-  readonly uptimeMs: number;
-  readonly roundsPerSecond: number;
-  readonly instructionsPerRound: string;
-  readonly ingressPool: number;
-  readonly dataDir: string | null;
 }
 
 /** Rounds over the last this many ms make the rates of {@link statusView}. */

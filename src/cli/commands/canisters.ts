@@ -6,7 +6,7 @@
  */
 import type { Command, CommandIo } from '../command.ts';
 import { DEFAULT_URL } from '../globals.ts';
-import type { ApiCanisters } from '../operator.ts';
+import type { CanisterList } from '../operator.ts';
 import { commandSpec, parsedCommand, type ParsedArgs } from '../parse.ts';
 import { colors, fail, writeJson } from '../output.ts';
 import { formatBytes, formatCycles, table } from '../format.ts';
@@ -19,7 +19,7 @@ export const command: Command = parsedCommand(NAME, SUMMARY, spec, run);
 
 async function run(parsed: ParsedArgs, io: CommandIo): Promise<number> {
   const { operatorGet } = await import('../operator.ts');
-  const got = await operatorGet<ApiCanisters>(io.globals?.url ?? DEFAULT_URL, '/_/api/canisters');
+  const got = await operatorGet<CanisterList>(io.globals?.url ?? DEFAULT_URL, '/_/api/canisters');
   if (!got.ok) return fail(io, got.error);
   const { height, canisters } = got.value;
   if (io.json) {

@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command, CommandIo } from '../command.ts';
 import { DEFAULT_URL } from '../globals.ts';
-import type { ApiLogRecord } from '../operator.ts';
+import type { LogRecordView, LogRecords } from '../operator.ts';
 import { commandSpec, parsedCommand, type ParsedArgs } from '../parse.ts';
 import { colors, fail, usageError, writeJson } from '../output.ts';
 import { formatNanos } from '../format.ts';
@@ -35,7 +35,7 @@ async function run(parsed: ParsedArgs, io: CommandIo): Promise<number> {
   const follow = parsed.opts.follow === true;
   if (follow && io.json) return usageError(io, NAME, '--follow prints records as they come: not with --json');
   const { operatorGet } = await import('../operator.ts');
-  const fetchRecords = (n: string | undefined) => operatorGet<{ records: ApiLogRecord[] }>(io.globals?.url ?? DEFAULT_URL,
+  const fetchRecords = (n: string | undefined) => operatorGet<LogRecords>(io.globals?.url ?? DEFAULT_URL,
     `/_/api/canisters/${encodeURIComponent(canister)}/logs${n === undefined ? '' : `?limit=${n}`}`);
   const got = await fetchRecords(limit);
   if (!got.ok) return fail(io, got.error, got.error.code === null && /limit/.test(got.error.message) ? 2 : 1);
@@ -45,7 +45,7 @@ async function run(parsed: ParsedArgs, io: CommandIo): Promise<number> {
     return 0;
   }
   const c = colors(io);
-  const print = (r: ApiLogRecord): void => io.out(`${c.dim(`[${r.idx}. ${formatNanos(r.timestampNanos)}]`)}: ${r.content}\n`);
+  const print = (r: LogRecordView): void => io.out(`${c.dim(`[${r.idx}. ${formatNanos(r.timestampNanos)}]`)}: ${r.content}\n`);
   if (records.length === 0 && !follow) io.err(`no log records for ${canister}\n`);
   records.forEach(print);
   if (!follow) return 0;

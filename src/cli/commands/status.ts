@@ -8,7 +8,7 @@
  */
 import type { Command, CommandIo } from '../command.ts';
 import { DEFAULT_URL } from '../globals.ts';
-import type { ApiStatus } from '../operator.ts';
+import type { StatusView } from '../operator.ts';
 import { commandSpec, parsedCommand, type ParsedArgs } from '../parse.ts';
 import { colors, fail, writeJson } from '../output.ts';
 import { formatCount, formatDuration } from '../format.ts';
@@ -25,7 +25,7 @@ async function run(parsed: ParsedArgs, io: CommandIo): Promise<number> {
   const health = await replicaHealth(url);
   if (!health.ok) return fail(io, health.error);
   // A replica without the operator API (not ic-exec) still has a health.
-  const api = await operatorGet<ApiStatus>(url, '/_/api/status');
+  const api = await operatorGet<StatusView>(url, '/_/api/status');
   const replica = api.ok ? api.value : null;
   const healthy = health.value.status === 'healthy';
   if (io.json) {
