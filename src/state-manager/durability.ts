@@ -136,7 +136,8 @@ export class Durability {
   #replaying = false;
   /** The state the next batch executes on (its digest goes into that batch's record). */
   #previous: ReplicatedState | undefined;
-  readonly #digests = new StateDigests();
+  /** Digests of the previous height for the batch log, or none: an ephemeral replica's own in-memory log is never replayed. */
+  readonly #digests: StateDigests | undefined;
   /** What recovery did (after {@link recover}). */
   recovery: RecoveryReport | undefined;
 
@@ -152,6 +153,7 @@ export class Durability {
     this.#owned = init.owned;
     this.#evict = manager.store.kind === 'lmdb';
     this.checkpointOnClose = this.#evict || !init.owned;
+    this.#digests = init.owned && manager.store.kind === 'memory' ? undefined : new StateDigests();
     this.#pagesEvicted = init.pagesEvicted;
   }
 
@@ -284,7 +286,7 @@ export class Durability {
     this.check();
     if (this.#replaying) return;
     const previous = this.#previous;
-    const digest = previous !== undefined && previous.metadata.height + 1n === batch.height ? this.#digests.digest(previous) : undefined;
+    const digest = previous !== undefined && previous.metadata.height + 1n === batch.height ? this.#digests?.digest(previous) : undefined;
     const r = await this.manager.logBatch(batch, digest);
     if (!r.ok) throw this.#stop(r.failure);
   }
