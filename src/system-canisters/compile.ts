@@ -9,19 +9,17 @@
  * install_code's Candid argument is then a third of the size, and decoding
  * it (several times on the way in) is most of what installing costs.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import { mocToolVersions, runMocWorker } from './moc-process.ts';
 
 /** The system canisters built from Motoko here. */
 export type SystemCanisterName = 'cycles-ledger' | 'cmc';
 export const SYSTEM_CANISTER_NAMES: readonly SystemCanisterName[] = ['cycles-ledger', 'cmc'];
 
-const require = createRequire(import.meta.url);
 const WORKER = fileURLToPath(new URL('./moc-worker.ts', import.meta.url));
 /** `<package>/.cache/system-canisters/`. */
 export const SYSTEM_CANISTER_CACHE_DIR = fileURLToPath(new URL('../../.cache/system-canisters/', import.meta.url));
@@ -31,33 +29,10 @@ const BUILD_VERSION = 3;
 
 const sourceOf = (name: SystemCanisterName): string => readFileSync(new URL(`./${name}.mo`, import.meta.url), 'utf8');
 
-function toolVersions(): string {
-  const pkg = JSON.parse(readFileSync(require.resolve('motoko/package.json'), 'utf8')) as { version: string };
-  const core = JSON.parse(readFileSync(require.resolve('motoko/packages/latest/core.json'), 'utf8')) as { version: string };
-  return `motoko@${pkg.version} core@${core.version}`;
-}
-
 /** Where the canister's gzipped Wasm is cached: `<name>-<hex sha256 of source and tool versions>.wasm.gz`. */
 export function cachePath(name: SystemCanisterName): string {
-  const hash = createHash('sha256').update(JSON.stringify({ source: sourceOf(name), versions: toolVersions(), build: BUILD_VERSION })).digest('hex');
+  const hash = createHash('sha256').update(JSON.stringify({ source: sourceOf(name), versions: mocToolVersions(), build: BUILD_VERSION })).digest('hex');
   return `${SYSTEM_CANISTER_CACHE_DIR}${name}-${hash}.wasm.gz`;
-}
-
-function runWorker(source: string, out: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.NODE_TEST_CONTEXT;
-    delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, [WORKER], { stdio: ['pipe', 'ignore', 'pipe'], env });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`compiling the ${out.includes('cmc') ? 'cycles minting canister' : 'cycles ledger'} failed (moc exit ${code}):\n${stderr}`));
-    });
-    child.stdin.end(JSON.stringify({ source, out }));
-  });
 }
 
 const inFlight = new Map<string, Promise<Uint8Array>>();
@@ -71,7 +46,7 @@ export function systemCanisterWasm(name: SystemCanisterName): Promise<Uint8Array
       if (!existsSync(out)) {
         mkdirSync(SYSTEM_CANISTER_CACHE_DIR, { recursive: true });
         const raw = `${out}.${process.pid}.wasm`;
-        await runWorker(sourceOf(name), raw);
+        await runMocWorker(WORKER, { source: sourceOf(name), out: raw }, `compiling the ${name === 'cmc' ? 'cycles minting canister' : 'cycles ledger'} failed`);
         const tmp = `${out}.${process.pid}.tmp`;
         writeFileSync(tmp, gzipSync(readFileSync(raw), { level: 9 }));
         renameSync(tmp, out);

@@ -4,6 +4,7 @@
 // arguments.
 export { systemCanisterWasm, cachePath, SYSTEM_CANISTER_NAMES, SYSTEM_CANISTER_CACHE_DIR } from './compile.ts';
 export type { SystemCanisterName } from './compile.ts';
+export { mocToolVersions, runMocWorker } from './moc-process.ts';
 export {
   CYCLES_LEDGER_ID, CYCLES_MINTING_CANISTER_ID, NNS_ROOT_ID, ANONYMOUS_CYCLES, FUNDED_CYCLES, OPERATING_CYCLES,
   SYSTEM_ROUTING_RANGES, SYSTEM_ALLOCATION_RANGES, initialBalances, encodeLedgerInit, encodeLedgerUpgrade, encodeCmcInit,

@@ -8,13 +8,12 @@
 // (the worker writes a tmp file and renames it) so that several test
 // processes may compile at once. A lock file per key (holding the owner's
 // pid) stops two processes from compiling the same module twice.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, openSync, closeSync, readFileSync, existsSync, unlinkSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { mocToolVersions, runMocWorker } from '../../src/system-canisters/index.ts';
 
 /** Options of {@link compileMotoko}. */
 export interface MotokoOptions {
@@ -29,22 +28,16 @@ export interface MotokoOutput {
   candid: string;
 }
 
-const require = createRequire(import.meta.url);
 const WORKER = fileURLToPath(new URL('./motoko-worker.ts', import.meta.url));
 /** Cache directory, `<repo>/.cache/motoko/` (git-ignored). */
 export const MOTOKO_CACHE_DIR = fileURLToPath(new URL('../../.cache/motoko/', import.meta.url));
 const MAX_CHILDREN = 2;
 
-function toolVersions(): string {
-  const pkg = JSON.parse(readFileSync(require.resolve('motoko/package.json'), 'utf8')) as { version: string };
-  const core = JSON.parse(readFileSync(require.resolve('motoko/packages/latest/core.json'), 'utf8')) as { version: string };
-  return `motoko@${pkg.version} core@${core.version}`;
-}
 let versions: string | undefined;
 
 /** The cache key of a compile: hex sha256 of source, options and tool versions. */
 export function motokoCacheKey(source: string, opts: MotokoOptions = {}): string {
-  versions ??= toolVersions();
+  versions ??= mocToolVersions();
   const persistence = opts.persistence ?? 'enhanced';
   return createHash('sha256').update(JSON.stringify({ source, persistence, versions })).digest('hex');
 }
@@ -56,23 +49,6 @@ async function withSlot<T>(fn: () => Promise<T>): Promise<T> {
   if (running >= MAX_CHILDREN) await new Promise<void>((r) => waiting.push(r));
   running++;
   try { return await fn(); } finally { running--; waiting.shift()?.(); }
-}
-
-function runWorker(source: string, persistence: string, out: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    delete env.NODE_TEST_CONTEXT;
-    delete env.NODE_OPTIONS;
-    const child = spawn(process.execPath, [WORKER], { stdio: ['pipe', 'ignore', 'pipe'], env });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`Motoko compile failed (exit ${code}):\n${stderr}`));
-    });
-    child.stdin.end(JSON.stringify({ source, persistence, out }));
-  });
 }
 
 function pidAlive(pid: number): boolean {
@@ -108,7 +84,7 @@ async function compileCached(source: string, persistence: 'enhanced' | 'classic'
     }
     if (tryLock(lock)) {
       try {
-        if (!existsSync(out + '.wasm')) await withSlot(() => runWorker(source, persistence, out));
+        if (!existsSync(out + '.wasm')) await withSlot(() => runMocWorker(WORKER, { source, persistence, out }, 'Motoko compile failed'));
       } finally { unlinkSync(lock); }
     } else {
       await sleep(100);
