@@ -36,23 +36,9 @@ const HELLO_WAT = `(module
 
 /** The hello module with its interface as public metadata, and `padding` bytes of an extra custom section. */
 export async function helloModule(padding = 0, candid = 'service : { hi : () -> (text) query }'): Promise<Uint8Array> {
-  const wasm = withCustomSections(await watToWasm(HELLO_WAT), [['icp:public candid:service', new TextEncoder().encode(candid)]]);
-  if (padding === 0) return wasm;
-  // A custom section `padding` (id 0, size, name): too large for withCustomSections' arrays.
-  const name = Buffer.from('padding');
-  const body = Buffer.concat([leb(name.length), name, Buffer.alloc(padding, 0x5a)]);
-  return Buffer.concat([wasm, Buffer.from([0]), leb(body.length), body]);
-}
-
-function leb(n: number): Buffer {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return Buffer.from(out);
+  const sections: Array<[string, Uint8Array]> = [['icp:public candid:service', new TextEncoder().encode(candid)]];
+  if (padding > 0) sections.push(['padding', new Uint8Array(padding).fill(0x5a)]);
+  return withCustomSections(await watToWasm(HELLO_WAT), sections);
 }
 
 /** Writes the test modules into `dir`: hello.wasm, hello.wasm.gz, big.wasm (> 2 MiB), garbled.wasm (candid:service that does not parse), Main.mo. */

@@ -60,7 +60,8 @@ export function watFile(name: string): Promise<Uint8Array<ArrayBuffer>> {
   return watToWasm(readFileSync(new URL(`${name}.wat`, WAT_DIR), 'utf8'), IC_FEATURES, `${name}.wat`);
 }
 
-function leb(n: number): number[] {
+/** `n` as unsigned LEB128. */
+export function leb(n: number): Uint8Array {
   const out: number[] = [];
   do {
     let b = n & 0x7f;
@@ -68,16 +69,22 @@ function leb(n: number): number[] {
     if (n !== 0) b |= 0x80;
     out.push(b);
   } while (n !== 0);
-  return out;
+  return Uint8Array.from(out);
 }
 
-/** `wasm` with custom sections appended (`name` is the full section name, e.g. `icp:public candid:service`). */
+/** `wasm` with custom sections appended (`name` is the full section name, e.g. `icp:public candid:service`); sections of any size. */
 export function withCustomSections(wasm: Uint8Array, sections: readonly (readonly [string, Uint8Array])[]): Uint8Array {
-  const parts: number[] = [...wasm];
+  const parts: Uint8Array[] = [wasm];
   for (const [name, data] of sections) {
-    const nameBytes = [...new TextEncoder().encode(name)];
-    const body = [...leb(nameBytes.length), ...nameBytes, ...data];
-    parts.push(0, ...leb(body.length), ...body);
+    const nameBytes = new TextEncoder().encode(name);
+    const nameLength = leb(nameBytes.length);
+    parts.push(Uint8Array.of(0), leb(nameLength.length + nameBytes.length + data.length), nameLength, nameBytes, data);
   }
-  return Uint8Array.from(parts);
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
