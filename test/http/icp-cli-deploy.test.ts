@@ -10,36 +10,25 @@
 // errors as icp prints them.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { demoCanister, startServed } from './support.ts';
 import type { Served } from './support.ts';
+import { icpCli, icpYaml, SKIP_WITHOUT_ICP } from './icp-cli.ts';
 
-const ICP = fileURLToPath(new URL('../../node_modules/@icp-sdk/icp-cli-linux-x64/bin/icp', import.meta.url));
 const T = 1_000_000_000_000n;
 const FEE = 100_000_000n;
 const cycles = (n: bigint): string => n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, '_');
 
-describe('icp deploy against npm start, as a new user', { timeout: 180_000, skip: existsSync(ICP) ? false : 'icp-cli binary not installed (linux-x64 only)' }, () => {
+describe('icp deploy against npm start, as a new user', { timeout: 180_000, skip: SKIP_WITHOUT_ICP }, () => {
   let served: Served;
   let dir: string;
   let home: string;
   let alice: string;
   const savedHome = process.env.ICP_HOME;
 
-  const icp = (...args: string[]): Promise<{ code: number; out: string }> => new Promise((resolve) => {
-    execFile(ICP, args, { cwd: dir, env: { ...process.env, ICP_HOME: home, RUST_BACKTRACE: '0', DO_NOT_TRACK: '1' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : (typeof err.code === 'number' ? err.code : 1), out: `${stdout}${stderr}` });
-    });
-  });
-  const ok = async (...args: string[]): Promise<string> => {
-    const r = await icp(...args);
-    assert.equal(r.code, 0, `icp ${args.join(' ')}:\n${r.out}`);
-    return r.out;
-  };
+  const { icp, ok } = icpCli(() => ({ cwd: dir, home }));
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'icp-deploy-'));
@@ -56,11 +45,7 @@ describe('icp deploy against npm start, as a new user', { timeout: 180_000, skip
       else process.env.ICP_HOME = savedHome;
     }
     writeFileSync(join(dir, 'demo.wasm'), (await demo).wasm);
-    const canister = (name: string): string[] => [`  - name: ${name}`, '    build:', '      steps:', '        - type: pre-built', '          path: demo.wasm'];
-    writeFileSync(join(dir, 'icp.yaml'), [
-      'canisters:', ...canister('demo'), ...canister('big'),
-      'networks:', '  - name: local', '    mode: connected', `    url: ${served.url}`, `    root-key: ${served.rootKeyHex}`, '',
-    ].join('\n'));
+    writeFileSync(join(dir, 'icp.yaml'), icpYaml(['demo', 'big'], served.url, served.rootKeyHex));
   });
   after(async () => {
     assert.equal(await served?.stop(), 0);

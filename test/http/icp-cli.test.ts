@@ -10,36 +10,23 @@
 // icp-cli-deploy.test.ts.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Actor, HttpAgent } from '@icp-sdk/core/agent';
 import { Principal } from '@icp-sdk/core/principal';
 import { demoCanister, managementIdl, startServed } from './support.ts';
 import type { Served } from './support.ts';
+import { icpCli, icpYaml, SKIP_WITHOUT_ICP } from './icp-cli.ts';
 
-const ICP = fileURLToPath(new URL('../../node_modules/@icp-sdk/icp-cli-linux-x64/bin/icp', import.meta.url));
-
-describe('the icp CLI against npm start', { timeout: 180_000, skip: existsSync(ICP) ? false : 'icp-cli binary not installed (linux-x64 only)' }, () => {
+describe('the icp CLI against npm start', { timeout: 180_000, skip: SKIP_WITHOUT_ICP }, () => {
   let served: Served;
   let dir: string;
   let home: string;
   let wasm: Uint8Array;
 
-  /** Runs icp in the project with the new user's ICP_HOME: exit code and output. */
-  const icp = (...args: string[]): Promise<{ code: number; out: string }> => new Promise((resolve) => {
-    execFile(ICP, args, { cwd: dir, env: { ...process.env, ICP_HOME: home, RUST_BACKTRACE: '0' }, timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err === null ? 0 : (typeof err.code === 'number' ? err.code : 1), out: `${stdout}${stderr}` });
-    });
-  });
-  const ok = async (...args: string[]): Promise<string> => {
-    const r = await icp(...args);
-    assert.equal(r.code, 0, `icp ${args.join(' ')}:\n${r.out}`);
-    return r.out;
-  };
+  const { icp, ok } = icpCli(() => ({ cwd: dir, home }));
 
   before(async () => {
     const [d, s] = await Promise.all([demoCanister(), startServed()]);
@@ -48,10 +35,7 @@ describe('the icp CLI against npm start', { timeout: 180_000, skip: existsSync(I
     dir = mkdtempSync(join(tmpdir(), 'icp-project-'));
     home = mkdtempSync(join(tmpdir(), 'icp-home-'));
     writeFileSync(join(dir, 'demo.wasm'), d.wasm);
-    writeFileSync(join(dir, 'icp.yaml'), [
-      'canisters:', '  - name: demo', '    build:', '      steps:', '        - type: pre-built', '          path: demo.wasm',
-      'networks:', '  - name: local', '    mode: connected', `    url: ${served.url}`, `    root-key: ${served.rootKeyHex}`, '',
-    ].join('\n'));
+    writeFileSync(join(dir, 'icp.yaml'), icpYaml(['demo'], served.url, served.rootKeyHex));
   });
   after(async () => {
     assert.equal(await served?.stop(), 0);
