@@ -55,7 +55,13 @@ describe('npm start: /metrics and logs', { timeout: 180_000 }, () => {
 
   let before0: Map<string, Family>;
   it('/metrics is valid Prometheus text with the expected families, types and labels', async () => {
-    before0 = await scrape(replica.url);
+    // Rounds the server drives are counted once the observability has loaded (after the port is bound): wait for the first.
+    let rounds = 0;
+    for (let i = 0; i < 100 && rounds < 1; i++) {
+      before0 = await scrape(replica.url);
+      rounds = total(before0, 'ic_exec_rounds_total');
+      if (rounds < 1) await new Promise((r) => setTimeout(r, 100));
+    }
     for (const [name, want] of Object.entries(EXPECTED)) {
       const f = before0.get(name);
       assert.ok(f !== undefined, `family ${name}`);
@@ -93,7 +99,13 @@ describe('npm start: /metrics and logs', { timeout: 180_000 }, () => {
     grew('ic_exec_http_requests_total', { endpoint: '/api/v4/canister/:id/call', status: '200' }, 5);
     grew('ic_exec_http_requests_total', { endpoint: '/api/v2/status', status: '200' }, 1);
     grew('ic_exec_http_requests_total', { endpoint: '/metrics', status: '200' }, 1);
-    assert.ok(total(after0, 'ic_exec_cycles_consumed', { use_case: 'instructions' }) > 0);
+    // Consumed cycles by use case are read at the once-a-second sample.
+    let consumed = total(after0, 'ic_exec_cycles_consumed', { use_case: 'instructions' });
+    for (let i = 0; i < 50 && consumed === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      consumed = total(await scrape(replica.url), 'ic_exec_cycles_consumed', { use_case: 'instructions' });
+    }
+    assert.ok(consumed > 0, 'cycles consumed for instructions');
   });
 
   it('canister logs go to their own stream, replica events are JSON lines', async () => {
