@@ -132,6 +132,7 @@ export async function startReplica(opts: StartOptions, hooks: StartHooks = {}): 
     telemetry.start(replica.committedState);
     checkpoints.written = telemetry.checkpointObserver.written;
     logger = log;
+    for (const notice of replica.settingsNotices) log.warn(notice);
     if (recovery !== undefined && (recovery.checkpointHeight > 0n || recovery.replayedBatches > 0 || recovery.skippedCheckpoints.length > 0)) {
       log.info({
         height: Number(replica.height), checkpoint: Number(recovery.checkpointHeight), replayedBatches: recovery.replayedBatches,

@@ -11,23 +11,24 @@
  * subnet type, size and canister ranges from the state's topology, or from
  * the first batch's for the empty state — whose allocation ranges are the
  * system-canister ones when the ranges are the system-canister routing, as
- * `Replica.create({ systemCanisters })` makes them; the local heap-delta
- * capacity of a replica on disk) — batches go through `Subnet.executeBatch`, the path
+ * `Replica.create({ systemCanisters })` makes them; the execution settings
+ * recorded in the store — scheduler configuration, checkpoint interval —
+ * or, in a directory written before they were, the 512 MiB heap-delta
+ * capacity replicas on disk had then) — batches go through `Subnet.executeBatch`, the path
  * recovery takes, with no hooks: nothing is logged or checkpointed.
  */
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { LOCAL_SUBNET_HEAP_DELTA_CAPACITY } from '../config/index.ts';
 import type { SchedulerConfig } from '../config/index.ts';
 import { ManualClock } from '../env/index.ts';
 import { Hypervisor } from '../hypervisor/index.ts';
 import { Subnet } from '../network/index.ts';
-import { LmdbStore, STATE_CODEC, replayLog } from '../state-manager/index.ts';
-import type { ReplayExecutor, ReplayReport, ReplayStart } from '../state-manager/index.ts';
+import { LmdbStore, META_EXECUTION_SETTINGS, STATE_CODEC, decodeExecutionSettings, replayLog } from '../state-manager/index.ts';
+import type { ExecutionSettings, ReplayExecutor, ReplayReport, ReplayStart } from '../state-manager/index.ts';
 import { compilerOf } from '../state/index.ts';
 import type { CanisterIdRange, ReplicatedState, SubnetTopology } from '../state/index.ts';
 import { SYSTEM_ALLOCATION_RANGES, SYSTEM_ROUTING_RANGES } from '../system-canisters/index.ts';
-import { PrincipalId, SubnetId, time } from '../types/index.ts';
+import { PrincipalId, SubnetId, numBytes, time } from '../types/index.ts';
 import { Principal } from '@dfinity/principal';
 
 export interface ReplayDataDirOptions {
@@ -35,7 +36,7 @@ export interface ReplayDataDirOptions {
   readonly from?: bigint;
   /** Called after each batch: batches done, batches to replay. */
   readonly onProgress?: (done: number, total: number) => void;
-  /** Overrides of the scheduler configuration, as the replica that wrote the log had them (tests shrink the slice). */
+  /** Overrides of the scheduler configuration, as the replica that wrote the log had them (tests shrink the slice); only for a directory without recorded execution settings. */
   readonly schedulerConfig?: Partial<SchedulerConfig>;
   /** Scheduler partitions (the state is the same for every value). Default 1. */
   readonly cores?: number;
@@ -57,7 +58,10 @@ function ownSubnet(start: ReplayStart, subnetId: SubnetId): SubnetTopology | und
 const sameRanges = (a: readonly CanisterIdRange[], b: readonly CanisterIdRange[]): boolean => a.length === b.length
   && a.every((r, i) => r.start.toText() === b[i].start.toText() && r.end.toText() === b[i].end.toText());
 
-function subnetFor(start: ReplayStart, hypervisor: Hypervisor, opts: ReplayDataDirOptions, onCommit: (s: ReplicatedState) => void): Subnet {
+/** The heap-delta capacity of replicas on disk before the execution settings were recorded. */
+const LEGACY_LOCAL_HEAP_DELTA_CAPACITY = numBytes(512n * 1024n * 1024n);
+
+function subnetFor(start: ReplayStart, hypervisor: Hypervisor, opts: ReplayDataDirOptions, recorded: ExecutionSettings | undefined, onCommit: (s: ReplicatedState) => void): Subnet {
   const key = start.key.key;
   const subnetId = SubnetId.fromPrincipalId(PrincipalId.fromPrincipal(Principal.selfAuthenticating(key.publicKeyDer)));
   const own = ownSubnet(start, subnetId);
@@ -67,7 +71,8 @@ function subnetFor(start: ReplayStart, hypervisor: Hypervisor, opts: ReplayDataD
   return new Subnet({
     subnetType: own.subnetType, size: own.size, ranges: own.ranges,
     clock: new ManualClock(time(state?.time ?? 0n)), hypervisor, cores: opts.cores ?? 1,
-    schedulerConfig: { subnetHeapDeltaCapacity: LOCAL_SUBNET_HEAP_DELTA_CAPACITY, ...opts.schedulerConfig },
+    schedulerConfig: recorded?.scheduler ?? { subnetHeapDeltaCapacity: LEGACY_LOCAL_HEAP_DELTA_CAPACITY, ...opts.schedulerConfig },
+    ...(recorded === undefined ? {} : { checkpointInterval: recorded.checkpointInterval }),
     ...(start.key.seed === undefined ? {} : { seed: start.key.seed }),
     key,
     ...(state === undefined ? {} : { initialState: state, resumeAfter: { height: state.metadata.height, time: state.time } }),
@@ -87,13 +92,20 @@ export async function replayDataDir(dataDir: string, opts: ReplayDataDirOptions 
   }
   const store = LmdbStore.open(dataDir, { readOnly: true });
   if (!(store instanceof LmdbStore)) return { ok: false, error: `${dataDir} cannot be opened as a data directory: ${store.message}` };
+  const meta = store.meta(META_EXECUTION_SETTINGS);
+  const decoded = meta === undefined ? undefined : decodeExecutionSettings(meta);
+  if (decoded !== undefined && !decoded.ok) {
+    await store.close();
+    return { ok: false, error: `${dataDir}: ${decoded.error}` };
+  }
+  const recorded = decoded?.settings;
   const cores = opts.cores ?? 1;
   const hypervisor = new Hypervisor(cores > 1 ? { workers: cores } : {});
   try {
     const compile = compilerOf((wasm) => hypervisor.compile(wasm));
     const executorFor = (start: ReplayStart): ReplayExecutor => {
       let committed: ReplicatedState | undefined;
-      const subnet = subnetFor(start, hypervisor, opts, (s) => { committed = s; });
+      const subnet = subnetFor(start, hypervisor, opts, recorded, (s) => { committed = s; });
       return {
         execute: async (batch) => {
           await subnet.executeBatch(batch);

@@ -49,9 +49,13 @@
  * heap-delta capacity is `LOCAL_SUBNET_HEAP_DELTA_CAPACITY` (256 MiB; a
  * `schedulerConfig` may set another): a checkpoint comes as soon as the
  * pages changed since the last one reach it, so they stay bounded however
- * large stable memories grow.
+ * large stable memories grow. The settings that change what a batch
+ * executes to (subnet type and size, checkpoint interval, the whole
+ * scheduler configuration) are recorded in the store on its first start
+ * and win on every later one: `settingsNotices` names the options of this
+ * start they overrode.
  */
-import { LOCAL_SUBNET_HEAP_DELTA_CAPACITY } from '../config/index.ts';
+import { LOCAL_SUBNET_HEAP_DELTA_CAPACITY, subnetConfigFor } from '../config/index.ts';
 import type { SchedulerConfig, SubnetType } from '../config/index.ts';
 import { BlsKeyPair } from '../crypto/index.ts';
 import type { PublicKeyCache } from '../crypto/index.ts';
@@ -66,10 +70,10 @@ import type { BatchSummary, HttpCallContent } from '../messaging/index.ts';
 import { Subnet } from '../network/index.ts';
 import type { QueryResult, UserQuery } from '../query/index.ts';
 import { Durability, STATE_CODEC } from '../state-manager/index.ts';
-import type { DurabilityOptions, NodeKey, RecoveryReport, StateCertifier } from '../state-manager/index.ts';
+import type { DurabilityOptions, ExecutionSettings, NodeKey, RecoveryReport, StateCertifier } from '../state-manager/index.ts';
 import { compilerOf } from '../state/index.ts';
 import type { CanisterIdRange, IngressStatus, ReplicatedState } from '../state/index.ts';
-import { CanisterId, MANAGEMENT_CANISTER_ID, time } from '../types/index.ts';
+import { CanisterId, MANAGEMENT_CANISTER_ID, numBytes, time } from '../types/index.ts';
 import type { PrincipalId, SubnetId } from '../types/index.ts';
 import {
   EMPTY_CANDID, decodeCreateResult, encodeInstallCodeArgs, encodeProvisionalCreateArgs, encodeTopUpArgs,
@@ -168,12 +172,14 @@ export class Replica {
     this.#ownsHypervisor = opts.hypervisor === undefined;
     this.#hypervisor = hypervisor;
     this.#durability = durability;
+    // the settings recorded in the store (written on its first start from these options) win
+    const settings = durability.settings ?? executionSettings(opts).wanted;
     this.#subnet = new Subnet({
-      subnetType: opts.subnetType ?? 'application',
+      subnetType: settings.subnetType,
       ranges: opts.canisterRanges ?? (opts.systemCanisters ? SYSTEM_ROUTING_RANGES : [{ start: CanisterId.fromU64(0n), end: CanisterId.fromU64(0xfffffn) }]),
       ...(opts.systemCanisters && opts.canisterRanges === undefined ? { allocationRanges: SYSTEM_ALLOCATION_RANGES } : {}),
       clock: this.#clock, hypervisor: this.#hypervisor, cores,
-      ...(opts.subnetSize === undefined ? {} : { size: opts.subnetSize }),
+      size: settings.subnetSize,
       ...(opts.nodes === undefined ? {} : { nodes: opts.nodes }),
       ...(opts.subnetKeySeed === undefined ? {} : { keySeed: opts.subnetKeySeed }),
       ...(opts.initialState === undefined ? {} : {
@@ -181,12 +187,9 @@ export class Replica {
         resumeAfter: { height: opts.initialState.metadata.height, time: opts.initialState.metadata.batchTime },
       }),
       ...(opts.initialNonce === undefined ? {} : { initialNonce: opts.initialNonce }),
-      ...(opts.schedulerConfig === undefined && !onDisk(opts) ? {} : {
-        // on disk, the pages changed since the last checkpoint (in RAM) are bounded by a local heap-delta capacity
-        schedulerConfig: { ...(onDisk(opts) ? { subnetHeapDeltaCapacity: LOCAL_SUBNET_HEAP_DELTA_CAPACITY } : {}), ...opts.schedulerConfig },
-      }),
+      schedulerConfig: settings.scheduler,
       ...(durability.seed === undefined ? {} : { seed: durability.seed }),
-      ...(opts.checkpointInterval === undefined ? {} : { checkpointInterval: opts.checkpointInterval }),
+      checkpointInterval: settings.checkpointInterval,
       ...(opts.httpOutcalls === undefined ? {} : { httpOutcalls: opts.httpOutcalls }),
       key: durability.key,
       ...(initialState === undefined ? {} : { initialState }),
@@ -216,7 +219,7 @@ export class Replica {
     systemWasms?.catch(() => undefined);
     try {
       const d = await Durability.open(opts, {
-        codec: STATE_CODEC, seed: opts.seed, createKey: () => BlsKeyPair.fromSeed(new SeededEntropy(keySeed).bytes(32), opts.keyCache),
+        codec: STATE_CODEC, seed: opts.seed, settings: executionSettings(opts), createKey: () => BlsKeyPair.fromSeed(new SeededEntropy(keySeed).bytes(32), opts.keyCache),
         pagesEvicted: (states, store) => hypervisor.pagesEvicted(states, store),
       });
       durability = d;
@@ -247,6 +250,12 @@ export class Replica {
    * before this settles.
    */
   get systemCanistersReady(): Promise<boolean> { return this.#systemCanisters; }
+
+  /**
+   * Options of this start the store's recorded execution settings overrode
+   * (one sentence each: which, and why); empty when they agree.
+   */
+  get settingsNotices(): readonly string[] { return this.#durability.settingsNotices; }
 
   /** What the start recovered from the store: the checkpoint's height, the batches replayed, the damaged checkpoints skipped. */
   get recovery(): RecoveryReport | undefined { return this.#durability.recovery; }
@@ -432,6 +441,30 @@ export class Replica {
     }
     if (failure !== undefined) throw failure;
   }
+}
+
+/** The heap-delta capacity of replicas on disk made before the execution settings were recorded. */
+const LEGACY_LOCAL_HEAP_DELTA_CAPACITY = numBytes(512n * 1024n * 1024n);
+
+/**
+ * The execution settings these options ask for, and those to assume for a
+ * store written before settings were recorded (on disk: the 512 MiB
+ * heap-delta capacity of then, unless the options set one).
+ */
+function executionSettings(opts: ReplicaOptions): { wanted: ExecutionSettings; legacy: ExecutionSettings } {
+  const subnetType = opts.subnetType ?? 'application';
+  const wanted: ExecutionSettings = {
+    subnetType, subnetSize: opts.subnetSize ?? 13, checkpointInterval: opts.checkpointInterval ?? 500n,
+    scheduler: {
+      ...subnetConfigFor(subnetType).scheduler,
+      // on disk, the pages changed since the last checkpoint (in RAM) are bounded by a local heap-delta capacity
+      ...(onDisk(opts) ? { subnetHeapDeltaCapacity: LOCAL_SUBNET_HEAP_DELTA_CAPACITY } : {}),
+      ...opts.schedulerConfig,
+    },
+  };
+  const legacyCapacity = onDisk(opts) && opts.schedulerConfig?.subnetHeapDeltaCapacity === undefined;
+  const legacy = legacyCapacity ? { ...wanted, scheduler: { ...wanted.scheduler, subnetHeapDeltaCapacity: LEGACY_LOCAL_HEAP_DELTA_CAPACITY } } : wanted;
+  return { wanted, legacy };
 }
 
 /** Whether the replica keeps its state on disk (a data dir, or an LMDB store given). */

@@ -5,7 +5,8 @@
  * `{ ephemeral: true }`: a fresh `MemoryStore`), the subnet key kept in it,
  * and the round hooks:
  *
- *     open         store, subnet key (created on the first start), last logged position
+ *     open         store, subnet key (created on the first start), the execution settings (recorded
+ *                  on the first start and used from then on: execution-settings.ts), last logged position
  *     load         the newest checkpoint that verifies (the subnet is built on it)
  *     replay       every logged batch after it, through the subnet's `executeBatch`
  *     hooks()      the subnet's round hooks:
@@ -35,6 +36,8 @@ import { StateManager } from './state-manager.ts';
 import type { Recovery, StateManagerFailure } from './state-manager.ts';
 import { StateDigests } from './state-digest.ts';
 import type { Store } from './store.ts';
+import { META_EXECUTION_SETTINGS, decodeExecutionSettings, encodeExecutionSettings, settingsDifferences } from './execution-settings.ts';
+import type { ExecutionSettings } from './execution-settings.ts';
 
 /** Where and how a replica keeps its state (part of the replica's options). */
 export interface DurabilityOptions {
@@ -101,6 +104,12 @@ export interface DurabilityContext {
   readonly createKey: () => BlsKeyPair;
   /** The replica's `seed` option (threshold keys derive from it); checked against the stored one. */
   readonly seed: string | undefined;
+  /**
+   * The execution settings of this start (`wanted`) and those to assume for
+   * a store written before they were recorded (`legacy`): the store's record
+   * (execution-settings.ts) is written on the first start and wins after.
+   */
+  readonly settings?: { readonly wanted: ExecutionSettings; readonly legacy: ExecutionSettings };
   /** Sandbox workers drop their copies of evicted pages. */
   readonly pagesEvicted?: (states: readonly ExecutionState[], store: PageStore) => void;
 }
@@ -125,6 +134,10 @@ export class Durability {
   readonly resumeAfter: BatchPosition | undefined;
   /** Where the state is kept, for messages. */
   readonly where: string;
+  /** The recorded execution settings the subnet must be built with (given `settings` in the context). */
+  settings: ExecutionSettings | undefined;
+  /** What this start asked for and the record overrode, one sentence each. */
+  settingsNotices: readonly string[] = [];
   /** `close()` should write a checkpoint first (the store outlives the replica). */
   readonly checkpointOnClose: boolean;
   readonly #owned: boolean;
@@ -185,6 +198,21 @@ export class Durability {
     } else if (ctx.seed !== undefined && ctx.seed !== record.seed) {
       return fail(`the store was created with ${record.seed === undefined ? 'the default seed' : `seed '${record.seed}'`}, not '${ctx.seed}'`);
     }
+    let settings: ExecutionSettings | undefined;
+    let notices: readonly string[] = [];
+    if (ctx.settings !== undefined) {
+      const bytes = store.meta(META_EXECUTION_SETTINGS);
+      if (bytes !== undefined) {
+        const d = decodeExecutionSettings(bytes);
+        if (!d.ok) return fail(d.error);
+        settings = d.settings;
+      } else {
+        settings = loaded.record === undefined ? ctx.settings.wanted : ctx.settings.legacy;
+        const r = await store.commit({ putMeta: [[META_EXECUTION_SETTINGS, encodeExecutionSettings(settings)]] });
+        if (!r.ok) return fail(`the execution settings cannot be stored: ${r.error.message}`);
+      }
+      notices = settingsDifferences(settings, ctx.settings.wanted).map((n) => `${where}: ${n}`);
+    }
     const last = store.lastBatchHeight();
     let resumeAfter: BatchPosition | undefined;
     if (last !== undefined) {
@@ -194,6 +222,8 @@ export class Durability {
     }
     const durability = new Durability(manager, { key: record.key, seed: record.seed, resumeAfter, where, owned, pagesEvicted: ctx.pagesEvicted });
     durability.#onCheckpoint = opts.onCheckpoint;
+    durability.settings = settings;
+    durability.settingsNotices = notices;
     return durability;
   }
 

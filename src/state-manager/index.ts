@@ -40,6 +40,8 @@ export { Durability, ReplicaStoppedError } from './durability.ts';
 export type { DurabilityOptions, DurabilityContext, RecoveryReport, RoundHooks } from './durability.ts';
 export { STATE_CODEC } from './state-codec.ts';
 export { META_SUBNET_KEY } from './subnet-key-record.ts';
+export { META_EXECUTION_SETTINGS, decodeExecutionSettings } from './execution-settings.ts';
+export type { ExecutionSettings } from './execution-settings.ts';
 export { StateDigests } from './state-digest.ts';
 export { describeDifference } from './state-difference.ts';
 export { replayLog, replayStarts } from './replay.ts';
