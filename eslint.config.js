@@ -6,7 +6,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const NONDETERMINISTIC_FOLDERS = [
-  'src/env/**', 'src/http/**', 'src/cli/**', 'src/dashboard/**', 'src/pocketic/**', 'src/telemetry/**',
+  'src/env/**', 'src/http/**', 'src/cli/**', 'src/dashboard/**', 'src/pocketic/**',
   // The real HTTPS-outcall adapter: the network boundary (its timeouts and
   // event-loop yield); its answers enter the state only through batches.
   'src/http-outcalls/node-adapter.ts',

@@ -11,11 +11,11 @@
 // durable replica does; without eviction each new node's 64 siblings are
 // looked up, also reported); baseline = ms of the first (full) checkpoint of that memory.
 import {
-  CanisterState, PAGE_BYTES, PageMap, ReplicatedState, SystemState, decodeState, encodeState, evictPages, newExecutionState, newSchedulerState,
+  CanisterState, PageMap, SystemState, decodeState, encodeState, evictPages, newExecutionState, newSchedulerState,
 } from '../src/state/index.ts';
-import type { ExecutionState } from '../src/state/index.ts';
-import { CanisterId, SubnetId } from '../src/types/index.ts';
-import { MapStore, compiled, compiler } from '../src/state/checkpoint/test-support.ts';
+import type { ExecutionState, ReplicatedState } from '../src/state/index.ts';
+import { CanisterId } from '../src/types/index.ts';
+import { MapStore, compiled, compiler, distinctPage, emptySubnet } from '../src/state/checkpoint/test-support.ts';
 import { median } from './lib.ts';
 import type { BenchReport } from './lib.ts';
 
@@ -31,15 +31,8 @@ const ms = (f: () => unknown): number => {
   return performance.now() - t0;
 };
 
-const subnet = (): ReplicatedState => ReplicatedState.empty(SubnetId.fromUint8Array(Uint8Array.of(1)), 'application', [{ start: CanisterId.fromU64(0n), end: CanisterId.fromU64(1n << 20n) }]);
-
-let seed = 1;
-function page(): Uint8Array {
-  const p = new Uint8Array(PAGE_BYTES);
-  const v = new Uint32Array(p.buffer);
-  for (let i = 0; i < v.length; i += 64) v[i] = seed++;
-  return p;
-}
+const subnet = emptySubnet;
+const page = distinctPage;
 
 function oneCanister(pages: number): ReplicatedState {
   const s = subnet();

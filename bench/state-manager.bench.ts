@@ -27,11 +27,11 @@ import { Replica } from '../src/index.ts';
 import { EMPTY_CANDID, encodeInstallCodeArgs, encodeProvisionalCreateArgs } from '../src/replica/index.ts';
 import { LmdbStore, STATE_CODEC, StateManager } from '../src/state-manager/index.ts';
 import {
-  CanisterState, PAGE_BYTES, PageMap, ReplicatedState, SystemState, evictPages, newExecutionState, newSchedulerState,
+  CanisterState, PageMap, SystemState, evictPages, newExecutionState, newSchedulerState,
 } from '../src/state/index.ts';
-import type { ExecutionState } from '../src/state/index.ts';
-import { compiled, compiler } from '../src/state/checkpoint/test-support.ts';
-import { CanisterId, MANAGEMENT_CANISTER_ID, SubnetId, height } from '../src/types/index.ts';
+import type { ExecutionState, ReplicatedState } from '../src/state/index.ts';
+import { compiled, compiler, distinctPage, emptySubnet } from '../src/state/checkpoint/test-support.ts';
+import { CanisterId, MANAGEMENT_CANISTER_ID, height } from '../src/types/index.ts';
 import { counterWasm } from '../test/state-manager/counter.ts';
 import { median } from './lib.ts';
 import type { BenchReport } from './lib.ts';
@@ -55,15 +55,8 @@ function openStore(dir: string): LmdbStore {
   return s;
 }
 
-const subnet = (): ReplicatedState => ReplicatedState.empty(SubnetId.fromUint8Array(Uint8Array.of(1)), 'application', [{ start: CanisterId.fromU64(0n), end: CanisterId.fromU64(1n << 20n) }]);
-
-let seed = 1;
-function page(): Uint8Array {
-  const p = new Uint8Array(PAGE_BYTES);
-  const v = new Uint32Array(p.buffer);
-  for (let i = 0; i < v.length; i += 64) v[i] = seed++;
-  return p;
-}
+const subnet = emptySubnet;
+const page = distinctPage;
 
 function canister(id: CanisterId, stablePages: number, heapPages: number): CanisterState {
   const stable = PageMap.fromPages(Array.from({ length: stablePages }, (_, index) => ({ index, bytes: page() })));

@@ -107,3 +107,16 @@ export class ManualClock implements Clock {
     this.#now = time(this.#now + nanos);
   }
 }
+
+/**
+ * Milliseconds on the process's monotonic clock, for measuring how long host
+ * work took (a round, a checkpoint): not a time of day, never in a batch.
+ */
+export function monotonicMs(): number {
+  return performance.now();
+}
+
+/** The OS wall clock in milliseconds since the epoch (host-side figures: telemetry samples, log times). */
+export function wallClockMs(): number {
+  return Date.now();
+}

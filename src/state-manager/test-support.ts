@@ -18,6 +18,8 @@ export class Rng {
     return x;
   }
   int(n: number): number { return this.next() % n; }
+  /** An integer in [lo, hi]. */
+  between(lo: number, hi: number): number { return lo + (this.next() % (hi - lo + 1)); }
   bytes(n: number): Uint8Array { return Uint8Array.from({ length: n }, () => this.int(256)); }
   pick<T>(xs: readonly T[]): T { return xs[this.int(xs.length)]; }
 }

@@ -15,6 +15,7 @@
  */
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { monotonicMs, wallClockMs } from '../env/index.ts';
 import type { ReplicatedState } from '../state/index.ts';
 import type { CanisterId } from '../types/index.ts';
 import { CanisterLogFollower } from './canister-logs.ts';
@@ -39,7 +40,7 @@ export interface TelemetryOptions {
   readonly sampleIntervalMs?: number;
   /** Messages in the block maker's pool (the replica's `pooledIngress`). Default: not counted. */
   readonly pooledIngress?: () => number;
-  /** The wall clock, ms since the epoch. Default `Date.now`. */
+  /** The wall clock, ms since the epoch. Default src/env's `wallClockMs`. */
   readonly now?: () => number;
   /** Register prom-client's process and Node.js metrics. Default true. */
   readonly defaultMetrics?: boolean;
@@ -74,7 +75,7 @@ export class Telemetry {
     this.#rounds = new Ring(opts.historyRounds ?? 600);
     this.#seriesLength = opts.seriesLength ?? 600;
     this.#intervalMs = opts.sampleIntervalMs ?? 1_000;
-    this.#now = opts.now ?? Date.now;
+    this.#now = opts.now ?? wallClockMs;
     this.#pooled = opts.pooledIngress ?? (() => 0);
     this.#logger = opts.logger;
     this.#logs = opts.canisterLogger === undefined ? undefined : new CanisterLogFollower(opts.canisterLogger);
@@ -171,7 +172,7 @@ export class Telemetry {
    * field): checkpoint durations measured on the process's monotonic clock.
    */
   readonly checkpointObserver = {
-    now: (): number => performance.now(),
+    now: monotonicMs,
     written: (summary: { readonly height: bigint }, durationMs: number): void => this.recordCheckpoint(durationMs, summary.height),
   };
 

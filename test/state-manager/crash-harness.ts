@@ -13,24 +13,11 @@ import { Replica } from '../../src/index.ts';
 import { LmdbStore, MemoryStore, META_SUBNET_KEY } from '../../src/state-manager/index.ts';
 import { stateHash } from '../../src/state/index.ts';
 import { numInstructions } from '../../src/types/index.ts';
+import { Rng } from '../../src/state-manager/test-support.ts';
 
 const SCRIPT = fileURLToPath(new URL('./replica-process.ts', import.meta.url));
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 
-/** xorshift32: the kill moments of a run follow from its seed. */
-export class Rng {
-  #s: number;
-  constructor(seed: number) { this.#s = seed >>> 0 || 1; }
-  next(): number {
-    let x = this.#s;
-    x ^= x << 13; x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5; x >>>= 0;
-    this.#s = x;
-    return x;
-  }
-  between(lo: number, hi: number): number { return lo + (this.next() % (hi - lo + 1)); }
-}
 
 export interface CrashRunOptions {
   readonly dataDir: string;
@@ -127,7 +114,7 @@ export const send = (life: Life, order: unknown): void => {
 
 /** Runs the kill/restart session (see the module header). */
 export async function runCrashSession(opts: CrashRunOptions): Promise<CrashRunResult> {
-  const rng = new Rng(opts.seed);
+  const rng = new Rng(opts.seed); // the kill moments of a run follow from its seed
   const state = newReports();
   let next = 1;
   let kills = 0;

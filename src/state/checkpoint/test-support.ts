@@ -54,6 +54,19 @@ export function compiled(n = 0): CompiledModule {
 }
 
 export const page = (fill: number): Uint8Array => new Uint8Array(PAGE_BYTES).fill(fill);
+
+let distinctSeed = 1;
+/** A page unlike every other this process made (one counter word every 256 bytes): benchmarks of memories of distinct pages. */
+export function distinctPage(): Uint8Array {
+  const p = new Uint8Array(PAGE_BYTES);
+  const v = new Uint32Array(p.buffer);
+  for (let i = 0; i < v.length; i += 64) v[i] = distinctSeed++;
+  return p;
+}
+
+/** An empty application subnet with ids 0 to 2^20 (benchmarks). */
+export const emptySubnet = (): ReplicatedState =>
+  ReplicatedState.empty(SubnetId.fromUint8Array(Uint8Array.of(1)), 'application', [{ start: CanisterId.fromU64(0n), end: CanisterId.fromU64(1n << 20n) }]);
 const md = { callTreeDepth: 1n, callTreeStartTime: time(T0) };
 const SUBNET = SubnetId.fromUint8Array(Uint8Array.of(9, 9, 9));
 const OTHER = PrincipalId.fromUint8Array(Uint8Array.of(7, 7));
